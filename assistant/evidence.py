@@ -1,0 +1,205 @@
+"""Evidence scoring: how well a sentence (and the clauses inside it) supports a question.
+
+Shared by the extractive answerer and the grounding guard of generative modes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from langchain_core.documents import Document
+
+from assistant.question import NATIONAL_PLACES, QuestionAnalysis, Term
+from ingest.textutils import Figure, Span, find_figures, normalize_width, split_clauses, split_sentences
+from ingest.timeref import statement_years
+
+# A counter word asked for ("几个") accepts these units in the text; other units must match.
+_COUNTERS = {"个", "家", "项", "座", "所", "处", "条", "批", "套", "台", "辆", "名", "位"}
+_MONEY = ("亿元", "万元", "元", "亿", "万亿元", "万亿")
+
+
+def unit_compatible(found: str, wanted: str) -> bool:
+    """Whether a figure's unit answers a question asking for ``wanted``."""
+    if not wanted:
+        return True
+    if wanted in ("亿元", "万元", "元", "亿", "万亿元"):
+        return found.endswith("元") or found in _MONEY
+    if wanted in ("百分点", "个百分点", "%"):
+        return found in ("%", "百分点", "个百分点")
+    if wanted == "个":
+        return found in _COUNTERS
+    if wanted in ("人", "万人"):
+        return found.endswith("人")
+    return found == wanted or found.endswith(wanted)
+
+
+class TermWeights:
+    """IDF weights of question terms over the live corpus (``df`` gives chunk frequency)."""
+
+    def __init__(self, df: Callable[[str], int], n_chunks: int, tokenize: Callable[[str], list[str]]) -> None:
+        self._df = df
+        self._n = max(n_chunks, 1)
+        self._tokenize = tokenize
+
+    def idf_of(self, text: str) -> float | None:
+        """IDF of a term (mean over its index tokens); ``None`` if no token occurs in the corpus."""
+        tokens = [t for t in self._tokenize(text) if self._df(t) > 0]
+        if not tokens:
+            return None
+        return sum(math.log(1 + (self._n - self._df(t) + 0.5) / (self._df(t) + 0.5)) for t in tokens) / len(tokens)
+
+    def weigh(self, qa: QuestionAnalysis) -> None:
+        max_idf = math.log(1 + (self._n + 0.5) / 0.5)
+        for term in qa.terms:
+            known = [w for w in (self.idf_of(a) for a in term.alternatives) if w is not None]
+            if known:
+                term.weight = max(min(known), 0.2)
+            elif term.text.isascii():
+                term.weight = 0.0  # an English word we cannot gloss: no evidence either way
+            else:
+                # A concept the corpus never mentions weighs like a rare term, but not so much
+                # that one unmatched modifier (防治 in 水污染防治) outweighs every matched term.
+                term.weight = 0.5 * max_idf
+
+
+def _norm(text: str) -> str:
+    return normalize_width(text).lower()
+
+
+def term_matches(term: Term, text: str) -> bool:
+    norm = _norm(text)
+    return any(_norm(alt) in norm for alt in term.alternatives)
+
+
+def coverage(terms: list[Term], text: str) -> float:
+    total = sum(t.weight for t in terms)
+    if total <= 0:
+        return 0.0
+    return sum(t.weight for t in terms if term_matches(t, text)) / total
+
+
+@dataclass
+class Candidate:
+    """A sentence of a retrieved chunk considered as evidence."""
+
+    doc: Document
+    rank: int
+    sentence: Span  # offsets relative to the chunk text
+    window: Span  # the clause window that answers, relative to the chunk text
+    years: set[int]
+    sentence_coverage: float
+    context_coverage: float
+    window_coverage: float
+    figure: Figure | None
+    score: float = 0.0
+    rejected: str = ""  # why it cannot answer: "year", "figure", "" if it can
+
+
+def question_years(qa: QuestionAnalysis, doc_year: int) -> set[int]:
+    years = set(qa.years)
+    if qa.relative_year is not None and doc_year:
+        years.add(doc_year + qa.relative_year)
+    return years
+
+
+def missing_place(qa: QuestionAnalysis, meta: dict[str, object], text: str) -> str:
+    """A place the question names that neither the passage nor its document is about."""
+    where = f"{text} {meta.get('section', '')} {meta.get('title', '')} {meta.get('region', '')}"
+    for place in qa.places:
+        if place in where:
+            continue
+        if place in NATIONAL_PLACES and meta.get("region") == "国务院":
+            continue
+        return place
+    return ""
+
+
+def _window(clauses: list[Span], terms: list[Term], max_chars: int = 90) -> tuple[int, int]:
+    """Smallest run of clauses holding every term the sentence matches (by weight), capped."""
+    hits = [i for i, c in enumerate(clauses) if any(term_matches(t, c.text) for t in terms if t.weight > 0)]
+    if not hits:
+        return 0, len(clauses) - 1
+    best = (hits[0], hits[0])
+    best_cov = -1.0
+    for i in hits:
+        for j in hits:
+            if j < i:
+                continue
+            length = clauses[j].end - clauses[i].start
+            if length > max_chars and j > i:
+                continue
+            cov = coverage(terms, "".join(c.text for c in clauses[i : j + 1]))
+            if cov > best_cov + 1e-9 or (abs(cov - best_cov) < 1e-9 and j - i < best[1] - best[0]):
+                best, best_cov = (i, j), cov
+    return best
+
+
+def _figure_window(clauses: list[Span], fig_start: int, terms: list[Term]) -> tuple[int, int]:
+    """The clause holding a figure, extended left while that adds question terms (max 2)."""
+    idx = next((i for i, c in enumerate(clauses) if c.start <= fig_start < c.end), 0)
+    lo = idx
+    base = coverage(terms, clauses[idx].text)
+    while lo > 0 and idx - lo < 2:
+        extended = coverage(terms, "".join(c.text for c in clauses[lo - 1 : idx + 1]))
+        if extended <= base + 1e-9:
+            break
+        lo, base = lo - 1, extended
+    return lo, idx
+
+
+def candidates(qa: QuestionAnalysis, docs: list[Document]) -> list[Candidate]:
+    """Every sentence of the retrieved chunks, scored; duplicates from overlaps removed."""
+    seen: set[tuple[str, int]] = set()
+    out: list[Candidate] = []
+    for rank, doc in enumerate(docs):
+        meta = doc.metadata
+        doc_year = int(meta.get("year") or 0)
+        headings = tuple(h for h in str(meta.get("section") or "").split(" > ") if h)
+        context = f"{meta.get('title', '')} {meta.get('section', '')}"
+        wanted_years = question_years(qa, doc_year)
+        for sent in split_sentences(doc.page_content):
+            key = (str(meta.get("doc_id")), int(meta.get("start", 0)) + sent.start)
+            if key in seen or len(sent.text) < 4:
+                continue
+            seen.add(key)
+            clauses = split_clauses(sent.text, sent.start)
+            years = statement_years(sent.text, headings, doc_year)
+            sent_cov = coverage(qa.terms, sent.text)
+            ctx_cov = coverage(qa.terms, f"{context} {sent.text}")
+            figure = None
+            rejected = ""
+            if wanted_years and not (wanted_years & years):
+                rejected = "year"
+            elif missing_place(qa, meta, sent.text):
+                rejected = "place"
+            if qa.wants_number:
+                figures = [
+                    f for f in find_figures(sent.text) if not f.is_year and unit_compatible(f.unit, qa.unit)
+                ]
+                best_fig: tuple[float, Figure, tuple[int, int]] | None = None
+                for fig in figures:
+                    lo, hi = _figure_window(clauses, sent.start + fig.start, qa.terms)
+                    cov = coverage(qa.terms, "".join(c.text for c in clauses[lo : hi + 1]))
+                    if best_fig is None or cov > best_fig[0]:
+                        best_fig = (cov, fig, (lo, hi))
+                if best_fig is None:
+                    rejected = rejected or "figure"
+                    lo, hi = _window(clauses, qa.terms)
+                else:
+                    figure = best_fig[1]
+                    lo, hi = best_fig[2]
+            else:
+                lo, hi = _window(clauses, qa.terms)
+            window = Span(
+                doc.page_content[clauses[lo].start : clauses[hi].end], clauses[lo].start, clauses[hi].end
+            )
+            win_cov = coverage(qa.terms, window.text)
+            cand = Candidate(doc, rank, sent, window, years, sent_cov, ctx_cov, win_cov, figure, rejected=rejected)
+            prior = 1.0 / (1.0 + rank)
+            caption_bonus = 0.15 if qa.wants_caption and meta.get("kind") == "caption" else 0.0
+            cand.score = 0.45 * sent_cov + 0.25 * ctx_cov + 0.2 * win_cov + 0.1 * prior + caption_bonus
+            out.append(cand)
+    out.sort(key=lambda c: c.score, reverse=True)
+    return out

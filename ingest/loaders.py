@@ -1,0 +1,130 @@
+"""Loaders: turn a file into decoded text. Each loader names the file in its errors.
+
+``load_path`` expands folders (recursively) and returns one ``LoadedFile`` per document, or a
+``DocumentError`` in its place so that one bad file never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.errors import DocumentError
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+
+
+@dataclass
+class LoadedFile:
+    """One document's decoded text, where it came from, and its content hash."""
+
+    source: str
+    text: str
+    content_hash: str
+    name: str  # file name (or archive member name) used for titles and years
+    encoding: str = "utf-8"
+    pages: list[tuple[int, int]] = field(default_factory=list)  # (char offset, page number)
+
+
+Loader = Callable[[str, bytes], list[LoadedFile]]
+_LOADERS: dict[str, Loader] = {}
+
+
+def register_loader(*suffixes: str) -> Callable[[Loader], Loader]:
+    def wrap(fn: Loader) -> Loader:
+        for suffix in suffixes:
+            _LOADERS[suffix] = fn
+        return fn
+
+    return wrap
+
+
+def supported_suffixes() -> set[str]:
+    return set(_LOADERS)
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def looks_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return control > len(sample) * 0.05
+
+
+def decode_text(source: str, data: bytes) -> tuple[str, str]:
+    """Decode UTF-8 (with or without BOM), else GB18030 (a superset of GBK and GB2312).
+    Raises ``DocumentError`` when neither decodes or the content is binary."""
+    if looks_binary(data):
+        raise DocumentError(source, "binary content, not a text document")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "gb18030" and not _plausible_chinese(text):
+            break
+        return text, ("utf-8" if encoding == "utf-8-sig" else encoding)
+    raise DocumentError(source, "cannot be decoded as UTF-8 or GB18030/GBK text")
+
+
+def _plausible_chinese(text: str) -> bool:
+    """GB18030 decodes almost any byte string; accept it only if it reads as CJK text."""
+    sample = text[:2000]
+    letters = [c for c in sample if not c.isspace()]
+    if not letters:
+        return False
+    common = sum(1 for c in letters if "\u4e00" <= c <= "\u9fff" or c.isascii() or "\u3000" <= c <= "\u303f"
+                 or "\uff00" <= c <= "\uffef" or c in "“”‘’—…·")
+    return common / len(letters) > 0.9
+
+
+@register_loader(*TEXT_SUFFIXES)
+def load_text(source: str, data: bytes) -> list[LoadedFile]:
+    text, encoding = decode_text(source, data)
+    if not text.strip():
+        raise DocumentError(source, "empty document (no text)")
+    return [LoadedFile(source, text, content_hash(data), Path(source).name, encoding)]
+
+
+def load_bytes(source: str, data: bytes) -> list[LoadedFile]:
+    """Load a document given its name and content."""
+    suffix = Path(source).suffix.lower()
+    loader = _LOADERS.get(suffix)
+    if loader is None:
+        raise DocumentError(
+            source, f"unsupported file type {suffix or '(none)'}; supported: {', '.join(sorted(_LOADERS))}"
+        )
+    if not data:
+        raise DocumentError(source, "empty file (0 bytes)")
+    return loader(source, data)
+
+
+def iter_files(path: Path) -> Iterator[Path]:
+    """A file itself, or the supported files under a folder (recursively, sorted)."""
+    if path.is_dir():
+        for child in sorted(path.rglob("*")):
+            if child.is_file() and child.suffix.lower() in _LOADERS and not child.name.startswith("."):
+                yield child
+    else:
+        yield path
+
+
+def load_path(path: Path) -> Iterator[LoadedFile | DocumentError]:
+    """Documents under ``path``; a file that fails yields its ``DocumentError`` instead."""
+    if not path.exists():
+        yield DocumentError(str(path), "no such file or folder")
+        return
+    for file in iter_files(path):
+        try:
+            data = file.read_bytes()
+            yield from load_bytes(str(file), data)
+        except DocumentError as exc:
+            yield exc
+        except OSError as exc:
+            yield DocumentError(str(file), f"cannot be read ({exc.strerror or exc})")

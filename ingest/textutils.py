@@ -1,0 +1,205 @@
+"""Chinese text helpers shared by ingest, retrieval and answering: width normalisation,
+sentence and clause splitting with offsets, and figure (number + unit) extraction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+_FULL_TO_HALF = {
+    **{chr(0xFF10 + i): str(i) for i in range(10)},
+    "％": "%",
+    "．": ".",
+    "，": ",",
+    "＋": "+",
+    "－": "-",
+    "　": " ",
+}
+_WIDTH_TABLE = str.maketrans(_FULL_TO_HALF)
+_DIGIT_TABLE = str.maketrans({k: v for k, v in _FULL_TO_HALF.items() if v.isdigit() or v in "%."})
+
+
+def normalize_width(text: str) -> str:
+    """Full-width digits, percent sign, comma, dot and space to half-width."""
+    return text.translate(_WIDTH_TABLE)
+
+
+def normalize_digits(text: str) -> str:
+    """Only digits, ``%`` and ``.`` to half-width (punctuation kept), for number comparison."""
+    return text.translate(_DIGIT_TABLE)
+
+
+_MARKER_RE = re.compile(r"\[\d+(?:[,，]\s*\d+)*\]")
+
+
+def strip_markers(text: str) -> str:
+    """Remove citation markers like ``[1]`` or ``[1,2]``."""
+    return _MARKER_RE.sub("", text)
+
+
+def compact(text: str) -> str:
+    """Width-normalised text without whitespace, for substring comparisons."""
+    return re.sub(r"\s+", "", normalize_width(text))
+
+
+SENTENCE_END = "。！？!?"
+_CLOSERS = "”’」』）)】》\"'"
+# A sentence ends at 。！？ (plus closing quotes/brackets) or at a line break.
+_SENTENCE_RE = re.compile(rf"[^{SENTENCE_END}\n]*(?:[{SENTENCE_END}]+[{_CLOSERS}]*|\n|$)")
+# Clause separators: Chinese/Western comma (not between digits), semicolon, colon.
+_CLAUSE_SPLIT_RE = re.compile(r"(?<=[，；;：:])|(?<=,)(?!\d)|(?<=[。！？!?])")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of a text with its ``[start, end)`` character offsets in that text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def split_sentences(text: str, offset: int = 0) -> list[Span]:
+    """Split into sentences, each a verbatim slice; whitespace-only pieces are dropped.
+
+    Offsets are relative to ``text`` plus ``offset``. Leading/trailing whitespace is trimmed
+    from each sentence (offsets follow the trimmed slice)."""
+    spans: list[Span] = []
+    for match in _SENTENCE_RE.finditer(text):
+        raw = match.group()
+        if not raw.strip():
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        trail = len(raw) - len(raw.rstrip())
+        start = match.start() + lead
+        end = match.end() - trail
+        spans.append(Span(text[start:end], start + offset, end + offset))
+    return spans
+
+
+def split_clauses(sentence: str, offset: int = 0) -> list[Span]:
+    """Split a sentence at commas, semicolons and colons (not inside numbers like 1,000)."""
+    spans: list[Span] = []
+    pos = 0
+    for piece in _CLAUSE_SPLIT_RE.split(sentence):
+        if not piece:
+            continue
+        start, end = pos, pos + len(piece)
+        pos = end
+        if piece.strip():
+            spans.append(Span(piece, start + offset, end + offset))
+    return spans
+
+
+def iter_paragraphs(text: str) -> Iterator[Span]:
+    """Non-empty lines of a cleaned text, with offsets."""
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            stripped = line.strip()
+            yield Span(stripped, pos + lead, pos + lead + len(stripped))
+        pos += len(line) + 1
+
+
+# ---------------------------------------------------------------- numbers and figures
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+
+
+def chinese_to_number(text: str) -> float | None:
+    """``"二十"`` → 20, ``"三"`` → 3, ``"一百二十"`` → 120; ``None`` if not a Chinese numeral."""
+    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS and ch not in _CN_BIG for ch in text):
+        return None
+    total, section, digit = 0, 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            section += (digit or 1) * _CN_UNITS[ch]
+            digit = 0
+        else:
+            section += digit
+            total += (section or 1) * _CN_BIG[ch]
+            section, digit = 0, 0
+    return float(total + section + digit)
+
+
+# Units and measure words that make a number a figure. Longest first.
+UNITS = sorted(
+    [
+        "万亿元", "亿元", "万元", "千元", "元", "万美元", "亿美元", "美元",
+        "万吨", "吨", "公斤", "千克", "万千瓦", "千瓦", "千瓦时", "万千瓦时", "亿千瓦时",
+        "公里", "千米", "米", "平方公里", "平方米", "万平方米", "亩", "万亩", "公顷",
+        "个百分点", "百分点", "%", "‰", "倍",
+        "万人次", "人次", "万人", "人", "万户", "户", "名", "位",
+        "个", "项", "家", "所", "座", "条", "处", "批", "类", "级", "种", "套", "台", "辆",
+        "件", "场", "次", "天", "年", "岁", "张", "间", "张床", "床",
+    ],
+    key=len,
+    reverse=True,
+)
+_UNIT_ALT = "|".join(re.escape(u) for u in UNITS)
+_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_CN_NUM = r"[零〇一二两三四五六七八九十百千]+"
+FIGURE_RE = re.compile(
+    rf"(?P<value>{_ARABIC}|{_CN_NUM})(?P<scale>万亿|亿|万|千)?(?P<unit>{_UNIT_ALT})?"
+)
+_YEAR_LIKE_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number found in a text: its verbatim form, numeric value (scaled) and unit."""
+
+    text: str
+    value: float
+    unit: str
+    start: int
+    end: int
+
+    @property
+    def is_year(self) -> bool:
+        return self.unit in ("", "年") and bool(_YEAR_LIKE_RE.match(self.text.rstrip("年")))
+
+
+def find_figures(text: str, require_unit_for_chinese: bool = True) -> list[Figure]:
+    """Numbers in ``text``: Arabic numbers always; Chinese numerals only with a unit
+    (``三级``, ``四种``, ``二十项``), because bare ones are part of words (一批, 统一)."""
+    norm = normalize_digits(text)
+    figures: list[Figure] = []
+    for m in FIGURE_RE.finditer(norm):
+        raw_value, scale, unit = m.group("value"), m.group("scale") or "", m.group("unit") or ""
+        if raw_value[0].isdigit():
+            if m.start() > 0 and (norm[m.start() - 1].isalpha() and norm[m.start() - 1].isascii()):
+                continue  # part of an identifier like C919
+            value = float(raw_value.replace(",", ""))
+        else:
+            if require_unit_for_chinese and not unit:
+                continue
+            if unit in ("年", "天", "次", "位", "名", "场", "件", "处", "批", "类") and len(raw_value) == 1:
+                continue  # 一年, 一次, 一批: idioms, not figures
+            parsed = chinese_to_number(raw_value + scale)
+            if parsed is None:
+                continue
+            figures.append(Figure(text[m.start() : m.end()], parsed, unit, m.start(), m.end()))
+            continue
+        scaled = value * {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "": 1}[scale]
+        figures.append(Figure(text[m.start() : m.end()], scaled, scale + unit, m.start(), m.end()))
+    return figures
+
+
+def figure_key(fig: Figure) -> tuple[float, str]:
+    """Comparable identity of a figure: rounded value and unit (scale folded into value)."""
+    unit = fig.unit
+    for scale in ("万亿", "亿", "万", "千"):
+        if unit.startswith(scale) and unit != scale:
+            unit = unit[len(scale) :]
+            break
+        if unit == scale:
+            unit = ""
+            break
+    return (round(fig.value, 6), unit)

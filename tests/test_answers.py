@@ -1,0 +1,82 @@
+"""Extractive answers on the default corpus with the real embedder and a real Chroma."""
+
+import pytest
+
+from assistant.errors import QuestionError
+from assistant.evaluation import citations_verbatim, contains_all, figures_quoted, score_item
+
+
+def test_dev_set_targets(seed_service, seed_dev):
+    results = [score_item(g, seed_service.ask(g["question"], id=g["id"])) for g in seed_dev]
+    answerable = [r for r in results if r.answerable]
+    unanswerable = [r for r in results if not r.answerable]
+    assert sum(r.correct for r in answerable) >= 25, [r.id for r in answerable if not r.correct]
+    assert all(r.refused for r in unanswerable)
+    assert all(r.verbatim for r in results)
+    assert all(r.numbers_quoted for r in results)
+    assert sum(bool(r.evidence_cited) for r in answerable) >= 25
+
+
+def test_own_probes_paraphrases_and_absent_facts(seed_service, seed_probes):
+    """Questions written for this project (not the dev set): paraphrases and things the
+    report does not say."""
+    wrong = []
+    for g in seed_probes:
+        answer = seed_service.ask(g["question"])
+        ok = (not answer.refused and contains_all(answer.answer, g["answer_all"])) if g["answer_all"] else answer.refused
+        if not ok:
+            wrong.append((g["id"], answer.answer))
+    assert len(wrong) <= 2, wrong
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "海城今年的地区生产总值增长目标是多少？",  # only the 2023 actual is in the report
+        "2022年海城固定资产投资增长多少？",  # another year
+        "海城市2024年财政预算总额是多少亿元？",  # no amount in 亿元 anywhere
+        "鞍山市2023年地区生产总值增长多少？",  # another city's figure is not in the report either
+    ],
+)
+def test_never_answers_with_another_year_or_the_nearest_number(seed_service, question):
+    answer = seed_service.ask(question)
+    assert answer.refused, answer.answer
+    assert answer.answer.startswith("资料中未找到")
+    assert answer.citations == []
+
+
+def test_every_figure_in_an_answer_is_in_a_cited_quote(seed_service, seed_dev, seed_probes):
+    for g in seed_dev + seed_probes:
+        answer = seed_service.ask(g["question"])
+        assert citations_verbatim(answer), g["question"]
+        assert figures_quoted(answer), (g["question"], answer.answer)
+        for c in answer.citations:
+            assert c.text[c.start : c.end] == c.quote
+            assert f"[{c.n}]" in answer.answer
+
+
+def test_answer_cites_the_exact_sentence_with_heading_path(seed_service):
+    answer = seed_service.ask("海城今年计划新建改建多少公里农村道路？")
+    assert "100公里" in answer.answer and not answer.refused
+    [c] = answer.citations
+    assert "新建改建农村道路100公里" in c.quote
+    assert c.section.endswith("以城乡融合发展提升人居环境")
+    assert c.title == "乘势而上启新程 策马扬鞭再出发"
+
+
+def test_caption_is_labelled_in_its_citation(seed_service):
+    answer = seed_service.ask("图片里的自动化生产线属于哪家公司？")
+    assert "胜辉耐火材料" in answer.answer
+    assert answer.citations[0].section.startswith("图片说明")
+
+
+def test_english_question_over_chinese_corpus(seed_service):
+    answer = seed_service.ask("How much did Haicheng's GDP grow in 2023?")
+    assert not answer.refused and "6.7%" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["", "   ", "问" * 2001])
+def test_empty_or_overlong_question_is_a_clear_error(seed_service, question):
+    with pytest.raises(QuestionError) as err:
+        seed_service.ask(question)
+    assert "empty" in str(err.value) or "too long" in str(err.value)

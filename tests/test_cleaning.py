@@ -1,0 +1,61 @@
+from ingest.cleaning import clean_text
+from tests.conftest import SEED_FILE
+
+
+def seed():
+    return clean_text(SEED_FILE.read_text(encoding="utf-8"))
+
+
+def test_broken_lines_of_default_report_are_joined():
+    doc = seed()
+    for joined in ("知事识人", "建设科技创新平台", "科创人才服务站", "优质生产要素", "常态化做好隐患排查"):
+        assert joined in doc.text, joined
+    assert len(doc.joins) == 5
+    # No paragraph of the cleaned body ends in the middle of a sentence.
+    for block in doc.blocks:
+        if block.kind == "body":
+            assert block.text[-1] in "。！？”", block.text[-20:]
+
+
+def test_title_byline_captions_and_credit_are_tagged():
+    doc = seed()
+    kinds = {b.text: b.kind for b in doc.blocks}
+    assert doc.title == "乘势而上启新程 策马扬鞭再出发"
+    assert kinds["——攻坚之年海城奋力在四方面实现新突破"] == "subtitle"
+    assert kinds["本报记者 刘家伟"] == "byline"
+    assert kinds["本版图片由海城市委宣传部提供"] == "credit"
+    captions = [b.text for b in doc.blocks if b.kind == "caption"]
+    assert len(captions) == 4
+    assert "海城市胜辉耐火材料制造有限公司的自动化生产线提升了生产效能。" in captions
+
+
+def test_section_titles_and_lead_sentences_form_heading_paths():
+    doc = seed()
+    headings = [b.text for b in doc.blocks if b.kind == "heading"]
+    assert "开辟新赛道、培育新优势 在推动经济高质量发展上实现新突破" in headings
+    assert all("实现新突破" in h for h in headings if h != "核心提示")
+    block = next(b for b in doc.blocks if b.text.startswith("坚持科技创新,引领现代化产业体系建设。"))
+    assert block.headings == (
+        "开辟新赛道、培育新优势 在推动经济高质量发展上实现新突破",
+        "坚持科技创新,引领现代化产业体系建设",
+    )
+
+
+def test_offsets_of_blocks_map_into_cleaned_text():
+    doc = seed()
+    for block in doc.blocks:
+        assert doc.text[block.start : block.end] == block.text
+
+
+def test_numbered_headings_and_footer_of_a_national_report(tmp_path):
+    raw = (
+        "2024年政府工作报告\n\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n\n"
+        "一、2023年工作回顾\n\n过去一年，经济回升向好。国内生产总值超过126万亿元，增长5.2%。\n\n"
+        "二、2024年政府工作任务\n\n（一）大力推进现代化产业体系建设\n\n推动产业链供应链优化升级。\n\n"
+        "本作品是中华人民共和国的法律\n\nPublic domain\n"
+    )
+    doc = clean_text(raw)
+    assert doc.subtitle.startswith("——2024年3月5日")
+    body = next(b for b in doc.blocks if b.text.startswith("推动产业链"))
+    assert body.headings == ("二、2024年政府工作任务", "（一）大力推进现代化产业体系建设")
+    assert "Public domain" not in doc.text and "本作品" not in doc.text

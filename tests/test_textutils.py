@@ -1,0 +1,33 @@
+from ingest.textutils import chinese_to_number, find_figures, split_clauses, split_sentences
+from ingest.timeref import explicit_years, statement_years
+
+
+def test_sentences_keep_closing_quotes_and_offsets():
+    text = "加强监管,确保群众“舌尖上的安全”。推动改革！是否可行？"
+    spans = split_sentences(text, offset=10)
+    assert [s.text for s in spans] == ["加强监管,确保群众“舌尖上的安全”。", "推动改革！", "是否可行？"]
+    for s in spans:
+        assert text[s.start - 10 : s.end - 10] == s.text
+
+
+def test_clauses_do_not_split_thousands_separators():
+    clauses = split_clauses("投资1,000亿元,增长5%;新增就业")
+    assert [c.text for c in clauses] == ["投资1,000亿元,", "增长5%;", "新增就业"]
+
+
+def test_figures_arabic_chinese_and_full_width():
+    figs = {f.text: (f.value, f.unit) for f in find_figures("增长６．７％,新建改建农村道路100公里,实施二十项工程,做好乡镇村三级处理,一批企业")}
+    assert figs["６．７％"] == (6.7, "%")
+    assert figs["100公里"] == (100.0, "公里")
+    assert figs["二十项"] == (20.0, "项")
+    assert figs["三级"] == (3.0, "级")
+    assert not any("一批" in t for t in figs)
+    assert chinese_to_number("一百二十") == 120
+
+
+def test_years_explicit_relative_and_from_headings():
+    assert explicit_years("2021—2025年规划,2000万人,一九九八年") == [2021, 2025, 1998]
+    assert statement_years("今年赤字率拟按3%安排", (), 2024) == {2024}
+    assert statement_years("过去一年经济回升", (), 2024) == {2023}
+    assert statement_years("国内生产总值增长5.2%", ("一、2023年工作回顾",), 2024) == {2023}
+    assert statement_years("新建改建农村道路100公里", (), 2024) == {2024}

