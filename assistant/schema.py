@@ -49,3 +49,14 @@ class Answer(BaseModel):
             "citations": [c.model_dump() for c in self.citations],
             "latency_ms": round(self.latency_ms, 1),
         }
+
+
+class StreamEvent(BaseModel):
+    """One event of ``PlanqaService.stream``: ``token`` events carry answer text as it is
+    produced (``text``); the last event is ``answer`` and carries the final, checked ``Answer``.
+    The final answer may differ from the concatenated tokens (the grounding guard can repair
+    or replace a generated answer); clients must show the final one."""
+
+    type: str  # "token" | "answer"
+    text: str = ""
+    answer: Answer | None = None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from assistant.errors import QuestionError
 from assistant.evidence import TermWeights
 from assistant.extractive import extract, passage_citation
 from assistant.question import QuestionAnalysis, analyze
-from assistant.schema import Answer
+from assistant.schema import Answer, StreamEvent
 from assistant.settings import Settings
 from ingest.pipeline import Ingestor, IngestReport
 from vectorstore.bm25 import tokenize
@@ -67,7 +68,15 @@ class PlanqaService:
     def search(self, query: str, k: int | None = None) -> list[Document]:
         return self.retrieve(self.analyze(self.validate(query)), k)
 
-    def ask(self, question: Any, id: Any = None, top_k: int | None = None) -> Answer:
+    def ask(
+        self,
+        question: Any,
+        id: Any = None,
+        top_k: int | None = None,
+        history: list[dict[str, str]] | None = None,
+    ) -> Answer:
+        """Answer one question. ``history`` is the chat so far as ``{"role", "content"}``
+        messages (oldest first); follow-ups are made standalone from it."""
         started = time.perf_counter()
         text = self.validate(question)
         qa = self.analyze(text)
@@ -84,3 +93,16 @@ class PlanqaService:
             latency_ms=(time.perf_counter() - started) * 1000,
             nearest=nearest,
         )
+
+    def stream(
+        self,
+        question: Any,
+        id: Any = None,
+        top_k: int | None = None,
+        history: list[dict[str, str]] | None = None,
+    ) -> Iterator[StreamEvent]:
+        """Tokens as they are produced, then the final answer (see ``StreamEvent``)."""
+        answer = self.ask(question, id=id, top_k=top_k, history=history)
+        for piece in re.findall(r".{1,8}", answer.answer, flags=re.S):
+            yield StreamEvent(type="token", text=piece)
+        yield StreamEvent(type="answer", answer=answer)
