@@ -55,7 +55,7 @@ class TermWeights:
         for term in qa.terms:
             known = [w for w in (self.idf_of(a) for a in term.alternatives) if w is not None]
             if known:
-                term.weight = max(min(known), 0.2)
+                term.weight = max(min(known), 0.2) * (0.5 if term.answer_type else 1.0)
             elif term.text.isascii():
                 term.weight = 0.0  # an English word we cannot gloss: no evidence either way
             else:
@@ -71,6 +71,11 @@ def _norm(text: str) -> str:
 def term_matches(term: Term, text: str) -> bool:
     norm = _norm(text)
     return any(_norm(alt) in norm for alt in term.alternatives)
+
+
+def _count(term: Term, text: str) -> int:
+    norm = _norm(text)
+    return max(norm.count(_norm(alt)) for alt in term.alternatives)
 
 
 def coverage(terms: list[Term], text: str) -> float:
@@ -116,24 +121,50 @@ def missing_place(qa: QuestionAnalysis, meta: dict[str, object], text: str) -> s
     return ""
 
 
-def _window(clauses: list[Span], terms: list[Term], max_chars: int = 90) -> tuple[int, int]:
-    """Smallest run of clauses holding every term the sentence matches (by weight), capped."""
-    hits = [i for i, c in enumerate(clauses) if any(term_matches(t, c.text) for t in terms if t.weight > 0)]
-    if not hits:
-        return 0, len(clauses) - 1
-    best = (hits[0], hits[0])
-    best_cov = -1.0
+def _novel_chars(text: str, question: str) -> int:
+    """Characters of ``text`` (letters, digits, CJK) that the question does not already contain."""
+    seen = set(question)
+    return sum(1 for ch in text if (ch.isalnum() or "\u4e00" <= ch <= "\u9fff") and ch not in seen)
+
+
+def _best_covering_window(clauses: list[Span], terms: list[Term], hits: list[int], max_chars: int) -> tuple[int, int]:
+    """Shortest run of clauses with the highest coverage, within ``max_chars``."""
+    best, best_cov = (hits[0], hits[0]), -1.0
     for i in hits:
         for j in hits:
-            if j < i:
-                continue
-            length = clauses[j].end - clauses[i].start
-            if length > max_chars and j > i:
+            if j < i or (j > i and clauses[j].end - clauses[i].start > max_chars):
                 continue
             cov = coverage(terms, "".join(c.text for c in clauses[i : j + 1]))
             if cov > best_cov + 1e-9 or (abs(cov - best_cov) < 1e-9 and j - i < best[1] - best[0]):
                 best, best_cov = (i, j), cov
     return best
+
+
+def _window(clauses: list[Span], terms: list[Term], question: str, max_chars: int = 100) -> tuple[int, int]:
+    """The clauses that answer: from the first to the last clause holding a distinctive
+    question term (frequent terms such as the city name do not anchor it), capped in length,
+    and widened while it only restates the question."""
+    weights = [t.weight for t in terms if t.weight > 0]
+    if not weights:
+        return 0, len(clauses) - 1
+    floor = min(0.8, 0.4 * max(weights))
+    anchors = [t for t in terms if t.weight >= max(floor, 0.4 * max(weights))]
+    hits = [i for i, c in enumerate(clauses) if any(term_matches(t, c.text) for t in anchors)]
+    if not hits:
+        hits = [i for i, c in enumerate(clauses) if any(term_matches(t, c.text) for t in terms if t.weight > 0)]
+    if not hits:
+        return 0, len(clauses) - 1
+    lo, hi = hits[0], hits[-1]
+    if clauses[hi].end - clauses[lo].start > max_chars:
+        lo, hi = _best_covering_window(clauses, terms, hits, max_chars)
+    while _novel_chars("".join(c.text for c in clauses[lo : hi + 1]), question) < 6:
+        if lo > 0:
+            lo -= 1
+        elif hi < len(clauses) - 1:
+            hi += 1
+        else:
+            break
+    return lo, hi
 
 
 def _figure_window(clauses: list[Span], fig_start: int, terms: list[Term]) -> tuple[int, int]:
@@ -186,12 +217,12 @@ def candidates(qa: QuestionAnalysis, docs: list[Document]) -> list[Candidate]:
                         best_fig = (cov, fig, (lo, hi))
                 if best_fig is None:
                     rejected = rejected or "figure"
-                    lo, hi = _window(clauses, qa.terms)
+                    lo, hi = _window(clauses, qa.terms, qa.text)
                 else:
                     figure = best_fig[1]
                     lo, hi = best_fig[2]
             else:
-                lo, hi = _window(clauses, qa.terms)
+                lo, hi = _window(clauses, qa.terms, qa.text)
             window = Span(
                 doc.page_content[clauses[lo].start : clauses[hi].end], clauses[lo].start, clauses[hi].end
             )
@@ -199,7 +230,10 @@ def candidates(qa: QuestionAnalysis, docs: list[Document]) -> list[Candidate]:
             cand = Candidate(doc, rank, sent, window, years, sent_cov, ctx_cov, win_cov, figure, rejected=rejected)
             prior = 1.0 / (1.0 + rank)
             caption_bonus = 0.15 if qa.wants_caption and meta.get("kind") == "caption" else 0.0
-            cand.score = 0.45 * sent_cov + 0.25 * ctx_cov + 0.2 * win_cov + 0.1 * prior + caption_bonus
+            # A sentence that keeps returning to the question's subject is about it, not a passing mention.
+            repeats = sum(max(0, _count(t, sent.text) - 1) for t in qa.terms if t.weight >= 1.0)
+            focus = 0.03 * min(repeats, 3)
+            cand.score = 0.45 * sent_cov + 0.25 * ctx_cov + 0.2 * win_cov + 0.1 * prior + caption_bonus + focus
             out.append(cand)
     out.sort(key=lambda c: c.score, reverse=True)
     return out

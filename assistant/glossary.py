@@ -40,6 +40,9 @@ SYNONYMS: list[tuple[str, ...]] = [
     ("营商环境", "营商"),
     ("乡镇", "镇", "乡"),
     ("下辖", "辖", "管辖"),
+    ("省里", "省委", "省政府", "全省"),
+    ("市里", "市委", "市政府", "全市"),
+    ("保障", "确保", "保证"),
 ]
 
 # English phrase → Chinese terms. Longest phrases are matched first.

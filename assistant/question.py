@@ -42,8 +42,9 @@ _QUESTION_WORDS = re.compile(
 QUESTION_GENERIC = frozenset(
     """举措 措施 做法 办法 属于 变化 内容 要求 情况 方面 部署 安排 哪类 哪家 哪种 哪项 哪几 包括 涉及 提到 指出
     说明 介绍 采取 有何 何种 是否 多少钱 具体 主要 重点 一些 方式 途径 手段 意义 作用 目的 计划 目标 任务 预期
-    这篇 这份 本文 该文 文章 报道 本报告 文中 文件 资料 材料""".split()
+    这篇 这份 本文 该文 文章 报道 本报告 文中 文件 资料 材料 打算 类型 种类 哪方面""".split()
 )
+_ANSWER_TYPE_RE = re.compile(r"(?:什么|哪些|哪类|哪种|何种|哪个|哪项|哪几[个项类种])(?:样的|样|的)?([\u4e00-\u9fff]{2,4})")
 _EN_STOP = frozenset(
     "the a an of in on at to for by and or is are was were be been did does do what which who whom how "
     "much many when where why this that these those its it's their his her with from as about according "
@@ -58,6 +59,7 @@ class Term:
     text: str
     alternatives: tuple[str, ...]
     weight: float = 1.0
+    answer_type: bool = False  # the noun naming the kind of answer: 什么「制度」, 哪些「项目」
 
 
 @dataclass
@@ -151,7 +153,8 @@ def analyze(question: str) -> QuestionAnalysis:
         else:
             target_kind = ""
         search_text = question.strip()
-    terms = [Term(t, alternatives(t)) for t in raw_terms]
+    kinds = _ANSWER_TYPE_RE.findall(text)
+    terms = [Term(t, alternatives(t), answer_type=any(k.startswith(t) for k in kinds)) for t in raw_terms]
     tokens: list[str] = []
     from vectorstore.bm25 import tokenize
 
