@@ -1,4 +1,5 @@
-"""Start the planqa web chat on the configured corpus (what `make run` runs)."""
+"""Start planqa: the web chat at /, the API at /api/v1 and /v1 (what `make run` runs).
+Same as `planqa serve`; host, port and workers come from PLANQA_* settings."""
 
 from __future__ import annotations
 
@@ -9,16 +10,9 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 
 def main() -> None:
-    from assistant.factory import build_service
-    from assistant.settings import get_settings
-    from assistant.webui import build_ui
+    from assistant.server import serve
 
-    settings = get_settings()
-    service = build_service(settings)
-    report = service.ensure_default_corpus()
-    if report is not None:
-        print(f"ingested the default corpus: {report.summary()}")
-    build_ui(service).launch(server_name=settings.host, server_port=settings.port)
+    serve()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The ``planqa`` command line: ingest, ask, batch, eval, docs, config.
+"""The ``planqa`` command line: ingest, ask, batch, eval, docs, serve, config.
 
 Errors from below are ``PlanqaError``s; they are printed as one clear line and exit code 2
 (1 for a batch or ingest that completed with per-item failures)."""
@@ -174,6 +174,20 @@ def docs_remove(ctx: click.Context, doc_ids: tuple[str, ...]) -> None:
         click.echo(f"error: no document {d}", err=True)
     click.echo(f"removed {len(doc_ids) - len(missing)} document(s)")
     sys.exit(1 if missing else 0)
+
+
+@cli.command()
+@click.option("--host", help="Address to listen on (overrides PLANQA_HOST).")
+@click.option("--port", type=int, help="Port to listen on (overrides PLANQA_PORT).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Serve the web chat (/), the API (/api/v1), the OpenAI-compatible API (/v1) and /docs."""
+    from assistant.server import serve as run_server
+
+    try:
+        run_server(ctx.obj["settings"], host=host, port=port)
+    except PlanqaError as exc:
+        _fail(exc)
 
 
 @cli.command()

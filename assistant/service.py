@@ -10,15 +10,18 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from assistant.errors import QuestionError
+from assistant.errors import DocumentError, QuestionError
 from assistant.evidence import TermWeights
 from assistant.extractive import extract, passage_citation
 from assistant.question import QuestionAnalysis, analyze
 from assistant.schema import Answer, StreamEvent
 from assistant.settings import Settings
+from ingest.figures import EXTRACTOR_VERSION as FIGURES_VERSION
+from ingest.figures import extract_from_chunks as extract_figures
+from ingest.loaders import LoadedFile, load_bytes
 from ingest.pipeline import Ingestor, IngestReport
 from vectorstore.bm25 import tokenize
-from vectorstore.docstore import StoredDocument
+from vectorstore.docstore import StoredChunk, StoredDocument
 from vectorstore.knowledge import KnowledgeBase
 
 
@@ -43,6 +46,35 @@ class PlanqaService:
 
     def remove_document(self, doc_id: str) -> bool:
         return self.kb.remove(doc_id)
+
+    def ingest_files(self, files: Iterable[tuple[str, bytes]]) -> IngestReport:
+        """Ingest uploaded files given as ``(name, content)``. Each goes through the loader
+        registry (``load_bytes``); one that cannot be loaded is listed in ``failed`` with its
+        reason and the others still go in."""
+
+        def loaded() -> Iterator[LoadedFile | DocumentError]:
+            for name, data in files:
+                try:
+                    yield from load_bytes(name, data)
+                except DocumentError as exc:
+                    yield exc
+
+        return self.ingestor.ingest_loaded(loaded())
+
+    def figures(self) -> list[dict[str, Any]]:
+        """Every figure and target of the live documents (see ``ingest/figures.py``); documents
+        stored by an older extractor are re-extracted from their chunks first."""
+        store = self.kb.docstore
+        if store.get_state("figures_version") != FIGURES_VERSION:
+            for doc in store.documents():
+                rows = extract_figures(store.chunks_of(doc.doc_id), int(doc.meta.get("year") or 0))
+                store.set_figures(doc.doc_id, [r.public() for r in rows])
+            store.set_state("figures_version", FIGURES_VERSION)
+        return store.figures()
+
+    def passage(self, chunk_id: str) -> StoredChunk | None:
+        """One live passage by id (to open the source of a figure)."""
+        return self.kb.docstore.get_chunk(chunk_id)
 
     # ------------------------------------------------------------------ questions
     def validate(self, question: Any) -> str:

@@ -63,6 +63,34 @@ class Settings(BaseSettings):
     progress: bool = Field(default=True, description="Show progress bars on ingest.")
     host: str = Field(default="127.0.0.1", description="Address the web chat and API listen on.")
     port: int = Field(default=7860, ge=1, le=65535, description="Port the web chat and API listen on.")
+    workers: int = Field(
+        default=1, ge=1, le=64,
+        description="uvicorn worker processes for 'planqa serve' (each loads the models; 1 on small machines).",
+    )
+    api_keys: str = Field(
+        default="",
+        description="Comma-separated API keys. When set, /api/v1 and /v1 require 'Authorization: Bearer "
+        "<key>' (401 otherwise). Empty: the API is open (keep the server on 127.0.0.1 then).",
+    )
+    admin_key: str = Field(
+        default="",
+        description="Key for uploads and deletes (API: 'Authorization: Bearer <admin key>'; web chat: typed in "
+        "the knowledge-base tab). Empty: uploads/deletes are open when no API keys are set, refused otherwise.",
+    )
+    cors_origins: str = Field(
+        default="",
+        description="Comma-separated origins allowed to call the API and load the chat from a browser "
+        "(e.g. 'https://portal.example.gov.cn'); '*' allows any; empty allows none (same-origin only).",
+    )
+    max_request_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1024,
+        description="Largest request body accepted (uploads included); larger ones get 413.",
+    )
+    rate_limit_per_minute: int = Field(
+        default=120, ge=0,
+        description="Requests per minute per API key (per client address when no keys are set) on "
+        "/api/v1 and /v1; 0 disables the limit. Excess requests get 429 with Retry-After.",
+    )
 
     @field_validator("collection")
     @classmethod
@@ -83,6 +111,24 @@ class Settings(BaseSettings):
             "PLANQA_EMBEDDER must be 'e5-small' or 'sentence-transformers:<local model folder>', "
             f"got {value!r}"
         )
+
+    @property
+    def api_key_list(self) -> list[str]:
+        return [k.strip() for k in self.api_keys.split(",") if k.strip()]
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def feedback_file(self) -> Path:
+        """Where 👍/👎 feedback from the web chat is appended (JSON lines)."""
+        return self.data_dir / "feedback.jsonl"
+
+    @property
+    def model_dir(self) -> Path:
+        """Where the local model files are (``models_dir`` or ``<data_dir>/models``)."""
+        return self.models_dir if self.models_dir is not None else self.data_dir / "models"
 
     @property
     def chroma_dir(self) -> Path:

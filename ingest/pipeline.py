@@ -21,6 +21,7 @@ from assistant.errors import DocumentError
 from ingest import metadata as doc_metadata
 from ingest.chunking import ChunkDraft, chunk_document
 from ingest.cleaning import KIND_LABELS, clean_text
+from ingest.figures import extract_from_chunks as extract_figures
 from ingest.loaders import LoadedFile, load_path
 from ingest.timeref import years_of
 from vectorstore.bm25 import tokenize
@@ -169,7 +170,8 @@ class Ingestor:
             for prep in prepared:
                 doc = prep.document
                 had_source = any(d.source == doc.source for d in self.kb.docstore.documents())
-                self.kb.docstore.stage_document(doc, prep.chunks)
+                figures = [f.public() for f in extract_figures(prep.chunks)]
+                self.kb.docstore.stage_document(doc, prep.chunks, figures)
                 for i in range(0, len(prep.chunks), 32):
                     batch = prep.chunks[i : i + 32]
                     self.kb.write_vectors(batch)

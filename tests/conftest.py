@@ -40,6 +40,20 @@ def seed_service(seed_settings):
 
 
 @pytest.fixture(scope="session")
+def planqa_server(seed_service, seed_settings):
+    """The whole server (web chat at /, /api/v1, /v1) over the seed service, on a free loopback
+    port, open (no keys) and without a rate limit. Tests that add documents remove them."""
+    from live_server import LiveServer
+
+    from assistant.server import create_app
+
+    settings = seed_settings.model_copy(update={"rate_limit_per_minute": 0})
+    server = LiveServer(create_app(settings, service=seed_service))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def seed_dev() -> list[dict]:
     return read_jsonl(SHARED / "eval" / "seed_dev.jsonl")
 

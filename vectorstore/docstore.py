@@ -40,6 +40,12 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS figures (
+    doc_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    row TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS figures_doc ON figures(doc_id);
 """
 
 
@@ -101,9 +107,14 @@ class DocStore:
         )
 
     # ------------------------------------------------------------------ writes
-    def stage_document(self, doc: StoredDocument, chunks: list[StoredChunk]) -> None:
-        """Store a document and its chunks as ``pending`` (not yet searchable)."""
+    def stage_document(
+        self, doc: StoredDocument, chunks: list[StoredChunk], figures: list[dict[str, Any]] | None = None
+    ) -> None:
+        """Store a document and its chunks (and extracted figures) as ``pending`` (not yet
+        searchable); figures go live and are deleted with their document."""
         with self._lock, self._transaction():
+            if figures is not None:
+                self._write_figures(doc.doc_id, figures)
             self._db.execute("DELETE FROM chunks WHERE doc_id=? AND doc_id IN "
                              "(SELECT doc_id FROM documents WHERE status='pending')", (doc.doc_id,))
             self._db.execute(
@@ -140,7 +151,20 @@ class DocStore:
             self._bump()
             return ids
 
+    def set_figures(self, doc_id: str, figures: list[dict[str, Any]]) -> None:
+        """Replace the stored figures of a document (back-fill after an extractor change)."""
+        with self._lock, self._transaction():
+            self._write_figures(doc_id, figures)
+
+    def _write_figures(self, doc_id: str, figures: list[dict[str, Any]]) -> None:
+        self._db.execute("DELETE FROM figures WHERE doc_id=?", (doc_id,))
+        self._db.executemany(
+            "INSERT INTO figures VALUES (?, ?, ?)",
+            [(doc_id, int(f.get("position", 0)), json.dumps(f, ensure_ascii=False)) for f in figures],
+        )
+
     def _delete_rows(self, doc_id: str) -> list[str]:
+        self._db.execute("DELETE FROM figures WHERE doc_id=?", (doc_id,))
         ids = [r[0] for r in self._db.execute("SELECT id FROM chunks WHERE doc_id=?", (doc_id,))]
         self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
         self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
@@ -185,6 +209,18 @@ class DocStore:
                 chunk = _chunk(row)
                 out[chunk.id] = chunk
         return out
+
+    def figures(self) -> list[dict[str, Any]]:
+        """Figures of live documents, in document order, each with its document's title."""
+        rows = self._db.execute(
+            "SELECT f.row, d.title, d.source FROM figures f JOIN documents d ON f.doc_id=d.doc_id "
+            "WHERE d.status='ready' ORDER BY d.ingested_at, f.doc_id, f.position"
+        ).fetchall()
+        return [{**json.loads(r[0]), "title": r[1], "source": r[2]} for r in rows]
+
+    def get_chunk(self, chunk_id: str) -> StoredChunk | None:
+        """One live chunk by id."""
+        return self.get_chunks([chunk_id]).get(chunk_id)
 
     def all_chunk_ids(self) -> set[str]:
         return {r[0] for r in self._db.execute("SELECT id FROM chunks")}

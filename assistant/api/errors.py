@@ -1,0 +1,73 @@
+"""``assistant/errors.py`` mapped to HTTP status codes, in one place.
+
+/api/v1 answers ``{"error": {"type", "message"[, "file"]}}``; /v1 answers in OpenAI's shape
+``{"error": {"message", "type", "param", "code"}}`` so that OpenAI clients show the message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from assistant.errors import (
+    ConfigError,
+    DocumentError,
+    InputError,
+    ModelError,
+    PlanqaError,
+    QuestionError,
+    StoreError,
+)
+
+STATUS: list[tuple[type[PlanqaError], int]] = [
+    (QuestionError, 422),
+    (DocumentError, 422),
+    (InputError, 400),
+    (ConfigError, 400),
+    (ModelError, 503),
+    (StoreError, 503),
+    (PlanqaError, 500),
+]
+
+
+def status_for(exc: PlanqaError) -> int:
+    return next(code for cls, code in STATUS if isinstance(exc, cls))
+
+
+_OPENAI_TYPES = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
+                 404: "not_found_error", 413: "invalid_request_error", 422: "invalid_request_error",
+                 429: "rate_limit_error"}
+
+
+def error_body(path: str, status: int, kind: str, message: str, extra: dict[str, Any] | None = None) -> dict:
+    if path.startswith("/v1"):
+        return {"error": {"message": message, "type": _OPENAI_TYPES.get(status, "api_error"),
+                          "param": None, "code": kind}}
+    return {"error": {"type": kind, "message": message, **(extra or {})}}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(PlanqaError)
+    async def planqa_error(request: Request, exc: PlanqaError) -> JSONResponse:
+        status = status_for(exc)
+        extra = {"file": exc.path} if isinstance(exc, DocumentError) else None
+        return JSONResponse(error_body(request.url.path, status, type(exc).__name__, str(exc), extra),
+                            status_code=status)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        kind = {401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 413: "RequestTooLarge",
+                429: "RateLimited"}.get(exc.status_code, "HTTPError")
+        return JSONResponse(error_body(request.url.path, exc.status_code, kind, str(exc.detail)),
+                            status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+            parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
+        body = error_body(request.url.path, 422, "ValidationError", "; ".join(parts))
+        return JSONResponse(body, status_code=422)

@@ -1,0 +1,139 @@
+"""/v1: an OpenAI-compatible chat-completions API over the same service.
+
+* ``model``: ``planqa`` (the server's answer mode) or ``planqa-<mode>``; ``GET /v1/models`` lists them;
+* the last ``user`` message is the question, earlier user/assistant messages are the history;
+* the answer's citations are in ``choices[0].message.citations`` (and the whole planqa answer
+  in ``planqa``); when streaming, in the last chunk (``citations``, ``planqa``);
+* streamed tokens are provisional: if the final, checked answer differs from them, a last
+  content delta says so and gives the checked answer (OpenAI's protocol cannot retract text).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.api.context import ApiContext
+from assistant.api.errors import error_body, status_for
+from assistant.api.security import Ctx, require_key
+from assistant.errors import PlanqaError, QuestionError
+from assistant.schema import Answer
+
+router = APIRouter(prefix="/v1", dependencies=[Depends(require_key)], tags=["openai-compatible"])
+
+MODEL_PREFIX = "planqa"
+CORRECTION = "\n\n⚠️ 以下为核对后的答案（以此为准）：\n"
+
+
+class OpenAIMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    role: str
+    content: str | list[dict[str, Any]] | None = None
+
+
+class ChatCompletionRequest(BaseModel):
+    """OpenAI's request; sampling parameters (temperature, …) are accepted and ignored."""
+
+    model_config = ConfigDict(extra="allow")
+    model: str = MODEL_PREFIX
+    messages: list[OpenAIMessage]
+    stream: bool = False
+    top_k: int | None = Field(default=None, ge=1, le=50, description="planqa extension: passages to retrieve.")
+
+
+def _text(content: str | list[dict[str, Any]] | None) -> str:
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    return "".join(str(part.get("text", "")) for part in content if part.get("type", "text") == "text")
+
+
+def _mode_of(model: str, ctx: ApiContext) -> str | None:
+    if model == MODEL_PREFIX:
+        return None
+    mode = model.removeprefix(f"{MODEL_PREFIX}-")
+    if model.startswith(f"{MODEL_PREFIX}-") and mode in ctx.services.modes():
+        return mode
+    raise HTTPException(status_code=404, detail=f"model {model!r} does not exist; see GET /v1/models")
+
+
+def split_messages(messages: list[OpenAIMessage]) -> tuple[str, list[dict[str, str]]]:
+    """The question (last user message) and the history before it."""
+    last = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
+    if last < 0:
+        raise QuestionError("messages: no message with role 'user'")
+    history = [{"role": m.role, "content": _text(m.content)} for m in messages[:last]
+               if m.role in ("user", "assistant")]
+    return _text(messages[last].content), history
+
+
+@router.get("/models", summary="Models (answer modes) served")
+def models(ctx: Ctx) -> dict[str, Any]:
+    created = int(ctx.started)
+    ids = [MODEL_PREFIX] + [f"{MODEL_PREFIX}-{m}" for m in ctx.services.modes()]
+    return {"object": "list",
+            "data": [{"id": i, "object": "model", "created": created, "owned_by": "planqa"} for i in ids]}
+
+
+def _citations(answer: Answer) -> list[dict[str, Any]]:
+    return [c.model_dump() for c in answer.citations]
+
+
+@router.post("/chat/completions", summary="OpenAI-compatible chat completion with citations")
+def chat_completions(req: ChatCompletionRequest, ctx: Ctx) -> Any:
+    service = ctx.services.get(_mode_of(req.model, ctx))
+    question, history = split_messages(req.messages)
+    completion_id = f"chatcmpl-{uuid.uuid4().hex}"
+    created = int(time.time())
+    if req.stream:
+        service.validate(question)
+        events = service.stream(question, top_k=req.top_k, history=history or None)
+        return StreamingResponse(
+            _chunks(events, completion_id, created, req.model), media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+    answer = service.ask(question, top_k=req.top_k, history=history or None)
+    message = {"role": "assistant", "content": answer.answer, "citations": _citations(answer),
+               "refused": answer.refused}
+    return {
+        "id": completion_id, "object": "chat.completion", "created": created, "model": req.model,
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop", "logprobs": None}],
+        "citations": message["citations"], "planqa": answer.public(),
+    }
+
+
+def _chunk(completion_id: str, created: int, model: str, delta: dict[str, Any],
+           finish: str | None = None, **extra: Any) -> str:
+    body = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}], **extra}
+    return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+
+
+def _chunks(events: Iterator[Any], completion_id: str, created: int, model: str) -> Iterator[str]:
+    yield _chunk(completion_id, created, model, {"role": "assistant", "content": ""})
+    streamed: list[str] = []
+    try:
+        for event in events:
+            if event.type == "token" and event.text:
+                streamed.append(event.text)
+                yield _chunk(completion_id, created, model, {"content": event.text})
+            elif event.type == "answer" and event.answer is not None:
+                answer: Answer = event.answer
+                if "".join(streamed).strip() != answer.answer.strip():
+                    fix = answer.answer if not streamed else CORRECTION + answer.answer
+                    yield _chunk(completion_id, created, model, {"content": fix})
+                citations = _citations(answer)
+                yield _chunk(completion_id, created, model, {"citations": citations}, "stop",
+                             citations=citations, planqa=answer.public())
+    except PlanqaError as exc:
+        err = error_body("/v1", status_for(exc), type(exc).__name__, str(exc))
+        yield f"data: {json.dumps(err, ensure_ascii=False)}\n\n"
+    yield "data: [DONE]\n\n"

@@ -1,0 +1,172 @@
+"""API keys, the admin key, the per-key rate limit and the request size limit."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import math
+import threading
+import time
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from assistant.api.context import ApiContext
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def _matches(token: str, keys: list[str]) -> bool:
+    return any(hmac.compare_digest(token.encode(), k.encode()) for k in keys)
+
+
+def context(request: Request) -> ApiContext:
+    ctx: ApiContext = request.app.state.planqa
+    return ctx
+
+
+Ctx = Annotated[ApiContext, Depends(context)]
+
+
+class RateLimiter:
+    """Token bucket per client: ``per_minute`` requests, refilled continuously."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, client: str) -> float:
+        """0 when the request may go ahead, else the seconds to wait."""
+        if self.per_minute <= 0:
+            return 0.0
+        rate = self.per_minute / 60.0
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(client, (float(self.per_minute), now))
+            tokens = min(float(self.per_minute), tokens + (now - last) * rate)
+            if tokens >= 1.0:
+                self._buckets[client] = (tokens - 1.0, now)
+                return 0.0
+            self._buckets[client] = (tokens, now)
+            return (1.0 - tokens) / rate
+
+
+def _client_id(request: Request, token: str | None) -> str:
+    if token:
+        return "key:" + hashlib.sha256(token.encode()).hexdigest()[:16]
+    return "addr:" + (request.client.host if request.client else "unknown")
+
+
+def require_key(request: Request) -> str | None:
+    """Dependency of every /api/v1 and /v1 route: a valid key when keys are configured
+    (401 otherwise), then the per-key rate limit (429). Returns the key used, if any."""
+    ctx = context(request)
+    keys = ctx.settings.api_key_list
+    admin = ctx.settings.admin_key
+    token = _bearer(request)
+    if keys and (token is None or not _matches(token, keys + ([admin] if admin else []))):
+        raise HTTPException(
+            status_code=401,
+            detail="missing or invalid API key: send 'Authorization: Bearer <key>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    limiter: RateLimiter = request.app.state.rate_limiter
+    wait = limiter.check(_client_id(request, token))
+    if wait > 0:
+        raise HTTPException(
+            status_code=429,
+            detail=f"rate limit of {ctx.settings.rate_limit_per_minute} requests per minute exceeded",
+            headers={"Retry-After": str(math.ceil(wait))},
+        )
+    return token
+
+
+def require_admin(request: Request) -> None:
+    """Dependency of uploads and deletes: the admin key when one is configured. Without an
+    admin key, writes are open only when the API itself is open (no API keys)."""
+    ctx = context(request)
+    admin = ctx.settings.admin_key
+    token = _bearer(request)
+    if admin:
+        if token is None:
+            raise HTTPException(status_code=401, detail="this action needs the admin key",
+                                headers={"WWW-Authenticate": "Bearer"})
+        if not _matches(token, [admin]):
+            raise HTTPException(status_code=403, detail="this action needs the admin key")
+    elif ctx.settings.api_key_list:
+        raise HTTPException(
+            status_code=403, detail="uploads and deletes are disabled: set PLANQA_ADMIN_KEY to allow them"
+        )
+
+
+class BodySizeLimit:
+    """ASGI middleware: bodies larger than ``max_bytes`` get 413 (by Content-Length, or while
+    reading a body sent without one)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is not None:
+            try:
+                too_big = int(length) > self.max_bytes
+            except ValueError:
+                too_big = True
+            if too_big:
+                await self._reject(send)
+                return
+            await self.app(scope, receive, send)
+            return
+        if scope.get("method") not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        # No Content-Length (chunked): read it here, within the limit, then replay it.
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._reject(send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _reject(self, send: Send) -> None:
+        payload = json.dumps(
+            {"error": {"type": "RequestTooLarge", "message": f"request body over {self.max_bytes} bytes"}}
+        ).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(payload)).encode())]})
+        await send({"type": "http.response.body", "body": payload})

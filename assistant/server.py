@@ -1,0 +1,125 @@
+"""One FastAPI app served by uvicorn: the web chat (Gradio) at ``/``, planqa's API at
+``/api/v1``, the OpenAI-compatible API at ``/v1``, OpenAPI docs at ``/docs``, ``/healthz``.
+
+``planqa serve``, ``python app.py`` and ``make run`` all end in ``serve()``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, JSONResponse
+
+from assistant.api import ApiContext, ServiceProvider, install_api
+from assistant.api.security import BodySizeLimit
+from assistant.settings import Settings, get_settings
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+VERSION = "0.1.0"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def _gradio_js() -> Path:
+    import gradio
+
+    return Path(gradio.__file__).parent / "templates" / "frontend" / "gradio.js"
+
+
+def create_app(settings: Settings | None = None, service: Any = None, *, ui: bool = True) -> FastAPI:
+    """The whole server. ``service`` defaults to the factory's for ``settings`` (the default
+    corpus is ingested on first start)."""
+    from assistant.factory import build_service
+
+    settings = settings or get_settings()
+    if service is None:
+        service = build_service(settings)
+        report = service.ensure_default_corpus()
+        if report is not None:
+            print(f"ingested the default corpus: {report.summary()}", file=sys.stderr)
+    ctx = ApiContext(settings, ServiceProvider(settings, service, factory=build_service))
+
+    app = FastAPI(
+        title="planqa",
+        version=VERSION,
+        description="Grounded, cited answers about government plans and work reports. "
+        "`/api/v1`: planqa's JSON API (SSE with `stream: true`); `/v1`: OpenAI-compatible chat "
+        "completions with citations. Send `Authorization: Bearer <key>` when the server has API keys.",
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    # Gradio adds no CORS headers of its own when the parent app has a CORSMiddleware: the
+    # allow-list below is the one policy for the chat, the API and the web component.
+    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["*"],
+                       allow_headers=["*"], allow_credentials=False)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    install_api(app, ctx)
+
+    @app.get("/healthz", tags=["planqa"], summary="Liveness and readiness")
+    def healthz() -> JSONResponse:
+        try:
+            documents = len(service.documents())
+        except Exception as exc:  # the store cannot be read: not ready
+            return JSONResponse({"status": "error", "error": str(exc)}, status_code=503)
+        return JSONResponse({"status": "ok", "version": VERSION, "documents": documents,
+                             "answer_mode": settings.answer_mode})
+
+    @app.get("/gradio.js", include_in_schema=False)
+    def gradio_js() -> FileResponse:
+        """Gradio's web-component script, served locally (no CDN) for ``<gradio-app>`` embeds."""
+        return FileResponse(_gradio_js(), media_type="text/javascript")
+
+    if ui:
+        import gradio as gr
+
+        from assistant.webui import CSS, JS, build_ui
+
+        gr.mount_gradio_app(
+            app, build_ui(ctx), path="/", css=CSS, js=JS, footer_links=[], run_history=False,
+            max_file_size=settings.max_request_bytes, show_error=True, ssr_mode=False,
+            server_name=settings.host, server_port=settings.port,
+        )
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for uvicorn workers (settings from the environment)."""
+    return create_app(get_settings())
+
+
+def _export(settings: Settings) -> None:
+    """Make worker processes see the same settings (they read the environment)."""
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        if value is not None:
+            os.environ[f"PLANQA_{name.upper()}"] = str(value)
+
+
+def serve(settings: Settings | None = None, host: str | None = None, port: int | None = None) -> None:
+    import uvicorn
+
+    settings = settings or get_settings()
+    updates: dict[str, Any] = {}
+    if host:
+        updates["host"] = host
+    if port:
+        updates["port"] = port
+    settings = settings.model_copy(update=updates) if updates else settings
+    if settings.host not in LOOPBACK and not settings.api_key_list:
+        print(f"warning: listening on {settings.host} with an open API; set PLANQA_API_KEYS "
+              "(and PLANQA_ADMIN_KEY for uploads)", file=sys.stderr)
+    print(f"planqa: http://{settings.host}:{settings.port}/  (API docs: /docs)", file=sys.stderr)
+    if settings.workers > 1:
+        from assistant.factory import build_service
+
+        build_service(settings).ensure_default_corpus()  # once, before the workers start
+        _export(settings)
+        uvicorn.run("assistant.server:app_from_env", factory=True, host=settings.host, port=settings.port,
+                    workers=settings.workers, log_level="warning")
+    else:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")

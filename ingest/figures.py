@@ -1,0 +1,287 @@
+"""Figures and targets: every quantitative statement of a document, extracted at ingest.
+
+A figure is a number with what it measures (the *indicator*), its unit, the period it speaks
+about and its kind: ``目标`` (a target: 今年/年内/力争/确保/预期目标…) or ``实际`` (a result:
+a past year, 据初步核算, 比上年…). Rules, all general:
+
+* Arabic numbers with or without a unit; Chinese numerals only with a measurement unit
+  (``五亿元``), because counted Chinese numerals are slogans (三个区分开来, 四大方面, 两条主线);
+* years, numbers inside quoted names (“4+4+3+N”, “2023中国西柳…”), ordinal parts of names
+  (第3届, 十届八次) and counts of a just-enumerated list (目标、节点、结果3个导向) are not figures;
+* the indicator is the clause text before the number (without leading subject, time words and
+  hedges like 努力实现), plus the noun after it when the number sits mid-phrase (实施20项民生保障工程);
+* the period is the year the sentence speaks about (its own 2023年/今年/年内, else its headings',
+  else the document's year).
+
+Figures are extracted from stored chunks (so existing documents can be back-filled) and
+de-duplicated by their offset in the document (chunks overlap by whole sentences).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ingest.textutils import find_figures, split_clauses, split_sentences
+from ingest.timeref import statement_years
+
+# Bump when the rules change: stored figures of older versions are re-extracted.
+EXTRACTOR_VERSION = "1"
+
+TARGET, ACTUAL = "目标", "实际"
+
+# Measurement units that make a Chinese numeral a figure (counted classifiers do not).
+_MEASURE_UNITS = (
+    "元", "美元", "吨", "公斤", "千克", "千瓦", "千瓦时", "公里", "千米", "米", "平方公里", "平方米",
+    "亩", "公顷", "百分点", "%", "‰", "倍", "人次", "人", "户",
+)
+_TARGET_RE = re.compile(
+    r"目标|预期|计划|力争|确保|争取|努力|要|将|拟|安排|今年|年内|全年|本年|新建|新增|建成|打造|实现|完成|达到|以上|左右"
+)
+_ACTUAL_RE = re.compile(r"据初步核算|初步统计|去年|过去一年|已经|已|实现了|完成了|达到了|累计完成")
+# Comparisons name a base year, not the year a statement is about.
+_COMPARISON_RE = re.compile(r"(?:比|较|同比|与)(?:上年|去年|上一年|前一年)(?:同期)?")
+_CHANGE_ONLY_RE = re.compile(r"^(?:(?:比|较)(?:上年|去年)(?:同期)?)?(?:增长|下降|提高|降低|上涨|增加|减少|扩大|缩小)")
+# Units the shared figure pattern does not know, taken when they follow a number directly.
+_EXTRA_UNITS_RE = re.compile(r"^(?:立方米|标准箱|万斤|斤|千公顷|万辆|亿件|人民币)")
+_LEAD_TRIM_RE = re.compile(
+    r"^(?:(?:其中|同时|此外|另外|并|并且|和|及|以及|与|全年|今年|年内|本年|到年底|年底前|力争|努力|确保|争取|预计|"
+    r"预期|计划|实现|拟安排|拟|全市|全省|全县|全区|我市|我省|我县|我区|要|将|还)[,，、]?)+"
+)
+_TRAIL_TRIM_RE = re.compile(r"(?:达到|达|为|至|到|超过|突破|累计达到|累计|约|近|共|总计|合计)+$")
+_QUALIFIER_RE = re.compile(r"^(?:以上|以下|左右|以内|之内|上下|多|余)")
+_CHANGE_TAIL_RE = re.compile(r"(?:(?:比|较)(?:上年|去年)(?:同期)?)?(?:增长|下降|提高|降低|上涨|增加|减少)$")
+_ORDINAL_BEFORE_RE = re.compile(r"(?:第|十届|届|次|号|第[一二三四五六七八九十]+)$")
+_ENUM_UNITS = ("个", "大", "项", "类", "种", "条", "方面", "大类")
+_CN_NUMERAL_RE = re.compile(r"^[零〇一二两三四五六七八九十百千万亿]+")
+
+
+@dataclass
+class FigureRow:
+    """One extracted figure. ``start``/``end`` locate ``sentence`` in the chunk's text."""
+
+    doc_id: str
+    chunk_id: str
+    indicator: str
+    value: str  # as written (``6.7``, ``1,200``, ``五``)
+    number: float  # numeric value, scale folded in (``1.3万亿`` → 1.3e12)
+    unit: str
+    qualifier: str  # 以上 / 左右 / …
+    period: str  # ``2023年`` or ``2021—2025年`` or ``""``
+    kind: str  # 目标 | 实际
+    section: str
+    sentence: str
+    start: int
+    end: int
+    position: int  # offset of the number in the document (ordering, de-duplication)
+
+    def public(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"“[^”]{0,40}”|\"[^\"]{0,40}\"|《[^》]{0,60}》", text)]
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a < pos < b for a, b in spans)
+
+
+def _enumeration_count(before: str) -> int:
+    """How many ``、``-separated items end right before a number (目标、节点、结果 → 3)."""
+    tail = re.split(r"[，,；;：:。（(]", before)[-1]
+    return len(tail.split("、")) if "、" in tail else 0
+
+
+def _clean_indicator(before: str, after: str) -> str:
+    head = _LEAD_TRIM_RE.sub("", before.strip(" ，,、：:；;"))
+    head = _TRAIL_TRIM_RE.sub("", head)
+    tail = ""
+    m = re.match(r"[\u4e00-\u9fff“”A-Za-z]{2,14}", after)
+    if m and not re.match(r"(?:以上|以下|左右|以内|的|和|及|、)", after):
+        tail = m.group()
+    text = f"{head}{tail}".strip(" ，,、：:；;")
+    return text[-40:]
+
+
+def _period(years: set[int]) -> str:
+    if not years:
+        return ""
+    low, high = min(years), max(years)
+    return f"{low}年" if low == high else f"{low}—{high}年"
+
+
+def _kind(sentence: str, clause: str, years: set[int], doc_year: int, explicit: bool) -> str:
+    if doc_year and years:
+        if max(years) < doc_year:
+            return ACTUAL
+        if min(years) > doc_year:
+            return TARGET
+    if _ACTUAL_RE.search(clause):
+        return ACTUAL
+    if _TARGET_RE.search(clause) or _TARGET_RE.search(sentence):
+        return TARGET
+    if _ACTUAL_RE.search(sentence):
+        return ACTUAL
+    return ACTUAL if explicit else TARGET
+
+
+def _strip_region(text: str, region: str) -> str:
+    if region:
+        short = region.rstrip("市县区省")
+        text = re.sub(rf"^(?:{re.escape(region)}|{re.escape(short)}(?:市|县|区)?)", "", text)
+    return text
+
+
+def extract_from_text(
+    text: str,
+    *,
+    doc_id: str = "",
+    chunk_id: str = "",
+    section: str = "",
+    doc_year: int = 0,
+    region: str = "",
+    offset: int = 0,
+) -> list[FigureRow]:
+    """Figures of one passage (``offset``: where the passage starts in its document)."""
+    headings = [h for h in section.split(" > ") if h]
+    rows: list[FigureRow] = []
+    for sent in split_sentences(text):
+        years = statement_years(_COMPARISON_RE.sub("", sent.text), headings, doc_year)
+        explicit = bool(re.search(r"(?:1[89]|20)\d\d年", sent.text))
+        quoted = _quoted_spans(sent.text)
+        for clause in split_clauses(sent.text):
+            local = clause.start
+            prev_end = 0
+            for fig in find_figures(clause.text):
+                if fig.is_year or _inside(local + fig.start, quoted):
+                    continue
+                before_all = clause.text[: fig.start]
+                after = clause.text[fig.end :]
+                if re.search(r"[年月日号]$", fig.text) or after.startswith(("年", "月", "日", "号", "届", "次会")):
+                    continue  # dates, sessions
+                if _ORDINAL_BEFORE_RE.search(before_all):
+                    continue
+                chinese = bool(_CN_NUMERAL_RE.match(fig.text))
+                if chinese and not fig.unit.endswith(_MEASURE_UNITS):
+                    continue
+                if (not fig.unit and not chinese and not after.startswith(("%", "％"))
+                        and not re.match(r"\s*(?:以上|左右|多|余)", after)):
+                    continue  # a bare number, unless it reads as a quantity (…达到300以上)
+                count = _enumeration_count(before_all)
+                if count and count == int(fig.value) and fig.unit.endswith(_ENUM_UNITS):
+                    continue
+                segment = before_all[prev_end:]
+                prev_end = fig.end
+                if segment.startswith("、") or (not segment.strip("、 ") and rows):
+                    # 新增高新技术企业8家、雏鹰瞪羚企业2家: the verb of the first item is shared
+                    verb = re.match(r"(?:新增|新建|完成|建成|实施|培育|引进|达到|增长|新开工|改造)",
+                                    _LEAD_TRIM_RE.sub("", before_all))
+                    segment = (verb.group() if verb else "") + segment.lstrip("、 ")
+                unit_extra = ""
+                approx = re.match(r"^(多|余)(万亿|亿|万|千)?", after)
+                number = fig.value
+                if approx and approx.group(2) and fig.unit == "":
+                    # 6600多万: the hedge sits between the number and its scale
+                    number *= {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}[approx.group(2)]
+                    after = after[approx.end() :]
+                    unit_extra = approx.group(2)
+                extra = _EXTRA_UNITS_RE.match(after)
+                if extra:
+                    unit_extra += extra.group()
+                    after = after[extra.end() :]
+                indicator = _clean_indicator(_strip_region(segment.strip(), region), after)
+                if _CHANGE_ONLY_RE.match(indicator) and rows and rows[-1].sentence == sent.text:
+                    # 国内生产总值超过126万亿元，增长5.2%: the change is of the previous subject
+                    subject = _TRAIL_TRIM_RE.sub("", _CHANGE_TAIL_RE.sub("", rows[-1].indicator))
+                    indicator = f"{subject}{indicator}"
+                if not indicator:
+                    continue
+                hedge = _QUALIFIER_RE.match(after)
+                qualifier = hedge.group() if hedge else (approx.group(1) if approx else "")
+                value = fig.text
+                for unit in sorted({fig.unit, fig.unit.lstrip("万亿千")}, key=len, reverse=True):
+                    if unit and value.endswith(unit):
+                        value = value[: -len(unit)]
+                        break
+                rows.append(
+                    FigureRow(
+                        doc_id=doc_id, chunk_id=chunk_id, indicator=indicator,
+                        value=value, number=number, unit=_display_unit(fig.text, value) + unit_extra,
+                        qualifier=qualifier,
+                        period=_period(years),
+                        kind=_kind(sent.text, clause.text, years, doc_year, explicit),
+                        section=section, sentence=sent.text, start=sent.start, end=sent.end,
+                        position=offset + sent.start + local + fig.start,
+                    )
+                )
+    return rows
+
+
+def _display_unit(written: str, value: str) -> str:
+    """The unit as written after the value: ``万亿元`` for ``126万亿元``."""
+    unit = written[len(value) :]
+    return unit.replace("％", "%")
+
+
+def extract_from_chunks(chunks: Iterable[Any], doc_year: int = 0, region: str = "") -> list[FigureRow]:
+    """Figures of a document given its stored chunks (``StoredChunk``-like: ``id``, ``doc_id``,
+    ``text``, ``metadata`` with ``section``, ``start``, ``kind``). Body passages only; a figure
+    repeated by chunk overlap is kept once, in the first chunk holding it."""
+    seen: set[tuple[int, str]] = set()
+    rows: list[FigureRow] = []
+    for chunk in chunks:
+        meta = chunk.metadata
+        if meta.get("kind", "body") != "body":
+            continue
+        found = extract_from_text(
+            chunk.text, doc_id=chunk.doc_id, chunk_id=chunk.id, section=str(meta.get("section", "")),
+            doc_year=int(meta.get("year") or doc_year or 0), region=str(meta.get("region") or region),
+            offset=int(meta.get("start", 0)),
+        )
+        for row in found:
+            key = (row.position, row.value)
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append(row)
+    rows.sort(key=lambda r: r.position)
+    return rows
+
+
+SORT_KEYS = ("position", "indicator", "number", "unit", "period", "kind", "title", "section")
+
+
+def select_figures(
+    rows: list[dict[str, Any]],
+    *,
+    kind: str | None = None,
+    text: str | None = None,
+    doc_id: str | None = None,
+    period: str | None = None,
+    sort: str = "position",
+    descending: bool = False,
+) -> list[dict[str, Any]]:
+    """Filter and sort stored figure rows (as ``DocStore.figures`` returns them)."""
+    out = rows
+    if kind:
+        out = [r for r in out if r.get("kind") == kind]
+    if doc_id:
+        out = [r for r in out if r.get("doc_id") == doc_id]
+    if period:
+        out = [r for r in out if period in str(r.get("period", ""))]
+    if text:
+        needle = text.strip().lower()
+        out = [r for r in out if needle in f"{r.get('indicator', '')} {r.get('sentence', '')} "
+               f"{r.get('title', '')} {r.get('section', '')}".lower()]
+    if sort not in SORT_KEYS:
+        sort = "position"
+    if sort == "position":
+        out = list(reversed(out)) if descending else list(out)  # document order as stored
+    elif sort == "number":
+        out = sorted(out, key=lambda r: float(r.get("number", 0.0)), reverse=descending)
+    else:
+        out = sorted(out, key=lambda r: str(r.get(sort, "")), reverse=descending)
+    return out
