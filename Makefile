@@ -11,7 +11,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test lint bench clean
+.PHONY: browser setup run test lint bench clean
 
 setup: $(STAMP)
 
@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml Makefile
 run: setup
 	$(BIN)/python app.py
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest -q
 
 lint: setup
@@ -34,6 +34,19 @@ lint: setup
 
 bench: setup
 	$(BIN)/python benchmarks/retrieval.py
+	$(BIN)/python benchmarks/load.py
+
+# Browser tests drive Debian's Chromium through Playwright (never a downloaded browser);
+# installed once, with CJK fonts so that screenshots under artifacts/ are readable.
+CHROMIUM := /usr/bin/chromium
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+browser: $(CHROMIUM)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+		chromium chromium-driver fonts-noto-cjk
 
 clean:
 	rm -rf $(VENV) .planqa reports artifacts

@@ -24,8 +24,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ingest.textutils import find_figures, split_clauses, split_sentences
-from ingest.timeref import statement_years
+from ingest.textutils import UNITS, find_figures, split_clauses, split_sentences
+from ingest.timeref import statement_years, years_of
 
 # Bump when the rules change: stored figures of older versions are re-extracted.
 EXTRACTOR_VERSION = "1"
@@ -46,6 +46,7 @@ _COMPARISON_RE = re.compile(r"(?:比|较|同比|与)(?:上年|去年|上一年|�
 _CHANGE_ONLY_RE = re.compile(r"^(?:(?:比|较)(?:上年|去年)(?:同期)?)?(?:增长|下降|提高|降低|上涨|增加|减少|扩大|缩小)")
 # Units the shared figure pattern does not know, taken when they follow a number directly.
 _EXTRA_UNITS_RE = re.compile(r"^(?:立方米|标准箱|万斤|斤|千公顷|万辆|亿件|人民币)")
+_UNIT_RE = re.compile("^(?:" + "|".join(re.escape(u) for u in UNITS) + ")")
 _LEAD_TRIM_RE = re.compile(
     r"^(?:(?:其中|同时|此外|另外|并|并且|和|及|以及|与|全年|今年|年内|本年|到年底|年底前|力争|努力|确保|争取|预计|"
     r"预期|计划|实现|拟安排|拟|全市|全省|全县|全区|我市|我省|我县|我区|要|将|还)[,，、]?)+"
@@ -149,10 +150,12 @@ def extract_from_text(
     headings = [h for h in section.split(" > ") if h]
     rows: list[FigureRow] = []
     for sent in split_sentences(text):
-        years = statement_years(_COMPARISON_RE.sub("", sent.text), headings, doc_year)
+        sentence_years = statement_years(_COMPARISON_RE.sub("", sent.text), headings, doc_year)
         explicit = bool(re.search(r"(?:1[89]|20)\d\d年", sent.text))
         quoted = _quoted_spans(sent.text)
         for clause in split_clauses(sent.text):
+            # 今年…，到2027年…: a clause's own year wins over the sentence's
+            years = years_of(_COMPARISON_RE.sub("", clause.text), doc_year) or sentence_years
             local = clause.start
             prev_end = 0
             for fig in find_figures(clause.text):
@@ -188,6 +191,10 @@ def extract_from_text(
                     number *= {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}[approx.group(2)]
                     after = after[approx.end() :]
                     unit_extra = approx.group(2)
+                    unit_after = _UNIT_RE.match(after)
+                    if unit_after:
+                        unit_extra += unit_after.group()
+                        after = after[unit_after.end() :]
                 extra = _EXTRA_UNITS_RE.match(after)
                 if extra:
                     unit_extra += extra.group()

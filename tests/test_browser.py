@@ -1,0 +1,204 @@
+"""The web chat in a real browser: Debian's headless Chromium (/usr/bin/chromium, installed by
+`make browser`, never downloaded) driven by Playwright, against the real server.
+
+Screenshots are saved under artifacts/browser/."""
+
+from __future__ import annotations
+
+import random
+import string
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "artifacts" / "browser"
+ANSWER_TIMEOUT = 90_000  # ms; generous for a busy 2-core CI machine
+FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), "Chromium is missing: run `make browser` (apt-get install chromium chromium-driver)"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
+    context.set_default_timeout(30_000)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}-final.png"), full_page=True)
+    context.close()
+
+
+def test_chat_answer_cites_and_opens_the_highlighted_passage(page: Page, planqa_server, seed_dev):
+    page.goto(planqa_server.url + "/")
+    expect(page.locator("#planqa-title")).to_contain_text("planqa")
+    item = seed_dev[0]
+    page.locator("#planqa-question textarea").fill(item["question"])
+    page.locator("#planqa-send").click()
+    cite = page.locator("#planqa-chat a.planqa-cite").first
+    cite.wait_for(timeout=ANSWER_TIMEOUT)
+    expect(page.locator("#planqa-chat")).to_contain_text(item["answer_all"][0])
+    cite.click()
+    active = page.locator("#planqa-sources .planqa-source.planqa-active")
+    expect(active).to_be_visible()
+    expect(active.locator("mark")).to_contain_text(item["answer_all"][0])
+    expect(active.locator(".planqa-doc")).to_contain_text("乘势而上启新程")
+    expect(active.locator(".planqa-section")).not_to_be_empty()
+    page.screenshot(path=str(ARTIFACTS / "chat-citation.png"), full_page=True)
+
+    # a follow-up in the same session; the first answer's [1] still opens the first passage
+    page.locator("#planqa-question textarea").fill(seed_dev[2]["question"])
+    page.locator("#planqa-send").click()
+    expect(page.locator('#planqa-chat a.planqa-cite[href^="#planqa-src-1-"]').first).to_be_visible(timeout=ANSWER_TIMEOUT)
+    page.locator('#planqa-chat a.planqa-cite[href^="#planqa-src-0-"]').first.click()
+    expect(page.locator('#planqa-sources section[data-turn="0"]')).to_be_visible()
+    expect(page.locator('#planqa-sources section[data-turn="1"]')).to_be_hidden()
+    expect(page.locator("#planqa-sources .planqa-active mark")).to_contain_text(item["answer_all"][0])
+
+    # English switch relabels the interface
+    page.locator("#planqa-lang").get_by_text("English").click()
+    expect(page.locator("#planqa-send")).to_have_text("Ask")
+
+
+def test_not_found_answer_shows_nearest_passages(page: Page, planqa_server):
+    page.goto(planqa_server.url + "/")
+    page.locator("#planqa-question textarea").fill("海城2019年的森林覆盖率是多少？")
+    page.locator("#planqa-send").click()
+    near = page.locator("#planqa-chat a.planqa-near").first
+    near.wait_for(timeout=ANSWER_TIMEOUT)
+    near.click()
+    expect(page.locator("#planqa-sources .planqa-source.planqa-active blockquote")).not_to_be_empty()
+    expect(page.locator("#planqa-sources")).to_contain_text("最相近的段落")
+
+
+def test_upload_escapes_document_html_and_delete(page: Page, planqa_server, tmp_path: Path):
+    tag = "".join(random.choices(string.ascii_lowercase, k=6))
+    doc = tmp_path / f"qingshan-{tag}.txt"
+    doc.write_text(
+        f"青山县{tag}水利工作要点\n\n"
+        f"今年青山县{tag}将<script>window.__pwned=1</script>新建防洪堤坝8公里<img src=x onerror=\"window.__pwned=2\">，"
+        "改造灌区${7*7}处。\n",
+        encoding="utf-8",
+    )
+    page.goto(planqa_server.url + "/")
+    page.locator("#planqa-kb-tab-button, button[role=tab]:has-text('知识库')").first.click()
+    page.locator("#planqa-upload input[type=file]").set_input_files(str(doc))
+    expect(page.locator("#planqa-upload")).to_contain_text(doc.stem)  # uploaded to the component
+    page.locator("#planqa-upload-btn").click()
+    expect(page.locator("#planqa-upload-status .planqa-ok")).to_be_visible(timeout=ANSWER_TIMEOUT)
+    expect(page.locator("#planqa-docs")).to_contain_text(doc.name)
+    page.screenshot(path=str(ARTIFACTS / "kb-uploaded.png"), full_page=True)
+
+    # an unsupported file: the error shows next to the upload button, naming the file
+    bad = tmp_path / "report.exe"
+    bad.write_bytes(b"MZ\x00binary")
+    page.locator("#planqa-upload input[type=file]").set_input_files(str(bad))
+    expect(page.locator("#planqa-upload")).to_contain_text("report")
+    page.locator("#planqa-upload-btn").click()
+    expect(page.locator("#planqa-upload-status .planqa-error")).to_contain_text("report.exe")
+
+    # ask about it: the document's markup is shown as text, never run
+    page.locator("button[role=tab]:has-text('问答')").first.click()
+    page.locator("#planqa-question textarea").fill(f"青山县{tag}今年新建多少公里防洪堤坝？")
+    page.locator("#planqa-send").click()
+    cite = page.locator("#planqa-chat a.planqa-cite").first
+    cite.wait_for(timeout=ANSWER_TIMEOUT)
+    cite.click()
+    sources = page.locator("#planqa-sources .planqa-active")
+    expect(sources).to_contain_text("<script>window.__pwned=1</script>")
+    expect(sources).to_contain_text('<img src=x onerror="window.__pwned=2">')
+    expect(sources).to_contain_text("${7*7}")
+    expect(page.locator("#planqa-chat")).to_contain_text("8公里")
+    expect(page.locator("#planqa-chat")).to_contain_text("<script>window.__pwned=1</script>")
+    assert page.locator("#planqa-chat img[src=x], #planqa-sources img[src=x]").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    page.screenshot(path=str(ARTIFACTS / "escaped-document.png"), full_page=True)
+
+    # delete it from the knowledge-base tab
+    page.locator("button[role=tab]:has-text('知识库')").first.click()
+    page.locator("#planqa-delete-pick input").click()
+    page.get_by_role("option", name=f"青山县{tag}水利工作要点", exact=False).first.click()
+    page.locator("#planqa-delete-btn").click()
+    expect(page.locator("#planqa-delete-status .planqa-ok")).to_be_visible()
+    expect(page.locator("#planqa-docs")).not_to_contain_text(doc.name)
+
+
+def test_figures_tab_filters_and_opens_the_source(page: Page, planqa_server):
+    page.goto(planqa_server.url + "/")
+    page.locator("button[role=tab]:has-text('目标与数据')").first.click()
+    table = page.locator("#planqa-figures")
+    expect(table).to_contain_text("农村道路")
+    page.locator("#planqa-fig-kind").get_by_text("实际").click()
+    expect(table).not_to_contain_text("农村道路")
+    expect(table).to_contain_text("地区生产总值")
+    table.get_by_text("地区生产总值").first.click()
+    expect(page.locator("#planqa-fig-source mark")).to_contain_text("6.7%")
+    page.screenshot(path=str(ARTIFACTS / "figures.png"), full_page=True)
+
+
+def test_portal_page_embeds_the_chat(page: Page, planqa_server, seed_dev):
+    portal = (ROOT / "examples" / "portal.html").as_uri() + f"?planqa={planqa_server.url}"
+    page.goto(portal)
+    frame = page.frame_locator("#planqa-frame")
+    item = seed_dev[2]
+    frame.locator("#planqa-question textarea").fill(item["question"])
+    frame.locator("#planqa-send").click()
+    frame.locator("#planqa-chat a.planqa-cite").first.wait_for(timeout=ANSWER_TIMEOUT)
+    expect(frame.locator("#planqa-chat")).to_contain_text(item["answer_all"][0])
+    page.screenshot(path=str(ARTIFACTS / "portal.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def portal_site() -> Iterator[str]:
+    """examples/ served over HTTP on loopback: a portal on an origin of its own."""
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(ROOT / "examples")))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_portal_web_component_works_offline(page: Page, portal_site, seed_service, seed_settings, seed_dev):
+    """<gradio-app> on another origin: its script comes from the planqa server (/gradio.js, no
+    CDN) and the portal's origin is in the CORS allow-list."""
+    from live_server import LiveServer
+
+    from assistant.server import create_app
+
+    settings = seed_settings.model_copy(update={"cors_origins": portal_site, "rate_limit_per_minute": 0})
+    server = LiveServer(create_app(settings, service=seed_service))
+    try:
+        page.goto(f"{portal_site}/portal.html?planqa={server.url}&embed=webcomponent")
+        app = page.locator("gradio-app")
+        item = seed_dev[0]
+        app.locator("#planqa-question textarea").fill(item["question"])
+        app.locator("#planqa-send").click()
+        cite = app.locator("#planqa-chat a.planqa-cite").first
+        cite.wait_for(timeout=ANSWER_TIMEOUT)
+        cite.click()
+        expect(app.locator("#planqa-sources .planqa-active mark")).to_contain_text(item["answer_all"][0])
+        page.screenshot(path=str(ARTIFACTS / "portal-web-component.png"), full_page=True)
+    finally:
+        server.stop()

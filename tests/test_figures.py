@@ -1,0 +1,89 @@
+"""Figure extraction: precision and recall against hand-labelled lists (the default report,
+through the real ingest path; two paragraphs of the 2024 national report), and the rules that
+keep slogans, enumerations, dates and quoted names out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import DATA, read_jsonl
+
+from ingest.figures import extract_from_text, select_figures
+
+NATIONAL_2024 = [
+    ("一、2023年工作回顾",
+     "——经济总体回升向好。国内生产总值超过126万亿元，增长5.2%，增速居世界主要经济体前列。城镇新增就业1244万人，"
+     "城镇调查失业率平均为5.2%。居民消费价格上涨0.2%。国际收支基本平衡。"),
+    ("二、2024年经济社会发展总体要求和政策取向",
+     "今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上，城镇调查失业率5.5%左右；"
+     "居民消费价格涨幅3%左右；居民收入增长和经济增长同步；国际收支保持基本平衡；粮食产量1.3万亿斤以上；"
+     "单位国内生产总值能耗降低2.5%左右，生态环境质量持续改善。"),
+]
+
+
+def matches(row: dict[str, Any], gold: dict[str, Any]) -> bool:
+    return (row["value"] == gold["value"] and row["unit"] == gold["unit"] and row["kind"] == gold["kind"]
+            and row["period"] == gold["period"] and gold["indicator"] in row["indicator"])
+
+
+def precision_recall(rows: list[dict[str, Any]], gold: list[dict[str, Any]]) -> tuple[float, float]:
+    true_rows = sum(1 for r in rows if any(matches(r, g) for g in gold))
+    found_gold = sum(1 for g in gold if any(matches(r, g) for r in rows))
+    return true_rows / max(len(rows), 1), found_gold / max(len(gold), 1)
+
+
+def test_default_report_figures_precision_and_recall(seed_service):
+    rows = [r for r in seed_service.figures() if "haicheng" in r["source"]]
+    gold = read_jsonl(DATA / "figures_haicheng.jsonl")
+    precision, recall = precision_recall(rows, gold)
+    print(f"\nfigures, default report: {len(rows)} extracted, {len(gold)} labelled, "
+          f"precision {precision:.2f}, recall {recall:.2f}")
+    assert precision >= 0.9 and recall >= 0.9
+    # every row opens its source passage: the sentence is in the stored chunk at its offsets
+    for row in rows:
+        chunk = seed_service.passage(row["chunk_id"])
+        assert chunk is not None and chunk.text[row["start"] : row["end"]] == row["sentence"]
+        assert row["value"] in row["sentence"] and row["section"]
+
+
+def test_national_report_figures_precision_and_recall():
+    rows = []
+    for section, text in NATIONAL_2024:
+        rows += [r.public() for r in extract_from_text(text, section=section, doc_year=2024, region="国务院")]
+    gold = read_jsonl(DATA / "figures_national_2024_targets.jsonl")
+    precision, recall = precision_recall(rows, gold)
+    print(f"\nfigures, national 2024 excerpt: {len(rows)} extracted, {len(gold)} labelled, "
+          f"precision {precision:.2f}, recall {recall:.2f}")
+    assert precision >= 0.9 and recall >= 0.9
+
+
+def _values(text: str, **kwargs: Any) -> list[tuple[str, str]]:
+    return [(r.value, r.unit) for r in extract_from_text(text, **kwargs)]
+
+
+def test_slogans_enumerations_dates_and_names_are_not_figures():
+    assert _values("瞄准目标、节点、结果3个导向，抓住干部作风、选人用人、目标考核、发展合力4个关键。") == []
+    assert _values("落实“三个区分开来”，聚焦四大方面，围绕两条主线，实施三年行动。") == []
+    assert _values("建设“4+4+3+N”现代化产业集群，举办“2023中国西柳进出口商品交易会”。") == []
+    assert _values("在市委十届八次全会上，2024年3月5日召开第3届论坛。") == []
+    assert _values("完成投资5亿元，改造老旧小区12个。") == [("5", "亿元"), ("12", "个")]
+
+
+def test_kinds_periods_and_hedges():
+    rows = extract_from_text("去年全市粮食产量达到36.5万吨。今年力争新增就业6600多万人，到2027年建成公园3座以上。",
+                             doc_year=2025)
+    got = [(r.value, r.unit, r.qualifier, r.kind, r.period) for r in rows]
+    assert got == [("36.5", "万吨", "", "实际", "2024年"), ("6600", "万人", "多", "目标", "2025年"),
+                   ("3", "座", "以上", "目标", "2027年")]
+    assert rows[1].number == 6600e4
+
+
+def test_select_filters_and_sorts():
+    rows = [{"indicator": "道路", "value": "100", "number": 100.0, "kind": "目标", "period": "2024年", "title": "A",
+             "doc_id": "a", "sentence": "", "section": ""},
+            {"indicator": "增速", "value": "6.7", "number": 6.7, "kind": "实际", "period": "2023年", "title": "A",
+             "doc_id": "a", "sentence": "", "section": ""}]
+    assert [r["value"] for r in select_figures(rows, kind="实际")] == ["6.7"]
+    assert [r["value"] for r in select_figures(rows, sort="number")] == ["6.7", "100"]
+    assert [r["value"] for r in select_figures(rows, text="道路")] == ["100"]
+    assert [r["value"] for r in select_figures(rows, period="2023")] == ["6.7"]
