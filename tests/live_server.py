@@ -19,7 +19,8 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, app: Any, timeout: float = 60.0) -> None:
+    def __init__(self, app: Any, timeout: float = 60.0, data_dir: Any = None) -> None:
+        self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")

@@ -5,7 +5,9 @@ Screenshots are saved under artifacts/browser/."""
 
 from __future__ import annotations
 
+import json
 import random
+import re
 import string
 import threading
 from collections.abc import Iterator
@@ -62,6 +64,18 @@ def test_chat_answer_cites_and_opens_the_highlighted_passage(page: Page, planqa_
     expect(active.locator(".planqa-doc")).to_contain_text("乘势而上启新程")
     expect(active.locator(".planqa-section")).not_to_be_empty()
     page.screenshot(path=str(ARTIFACTS / "chat-citation.png"), full_page=True)
+
+    # 👍 is stored as a JSON line in the data dir; the copy box holds the answer with its sources
+    feedback = Path(planqa_server.data_dir) / "feedback.jsonl"
+    before = feedback.read_text(encoding="utf-8").count("\n") if feedback.exists() else 0
+    page.locator("#planqa-chat").get_by_role("button", name=re.compile("^(赞|Like)$")).first.click()
+    expect(page.locator("#planqa-chat-status")).to_contain_text("已记录反馈")
+    entries = [json.loads(x) for x in feedback.read_text(encoding="utf-8").splitlines()[before:]]
+    assert entries[-1]["rating"] == "up" and entries[-1]["question"] == item["question"]
+    assert entries[-1]["citations"][0]["quote"]
+    page.get_by_text("复制答案及出处").click()
+    copy = page.locator("#planqa-copy textarea")
+    expect(copy).to_have_value(re.compile(r"出处：\n\[1\] 乘势而上启新程"))
 
     # a follow-up in the same session; the first answer's [1] still opens the first passage
     page.locator("#planqa-question textarea").fill(seed_dev[2]["question"])
@@ -200,5 +214,12 @@ def test_portal_web_component_works_offline(page: Page, portal_site, seed_servic
         cite.click()
         expect(app.locator("#planqa-sources .planqa-active mark")).to_contain_text(item["answer_all"][0])
         page.screenshot(path=str(ARTIFACTS / "portal-web-component.png"), full_page=True)
+
+        # the README's plain fetch() from the portal's origin (CORS allow-list)
+        answer = page.evaluate(
+            """url => fetch(url + "/api/v1/ask", {method: "POST", headers: {"Content-Type": "application/json"},
+                     body: JSON.stringify({question: "海城今年计划新建改建多少公里农村道路？"})}).then(r => r.json())""",
+            server.url)
+        assert "100公里" in answer["answer"] and answer["citations"]
     finally:
         server.stop()
