@@ -48,7 +48,7 @@ def planqa_server(seed_service, seed_settings):
     from assistant.server import create_app
 
     settings = seed_settings.model_copy(update={"rate_limit_per_minute": 0})
-    server = LiveServer(create_app(settings, service=seed_service))
+    server = LiveServer(create_app(settings, service=seed_service), data_dir=settings.data_dir)
     yield server
     server.stop()
 
