@@ -270,3 +270,35 @@ def test_openai_client_chat_completions(planqa_server, seed_dev):
         client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "你好"}])
     with pytest.raises(openai.UnprocessableEntityError):
         client.chat.completions.create(model="planqa", messages=[{"role": "user", "content": " "}])
+
+
+def test_planqa_serve_command(seed_settings, tmp_path):
+    """`planqa serve --host --port` starts the one server (here over the seed data dir)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from live_server import free_port
+
+    port = free_port()
+    env = {**os.environ, "PLANQA_DATA_DIR": str(seed_settings.data_dir), "PLANQA_PROGRESS": "false"}
+    log = (tmp_path / "serve.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1",
+                             "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json()
+        assert health["status"] == "ok" and health["documents"] >= 1
+        assert httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+    assert "http://127.0.0.1:" in (tmp_path / "serve.log").read_text(encoding="utf-8")

@@ -145,6 +145,17 @@ def test_upload_escapes_document_html_and_delete(page: Page, planqa_server, tmp_
     assert page.evaluate("window.__pwned") is None
     page.screenshot(path=str(ARTIFACTS / "escaped-document.png"), full_page=True)
 
+    # the figures tab lists its figure, markup as text
+    page.locator("button[role=tab]:has-text('目标与数据')").first.click()
+    page.locator("#planqa-fig-filter textarea, #planqa-fig-filter input").first.fill(tag)
+    page.locator("#planqa-fig-filter textarea, #planqa-fig-filter input").first.press("Enter")
+    figures = page.locator("#planqa-figures")
+    expect(figures).to_contain_text("防洪堤坝")
+    figures.locator("[role=gridcell]:visible", has_text="防洪堤坝").first.click()
+    expect(page.locator("#planqa-fig-source")).to_contain_text("<script>window.__pwned=1</script>")
+    assert page.locator("#planqa-figures img[src=x], #planqa-fig-source img[src=x]").count() == 0
+    assert page.evaluate("window.__pwned") is None
+
     # delete it from the knowledge-base tab
     page.locator("button[role=tab]:has-text('知识库')").first.click()
     page.locator("#planqa-delete-pick input").click()
@@ -162,7 +173,7 @@ def test_figures_tab_filters_and_opens_the_source(page: Page, planqa_server):
     page.locator("#planqa-fig-kind").get_by_text("实际").click()
     expect(table).not_to_contain_text("农村道路")
     expect(table).to_contain_text("地区生产总值")
-    table.get_by_text("地区生产总值").first.click()
+    table.locator("[role=gridcell]:visible", has_text="地区生产总值").first.click()
     expect(page.locator("#planqa-fig-source mark")).to_contain_text("6.7%")
     page.screenshot(path=str(ARTIFACTS / "figures.png"), full_page=True)
 
@@ -223,3 +234,16 @@ def test_portal_web_component_works_offline(page: Page, portal_site, seed_servic
         assert "100公里" in answer["answer"] and answer["citations"]
     finally:
         server.stop()
+
+
+def test_unavailable_answer_mode_fails_clearly(page: Page, planqa_server, seed_dev):
+    """The tests configure no OpenAI-compatible endpoint: choosing that mode must say so,
+    either when it is chosen or with the answer — never answer as if it worked."""
+    page.goto(planqa_server.url + "/")
+    page.locator("#planqa-mode").get_by_text("openai").click()
+    status = page.locator("#planqa-chat-status")
+    expect(status).not_to_be_empty()
+    page.locator("#planqa-question textarea").fill(seed_dev[0]["question"])
+    page.locator("#planqa-send").click()
+    warning = page.locator("#planqa-chat .planqa-warn, #planqa-chat-status:has-text('⚠️')")
+    expect(warning.first).to_be_visible(timeout=ANSWER_TIMEOUT)

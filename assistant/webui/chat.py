@@ -186,11 +186,23 @@ def build_chat_tab(ctx: ApiContext, lang: gr.State) -> ChatTab:
                         session=getattr(request, "session_hash", "") or "", mode=turn.requested_mode, lang=lang)
         return t(lang, "feedback_saved")
 
+    def on_mode(mode: str, lang: str) -> str:
+        """Check a mode when it is chosen (a missing model says so here, not at the next question)."""
+        try:
+            service = ctx.services.get(mode)
+            load_model = getattr(service, "llm", None)
+            if callable(load_model):
+                load_model()
+        except PlanqaError as exc:
+            return md_esc(t(lang, "error", msg=str(exc)))
+        return md_esc(t(lang, "mode_ok", mode=mode))
+
     outputs = [chat, turns, sources, box, copy_box, status]
     inputs = [box, chat, turns, mode, top_k, lang]
     box.submit(respond, inputs, outputs, api_visibility="private")
     send.click(respond, inputs, outputs, api_visibility="private")
     new.click(reset, [lang], [chat, turns, sources, box, copy_box], api_visibility="private")
     chat.like(on_like, [turns, lang], [status], api_visibility="private")
+    mode.input(on_mode, [mode, lang], [status], api_visibility="private")
     return tab
 

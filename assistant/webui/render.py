@@ -45,8 +45,8 @@ class Turn:
 
 
 def cite_link(turn: int, n: int | str, label: str, near: bool = False) -> str:
-    kind = "near" if near else "cite"
-    return (f'<a class="planqa-cite planqa-{kind}" href="#planqa-src-{turn}-{n}" '
+    classes = "planqa-cite planqa-near" if near else "planqa-cite"
+    return (f'<a class="{classes}" href="#planqa-src-{turn}-{n}" '
             f'data-turn="{turn}" data-n="{n}">{esc(label)}</a>')
 
 
