@@ -117,6 +117,9 @@ def serve(settings: Settings | None = None, host: str | None = None, port: int |
     if settings.workers > 1:
         from assistant.factory import build_service
 
+        print(f"{settings.workers} workers: the web chat needs sticky sessions (a browser's requests must "
+              "reach one worker); the APIs need nothing", file=sys.stderr)
+
         build_service(settings).ensure_default_corpus()  # once, before the workers start
         _export(settings)
         uvicorn.run("assistant.server:app_from_env", factory=True, host=settings.host, port=settings.port,

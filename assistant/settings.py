@@ -65,7 +65,8 @@ class Settings(BaseSettings):
     port: int = Field(default=7860, ge=1, le=65535, description="Port the web chat and API listen on.")
     workers: int = Field(
         default=1, ge=1, le=64,
-        description="uvicorn worker processes for 'planqa serve' (each loads the models; 1 on small machines).",
+        description="uvicorn worker processes for 'planqa serve' (each loads the models). The web chat keeps "
+        "its sessions in one process: use more than 1 only for the API, or behind a proxy with sticky sessions.",
     )
     api_keys: str = Field(
         default="",

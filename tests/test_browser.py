@@ -247,3 +247,31 @@ def test_unavailable_answer_mode_fails_clearly(page: Page, planqa_server, seed_d
     page.locator("#planqa-send").click()
     warning = page.locator("#planqa-chat .planqa-warn, #planqa-chat-status:has-text('⚠️')")
     expect(warning.first).to_be_visible(timeout=ANSWER_TIMEOUT)
+
+
+def test_knowledge_base_writes_need_the_admin_key_when_set(page: Page, seed_service, seed_settings, tmp_path: Path):
+    from live_server import LiveServer
+
+    from assistant.server import create_app
+
+    settings = seed_settings.model_copy(update={"admin_key": "s3cret-admin", "rate_limit_per_minute": 0})
+    server = LiveServer(create_app(settings, service=seed_service))
+    doc = tmp_path / "admin-check.txt"
+    doc.write_text("白山县新建公园3个。", encoding="utf-8")
+    try:
+        page.goto(server.url + "/")
+        page.locator("button[role=tab]:has-text('知识库')").first.click()
+        page.locator("#planqa-upload input[type=file]").set_input_files(str(doc))
+        expect(page.locator("#planqa-upload")).to_contain_text("admin-check")
+        page.locator("#planqa-upload-btn").click()
+        expect(page.locator("#planqa-upload-status .planqa-error")).to_contain_text("管理员密钥")
+        expect(page.locator("#planqa-docs")).not_to_contain_text("admin-check")
+        page.locator("#planqa-admin-key input").fill("s3cret-admin")
+        page.locator("#planqa-upload-btn").click()
+        expect(page.locator("#planqa-upload-status .planqa-ok")).to_be_visible(timeout=ANSWER_TIMEOUT)
+        expect(page.locator("#planqa-docs")).to_contain_text("admin-check")
+    finally:
+        for d in seed_service.documents():
+            if d.source == "admin-check.txt":
+                seed_service.remove_document(d.doc_id)
+        server.stop()
