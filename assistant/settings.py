@@ -127,11 +127,6 @@ class Settings(BaseSettings):
         return self.data_dir / "feedback.jsonl"
 
     @property
-    def model_dir(self) -> Path:
-        """Where the local model files are (``models_dir`` or ``<data_dir>/models``)."""
-        return self.models_dir if self.models_dir is not None else self.data_dir / "models"
-
-    @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
 
