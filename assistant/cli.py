@@ -68,6 +68,18 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], quiet: bool) -> None:
     sys.exit(1 if report.failed else 0)
 
 
+def _set_mode(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value:
+        ctx.obj["settings"] = ctx.obj["settings"].model_copy(update={"answer_mode": value})
+    return value
+
+
+mode_option = click.option(
+    "--mode", type=click.Choice(["extractive", "local", "openai"]), expose_value=False, callback=_set_mode,
+    help="Answer mode (overrides PLANQA_ANSWER_MODE).",
+)
+
+
 def _ready_service(ctx: click.Context) -> Any:
     service = _service(ctx)
     if service.kb.is_empty:
@@ -89,6 +101,7 @@ def _print_answer(answer: Any) -> None:
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @click.option("--top-k", type=int, help="Passages to retrieve.")
+@mode_option
 @click.pass_context
 def ask(ctx: click.Context, question: str, as_json: bool, top_k: int | None) -> None:
     """Answer one question, citing the passages it rests on."""
@@ -105,6 +118,7 @@ def ask(ctx: click.Context, question: str, as_json: bool, top_k: int | None) -> 
 @cli.command()
 @click.argument("input_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@mode_option
 @click.pass_context
 def batch(ctx: click.Context, input_file: Path, output: Path) -> None:
     """Answer every line {"id", "question"} of a JSONL file into OUTPUT (same order)."""
@@ -122,6 +136,7 @@ def batch(ctx: click.Context, input_file: Path, output: Path) -> None:
 @click.argument("gold_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Markdown report path (default: reports/eval-<name>.md).")
+@mode_option
 @click.pass_context
 def eval_command(ctx: click.Context, gold_file: Path, report_path: Path | None) -> None:
     """Score answers against a gold JSONL (question, answer_all, evidence)."""
@@ -136,6 +151,49 @@ def eval_command(ctx: click.Context, gold_file: Path, report_path: Path | None) 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_markdown(result), encoding="utf-8")
     click.echo(f"report: {path}")
+
+
+@cli.command()
+@mode_option
+@click.pass_context
+def chat(ctx: click.Context) -> None:
+    """A conversation in the terminal: follow-ups build on the earlier turns. An empty line,
+    'exit' or Ctrl-D ends it; '/new' starts over."""
+    try:
+        service = _ready_service(ctx)
+    except PlanqaError as exc:
+        _fail(exc)
+    mode = ctx.obj["settings"].answer_mode
+    click.echo(f"planqa chat ({mode}) — 输入问题，空行或 exit 结束，/new 开始新对话。", err=True)
+    history: list[dict[str, str]] = []
+    while True:
+        click.echo("问> ", nl=False, err=True)
+        line = sys.stdin.readline()
+        question = line.strip()
+        if not line or not question or question in ("exit", "quit", "/exit"):
+            break
+        if question == "/new":
+            history = []
+            continue
+        streamed: list[str] = []
+        answer = None
+        try:
+            for event in service.stream(question, history=history):
+                if event.type == "token":
+                    streamed.append(event.text)
+                    if mode != "extractive":
+                        click.echo(click.style(event.text, dim=True), nl=False, err=True)
+                elif event.answer is not None:
+                    answer = event.answer
+        except PlanqaError as exc:
+            click.echo(f"\nerror: {exc}", err=True)
+            continue
+        if streamed and mode != "extractive":
+            click.echo("", err=True)
+        if answer is None:
+            continue
+        _print_answer(answer)
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
 
 
 @cli.group()

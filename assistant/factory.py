@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from assistant.llm import make_llm
 from assistant.service import PlanqaService
 from assistant.settings import Settings, get_settings
 from ingest.pipeline import Ingestor
@@ -39,6 +40,6 @@ def build_service(settings: Settings | None = None) -> PlanqaService:
             overlap_sentences=settings.chunk_overlap_sentences,
             progress=settings.progress,
         )
-        service = PlanqaService(settings, kb, ingestor)
+        service = PlanqaService(settings, kb, ingestor, llm_factory=lambda: make_llm(settings))
         _services[key] = service
         return service

@@ -34,6 +34,11 @@ class Answer(BaseModel):
     refused: bool
     mode: str
     citations: list[Citation] = Field(default_factory=list)
+    sentences: list[SentenceCheck] = Field(
+        default_factory=list,
+        description="Each sentence of the answer, the citations it rests on and whether its figures "
+        "were found in them (extractive sentences are verbatim clauses, verified by construction).",
+    )
     latency_ms: float = 0.0
     # Not part of the public JSON; used by the web chat for "not found" answers.
     nearest: list[Citation] = Field(default_factory=list, exclude=True)
@@ -47,6 +52,7 @@ class Answer(BaseModel):
             "refused": self.refused,
             "mode": self.mode,
             "citations": [c.model_dump() for c in self.citations],
+            "sentences": [s.model_dump() for s in self.sentences],
             "latency_ms": round(self.latency_ms, 1),
         }
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from langchain_core.documents import Document
 
+from assistant.conversation import standalone
 from assistant.errors import DocumentError, QuestionError
 from assistant.evidence import TermWeights
 from assistant.extractive import extract, passage_citation
+from assistant.generative import LLM, Generation, generate, llm_rewriter
+from assistant.guard import extractive_sentences
 from assistant.question import QuestionAnalysis, analyze
 from assistant.schema import Answer, StreamEvent
 from assistant.settings import Settings
@@ -26,10 +29,24 @@ from vectorstore.knowledge import KnowledgeBase
 
 
 class PlanqaService:
-    def __init__(self, settings: Settings, kb: KnowledgeBase, ingestor: Ingestor) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        kb: KnowledgeBase,
+        ingestor: Ingestor,
+        llm_factory: Callable[[], LLM | None] | None = None,
+    ) -> None:
         self.settings = settings
         self.kb = kb
         self.ingestor = ingestor
+        self._llm_factory = llm_factory
+        self._llm: LLM | None = None
+
+    def llm(self) -> LLM | None:
+        """The chat model of a generative answer mode, built on first use (``None`` in extractive)."""
+        if self._llm is None and self._llm_factory is not None and self.settings.answer_mode != "extractive":
+            self._llm = self._llm_factory()
+        return self._llm
 
     # ------------------------------------------------------------------ documents
     def ingest(self, paths: Iterable[Path]) -> IngestReport:
@@ -109,9 +126,15 @@ class PlanqaService:
     ) -> Answer:
         """Answer one question. ``history`` is the chat so far as ``{"role", "content"}``
         messages (oldest first); follow-ups are made standalone from it."""
+        if self.settings.answer_mode != "extractive":
+            final = None
+            for event in self.stream(question, id=id, top_k=top_k, history=history):
+                final = event.answer or final
+            assert final is not None
+            return final
         started = time.perf_counter()
         text = self.validate(question)
-        qa = self.analyze(text)
+        qa = self.analyze(self.standalone(text, history))
         docs = self.retrieve(qa, top_k)
         result = extract(qa, docs)
         nearest = [passage_citation(i, d) for i, d in enumerate(docs[:3], start=1)] if result.refused else []
@@ -122,9 +145,18 @@ class PlanqaService:
             refused=result.refused,
             mode="extractive",
             citations=result.citations,
+            sentences=extractive_sentences(result.answer) if not result.refused else [],
             latency_ms=(time.perf_counter() - started) * 1000,
             nearest=nearest,
         )
+
+    def standalone(self, question: str, history: list[dict[str, str]] | None, llm: LLM | None = None) -> str:
+        """The question made standalone from the chat history (rules; the LLM when given and
+        ``llm_rewrite`` is on, checked by the rules)."""
+        if not history:
+            return question
+        rewriter = llm_rewriter(llm) if llm is not None and self.settings.llm_rewrite else None
+        return standalone(question, history, rewriter)
 
     def stream(
         self,
@@ -134,7 +166,32 @@ class PlanqaService:
         history: list[dict[str, str]] | None = None,
     ) -> Iterator[StreamEvent]:
         """Tokens as they are produced, then the final answer (see ``StreamEvent``)."""
+        llm = self.llm()
+        if llm is not None:
+            yield from self._stream_generated(llm, question, id, top_k, history)
+            return
         answer = self.ask(question, id=id, top_k=top_k, history=history)
         for piece in re.findall(r".{1,8}", answer.answer, flags=re.S):
             yield StreamEvent(type="token", text=piece)
         yield StreamEvent(type="answer", answer=answer)
+
+    def _stream_generated(
+        self, llm: LLM, question: Any, id: Any, top_k: int | None, history: list[dict[str, str]] | None
+    ) -> Iterator[StreamEvent]:
+        """Generative modes: real model tokens, then the answer the grounding guard let through."""
+        started = time.perf_counter()
+        text = self.validate(question)
+        qa = self.analyze(self.standalone(text, history, llm))
+        docs = self.retrieve(qa, top_k)
+        extraction = extract(qa, docs)
+        state = Generation([])
+        for token in generate(llm, qa, qa.text, docs, extraction, self.settings.llm_passage_tokens, state):
+            yield StreamEvent(type="token", text=token)
+        checked = state.guard
+        assert checked is not None
+        nearest = [passage_citation(i, d) for i, d in enumerate(docs[:3], start=1)] if checked.refused else []
+        yield StreamEvent(type="answer", answer=Answer(
+            id=id, question=text, answer=checked.answer, refused=checked.refused,
+            mode=self.settings.answer_mode, citations=checked.citations, sentences=checked.sentences,
+            latency_ms=(time.perf_counter() - started) * 1000, nearest=nearest,
+        ))

@@ -17,6 +17,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS_DIR = PROJECT_ROOT / "ingest" / "default_corpus"
 
 AnswerMode = Literal["extractive", "local", "openai"]
+LocalModel = Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"]
 
 
 class Settings(BaseSettings):
@@ -41,6 +42,44 @@ class Settings(BaseSettings):
         default="extractive",
         description="How answers are written: 'extractive' (sentences chosen from the documents, no LLM), "
         "'local' (llama.cpp in process) or 'openai' (any OpenAI-compatible endpoint).",
+    )
+    llm_model: LocalModel = Field(
+        default="qwen2.5-coder-1.5b",
+        description="Local model of the 'local' answer mode: 'qwen2.5-coder-1.5b' or 'qwen2.5-coder-0.5b' "
+        "(Qwen2.5-Coder-Instruct Q4_K_M; 'make setup' assembles both into the models dir).",
+    )
+    models_dir: Path | None = Field(
+        default=None,
+        description="Folder holding the assembled model files (default: <data_dir>/models).",
+    )
+    llm_context_tokens: int = Field(
+        default=2048, ge=512, le=32768, description="Context window of the local model (prompt + answer)."
+    )
+    llm_passage_tokens: int = Field(
+        default=700, ge=100, le=16000,
+        description="Token budget of the passages packed into a generative prompt (whole passages, best first).",
+    )
+    llm_max_tokens: int = Field(
+        default=200, ge=16, le=4096, description="Longest generated answer, in tokens."
+    )
+    llm_temperature: float = Field(
+        default=0.0, ge=0.0, le=2.0, description="Sampling temperature of generative modes (0: deterministic)."
+    )
+    llm_threads: int = Field(
+        default=0, ge=0, le=256, description="CPU threads of the local model (0: one per core, up to 8)."
+    )
+    llm_rewrite: bool = Field(
+        default=True,
+        description="In generative modes, let the LLM rewrite follow-up questions into standalone ones "
+        "(checked against the rule-based rewrite, which extractive mode uses alone).",
+    )
+    openai_base_url: str = Field(
+        default="", description="Base URL of the OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1."
+    )
+    openai_api_key: str = Field(default="", description="API key of that endpoint (empty: none needed).")
+    openai_model: str = Field(default="", description="Model name to request from that endpoint.")
+    openai_timeout_s: float = Field(
+        default=60.0, gt=0, description="Seconds to wait for the OpenAI-compatible endpoint per request."
     )
     top_k: int = Field(default=6, ge=1, le=50, description="Passages retrieved per question.")
     candidate_k: int = Field(
@@ -125,6 +164,11 @@ class Settings(BaseSettings):
     def feedback_file(self) -> Path:
         """Where 👍/👎 feedback from the web chat is appended (JSON lines)."""
         return self.data_dir / "feedback.jsonl"
+
+    @property
+    def model_dir(self) -> Path:
+        """Where the local model files are (``models_dir`` or ``<data_dir>/models``)."""
+        return self.models_dir if self.models_dir is not None else self.data_dir / "models"
 
     @property
     def chroma_dir(self) -> Path:

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from assistant.cli import cli
 
-ANSWER_KEYS = ["id", "question", "answer", "refused", "mode", "citations", "latency_ms"]
+ANSWER_KEYS = ["id", "question", "answer", "refused", "mode", "citations", "sentences", "latency_ms"]
 CITATION_KEYS = ["n", "doc_id", "source", "title", "section", "text", "quote", "start", "end"]
 
 

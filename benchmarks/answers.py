@@ -1,0 +1,210 @@
+"""Answer modes on ../shared/eval/seed_dev.jsonl, in one run, one table:
+
+* **extractive** — no LLM: verbatim clauses of the best sentence, or a refusal.
+* **local + guard** — llama.cpp in process (Qwen2.5-Coder, 1.5B by default), the grounded
+  prompt, the grounding guard.
+* **naive baseline** — the same retrieval and the same model, a plain prompt, no guard: the
+  model's text is the answer.
+
+Columns: answer accuracy (every gold keyword in a non-refused answer; unanswerable questions
+must be refused), refusal accuracy, false refusals, share of shown figures verified (a figure
+of a non-refused answer that occurs in the quote of a citation of its own sentence — for the
+baseline, in a passage its sentence cites by ``[n]``), figures shown as verified that are not
+(must be 0), p50/p95 latency, p50 time to first token, and peak RSS after the mode ran.
+
+    .venv/bin/python benchmarks/answers.py [--limit N] [--model qwen2.5-coder-0.5b] [--modes extractive,local]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from _common import ROOT, SHARED, median, peak_rss_mb, percentile, print_table
+
+
+def load_gold(path: Path, limit: int | None) -> list[dict]:
+    gold = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    if limit and limit < len(gold):
+        step = len(gold) / limit  # spread over the file: answerable and unanswerable questions
+        gold = [gold[int(i * step)] for i in range(limit)]
+    return gold
+
+
+class Run:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.rows: list[dict[str, Any]] = []
+        self.rss_mb = 0.0
+
+    def add(self, gold: dict, answer: str, refused: bool, seconds: float, ttft: float,
+            figures: tuple[int, int, int]) -> None:
+        self.rows.append({"gold": gold, "answer": answer, "refused": refused, "s": seconds, "ttft": ttft,
+                          "shown": figures[0], "verified": figures[1], "false_verified": figures[2]})
+
+    def cells(self) -> list[str]:
+        from assistant.evaluation import contains_all
+
+        correct = refusals = unanswerable = false_refusals = answerable = 0
+        for r in self.rows:
+            keys = r["gold"].get("answer_all") or []
+            if keys:
+                answerable += 1
+                correct += (not r["refused"]) and contains_all(r["answer"], keys)
+                false_refusals += r["refused"]
+            else:
+                unanswerable += 1
+                refusals += r["refused"]
+                correct += r["refused"]
+        shown = sum(r["shown"] for r in self.rows)
+        verified = sum(r["verified"] for r in self.rows)
+        secs = [r["s"] for r in self.rows]
+        ttft = [r["ttft"] for r in self.rows]
+        return [
+            self.name, f"{correct}/{len(self.rows)}", f"{refusals}/{unanswerable}", f"{false_refusals}/{answerable}",
+            f"{verified}/{shown}" + (f" ({100 * verified / shown:.0f}%)" if shown else ""),
+            str(sum(r["false_verified"] for r in self.rows)),
+            f"{median(secs):.2f} / {percentile(secs, 95):.2f}", f"{median(ttft):.2f}", f"{self.rss_mb:.0f}",
+        ]
+
+
+def guarded_figures(answer: Any) -> tuple[int, int, int]:
+    """(figures shown, verified in their sentence's quotes, shown as verified but not)."""
+    from ingest.textutils import figure_key, find_figures, strip_markers
+
+    if answer.refused:
+        return (0, 0, 0)
+    quotes = {c.n: {figure_key(f) for f in find_figures(c.quote)} for c in answer.citations}
+    shown = ok = false_ok = 0
+    for s in answer.sentences:
+        have = set().union(*(quotes.get(n, set()) for n in s.citations)) if s.citations else set()
+        for f in find_figures(strip_markers(s.text)):
+            if f.is_year:
+                continue
+            shown += 1
+            good = figure_key(f) in have
+            ok += good
+            false_ok += s.verified and not good
+    return (shown, ok, false_ok)
+
+
+def naive_figures(text: str, passages: list[Any]) -> tuple[int, int, int]:
+    from assistant.guard import parse
+    from ingest.textutils import figure_key, find_figures
+
+    shown = ok = 0
+    for s in parse(text):
+        have = {figure_key(f) for n in s.cites if 1 <= n <= len(passages) for f in find_figures(passages[n - 1].page_content)}
+        for f in find_figures(s.plain):
+            if not f.is_year:
+                shown += 1
+                ok += figure_key(f) in have
+    return (shown, ok, 0)
+
+
+def run_extractive(service: Any, gold: list[dict]) -> Run:
+    run = Run("extractive")
+    for g in gold[:2]:
+        service.ask(g["question"])  # warm caches
+    for g in gold:
+        answer = service.ask(g["question"])
+        secs = answer.latency_ms / 1000
+        run.add(g, answer.answer, answer.refused, secs, secs, guarded_figures(answer))
+    run.rss_mb = peak_rss_mb()
+    return run
+
+
+def run_guarded(service: Any, gold: list[dict], name: str) -> Run:
+    run = Run(name)
+    list(service.stream(gold[0]["question"]))  # load the model, cache the system prompt
+    for g in gold:
+        started = time.perf_counter()
+        first = None
+        final = None
+        for event in service.stream(g["question"]):
+            if event.type == "token" and first is None:
+                first = time.perf_counter() - started
+            if event.answer is not None:
+                final = event.answer
+        secs = time.perf_counter() - started
+        assert final is not None
+        run.add(g, final.answer, final.refused, secs, first if first is not None else secs, guarded_figures(final))
+    run.rss_mb = peak_rss_mb()
+    return run
+
+
+def run_naive(service: Any, llm: Any, gold: list[dict]) -> Run:
+    from assistant.generative import messages, pack, stream_tokens
+    from assistant.guard import is_refusal
+
+    run = Run(f"naive {llm.name} (no guard)")
+    for g in gold:
+        started = time.perf_counter()
+        qa = service.analyze(g["question"])
+        extraction, docs = service.extract_scoped(qa)  # the same retrieval and packing as ours
+        packed = pack(qa, docs, extraction, llm.count_tokens, service.settings.llm_passage_tokens)
+        passages = packed.docs
+        first = None
+        pieces = []
+        for token in stream_tokens(llm.chat, messages(g["question"], packed, prompt="naive")):
+            if first is None:
+                first = time.perf_counter() - started
+            pieces.append(token)
+        text = "".join(pieces)
+        secs = time.perf_counter() - started
+        refused = is_refusal(text)
+        run.add(g, text, refused, secs, first or secs, (0, 0, 0) if refused else naive_figures(text, passages))
+    run.rss_mb = peak_rss_mb()
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--gold", type=Path, default=SHARED / "eval" / "seed_dev.jsonl")
+    parser.add_argument("--corpus", type=Path, default=SHARED / "seed")
+    parser.add_argument("--limit", type=int, help="only N questions (spread over the file)")
+    parser.add_argument("--model", default="qwen2.5-coder-1.5b", help="local model (default: the 1.5B)")
+    parser.add_argument("--models-dir", type=Path, default=ROOT / ".planqa" / "models")
+    parser.add_argument("--modes", default="extractive,local,naive", help="comma-separated subset")
+    parser.add_argument("--show", action="store_true", help="print every answer")
+    args = parser.parse_args()
+    gold = load_gold(args.gold, args.limit)
+    modes = args.modes.split(",")
+
+    from assistant.factory import build_service
+    from assistant.llm import make_llm
+    from assistant.service import PlanqaService
+    from assistant.settings import Settings
+
+    runs: list[Run] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp), progress=False, default_corpus=args.corpus,
+                            models_dir=args.models_dir, llm_model=args.model)
+        service = build_service(settings)
+        service.ensure_default_corpus()
+        if "extractive" in modes:
+            runs.append(run_extractive(service, gold))
+        local_settings = settings.model_copy(update={"answer_mode": "local"})
+        llm = make_llm(local_settings)
+        if "local" in modes:
+            local = PlanqaService(local_settings, service.kb, service.ingestor, llm_factory=lambda: llm)
+            runs.append(run_guarded(local, gold, f"local {args.model} + guard"))
+        if "naive" in modes:
+            runs.append(run_naive(service, llm, gold))
+    header = ["mode", "answer acc", "refusal acc", "false refusals", "figures verified", "false 'verified'",
+              "latency p50 / p95 s", "TTFT p50 s", "peak RSS MB"]
+    print_table(f"answer benchmark on {args.gold.name} ({len(gold)} questions)", header, [r.cells() for r in runs])
+    if args.show:
+        for r in runs:
+            print(f"\n## {r.name}")
+            for row in r.rows:
+                flag = "REFUSED " if row["refused"] else ""
+                print(f"{row['gold']['id']} {row['gold']['question']} → {flag}{row['answer']!r}")
+
+
+if __name__ == "__main__":
+    main()
