@@ -22,7 +22,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: browser setup models run test lint bench clean
+.PHONY: browser setup models run test lint bench bench-ingest clean
 
 setup: $(STAMP) models
 
@@ -72,6 +72,10 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 		chromium chromium-driver fonts-noto-cjk
+
+# Ingest at scale (../shared/corpora): a small run; `benchmarks/ingest.py` alone runs everything.
+bench-ingest: setup
+	$(BIN)/python benchmarks/ingest.py --limit 3 --corpus national --corpus provincial --corpus news
 
 clean:
 	rm -rf $(VENV) .planqa reports artifacts

@@ -52,14 +52,16 @@ def cli(ctx: click.Context, data_dir: Path | None, collection: str | None) -> No
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--lines", is_flag=True,
+              help="One document per line ('<time>，正文：<text>', e.g. a news dump); lines gone from the file are removed.")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], quiet: bool) -> None:
-    """Ingest files or folders (default: the bundled default corpus)."""
+def ingest(ctx: click.Context, paths: tuple[Path, ...], quiet: bool, lines: bool) -> None:
+    """Ingest files or folders (.txt .md .docx .pdf .html .zip; default: the bundled corpus)."""
     if quiet:
         ctx.obj["settings"] = ctx.obj["settings"].model_copy(update={"progress": False})
     try:
         service = _service(ctx)
-        report = service.ingest(list(paths) or [ctx.obj["settings"].default_corpus])
+        report = service.ingest(list(paths) or [ctx.obj["settings"].default_corpus], lines=lines)
     except PlanqaError as exc:
         _fail(exc)
     for source, reason in report.failed:
@@ -215,7 +217,8 @@ def docs_list(ctx: click.Context, as_json: bool) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
     for d in documents:
-        click.echo(f"{d.doc_id}  {d.n_chunks:5d} chunks  {d.title}  ({d.source})")
+        where = " ".join(str(v) for v in (d.meta.get("year") or "", d.meta.get("region"), d.meta.get("doc_type")) if v)
+        click.echo(f"{d.doc_id}  {d.n_chunks:5d} chunks  [{where}]  {d.title}  ({d.source})")
     click.echo(f"{len(documents)} documents")
 
 

@@ -11,6 +11,8 @@ from langchain_core.documents import Document
 from assistant.evidence import Candidate, candidates, missing_place, question_years
 from assistant.question import QuestionAnalysis
 from assistant.schema import Citation
+from ingest.metadata import page_at
+from ingest.textutils import figure_key
 
 # Share of the question's (IDF-weighted) terms that the evidence must cover.
 MIN_CONTEXT_COVERAGE = 0.55
@@ -34,6 +36,9 @@ def citation_for(n: int, cand: Candidate) -> Citation:
     if meta.get("kind") not in (None, "body", "heading"):
         label = str(meta.get("kind_label") or meta.get("kind"))
         section = f"{label} · {section}" if section else label
+    page = page_at(meta, cand.sentence.start)
+    if page:  # PDFs: the page the quoted sentence is on
+        section = f"第{page}页 · {section}" if section else f"第{page}页"
     return Citation(
         n=n,
         doc_id=str(meta.get("doc_id", "")),
@@ -90,10 +95,13 @@ def refusal_text(qa: QuestionAnalysis, pool: list[Candidate]) -> tuple[str, str]
     return ("资料中未找到与该问题相关的内容。", "coverage")
 
 
-def _compose(qa: QuestionAnalysis, chosen: list[Candidate]) -> str:
+def _compose(qa: QuestionAnalysis, chosen: list[Candidate], labelled: bool = False) -> str:
     parts: list[str] = []
     for n, cand in enumerate(chosen, start=1):
         piece = cand.window.text.strip().rstrip("，,；;。：:")
+        if labelled:  # several reports: say which one each part comes from
+            name = str(cand.doc.metadata.get("label") or cand.doc.metadata.get("title") or "")
+            piece = f"{name}：{piece}" if name else piece
         # Name the year when the window lost it but the quoted sentence states it.
         missing = [y for y in sorted(cand.years & question_years(qa, int(cand.doc.metadata.get("year") or 0)))
                    if f"{y}年" in cand.sentence.text and str(y) not in piece]
@@ -106,12 +114,19 @@ def _compose(qa: QuestionAnalysis, chosen: list[Candidate]) -> str:
     return body
 
 
-def extract(qa: QuestionAnalysis, docs: list[Document]) -> Extraction:
+def extract(qa: QuestionAnalysis, docs: list[Document], per_document: bool = False) -> Extraction:
+    """The answer from ``docs``. ``per_document``: the question names no year or region and
+    the corpus holds several reports, so the best sentence of each of the top documents is
+    given, each named (or the one report used is named)."""
     pool = candidates(qa, docs)
     accepted = [c for c in pool if _accepts(qa, c)]
     if not accepted:
         text, reason = refusal_text(qa, pool)
         return Extraction(text, True, [], [], reason)
+    if per_document:
+        chosen = _best_per_document(accepted)
+        citations = [citation_for(n, c) for n, c in enumerate(chosen, start=1)]
+        return Extraction(_compose(qa, chosen, labelled=True), False, citations, chosen)
     best = accepted[0]
     chosen = [best]
     if not qa.wants_number:
@@ -122,4 +137,44 @@ def extract(qa: QuestionAnalysis, docs: list[Document]) -> Extraction:
                 continue
             chosen.append(cand)
     citations = [citation_for(n, c) for n, c in enumerate(chosen, start=1)]
-    return Extraction(_compose(qa, chosen), False, citations, chosen)
+    text = _compose(qa, chosen)
+    support = _same_figure_elsewhere(best, accepted) if qa.wants_number else None
+    if support is not None:  # the figure stated again in the same document: cite both places
+        citations.append(citation_for(2, support))
+        text = text.replace("[1]", "[1][2]", 1)
+    return Extraction(text, False, citations, chosen)
+
+
+def _same_figure_elsewhere(best: Candidate, accepted: list[Candidate]) -> Candidate | None:
+    """Another accepted sentence of the same document stating the same figure (a report
+    often gives a target in its list of 预期目标 and again where it explains it)."""
+    if best.figure is None:
+        return None
+    key = figure_key(best.figure)
+    for cand in accepted[1:6]:
+        if (cand.figure is not None and figure_key(cand.figure) == key
+                and cand.doc.metadata.get("doc_id") == best.doc.metadata.get("doc_id")
+                and cand.sentence.text != best.sentence.text
+                and cand.score >= 0.85 * best.score):
+            return cand
+    return None
+
+
+PER_DOCUMENT_RATIO = 0.8
+
+
+def _best_per_document(accepted: list[Candidate]) -> list[Candidate]:
+    """The best accepted sentence of each document, best documents first, while they score
+    close to the overall best."""
+    best = accepted[0]
+    chosen: list[Candidate] = []
+    docs: set[str] = set()
+    for cand in accepted:
+        doc = str(cand.doc.metadata.get("doc_id"))
+        if doc in docs:
+            continue
+        if len(chosen) >= MAX_CITATIONS or cand.score < PER_DOCUMENT_RATIO * best.score:
+            break
+        docs.add(doc)
+        chosen.append(cand)
+    return chosen

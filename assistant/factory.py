@@ -29,6 +29,7 @@ def build_service(settings: Settings | None = None) -> PlanqaService:
             collection=settings.collection,
             embeddings=embeddings,
             embedder_name=embeddings.name,
+            chroma_url=settings.chroma_url or None,
             top_k=settings.top_k,
             candidate_k=settings.candidate_k,
             rrf_k=settings.rrf_k,
@@ -39,6 +40,8 @@ def build_service(settings: Settings | None = None) -> PlanqaService:
             max_tokens=settings.chunk_tokens,
             overlap_sentences=settings.chunk_overlap_sentences,
             progress=settings.progress,
+            embed_tokens=settings.embed_tokens,
+            batch_chunks=settings.ingest_batch_chunks,
         )
         service = PlanqaService(settings, kb, ingestor, llm_factory=lambda: make_llm(settings))
         _services[key] = service

@@ -13,11 +13,13 @@ from langchain_core.documents import Document
 from assistant.conversation import standalone
 from assistant.errors import DocumentError, QuestionError
 from assistant.evidence import TermWeights
-from assistant.extractive import extract, passage_citation
+from assistant.extractive import Extraction, extract, passage_citation
 from assistant.generative import LLM, Generation, generate, llm_rewriter
 from assistant.guard import extractive_sentences
 from assistant.question import QuestionAnalysis, analyze
 from assistant.schema import Answer, StreamEvent
+from assistant.scope import Catalogue, Scope, widened
+from assistant.scope import resolve as resolve_scope
 from assistant.settings import Settings
 from ingest.figures import EXTRACTOR_VERSION as FIGURES_VERSION
 from ingest.figures import extract_from_chunks as extract_figures
@@ -39,6 +41,7 @@ class PlanqaService:
         self.settings = settings
         self.kb = kb
         self.ingestor = ingestor
+        self.catalogue = Catalogue(kb.docstore.documents, lambda: kb.docstore.version)
         self._llm_factory = llm_factory
         self._llm: LLM | None = None
 
@@ -49,8 +52,9 @@ class PlanqaService:
         return self._llm
 
     # ------------------------------------------------------------------ documents
-    def ingest(self, paths: Iterable[Path]) -> IngestReport:
-        return self.ingestor.ingest_paths(paths)
+    def ingest(self, paths: Iterable[Path], lines: bool = False) -> IngestReport:
+        """Ingest files and folders; ``lines``: each line of a file is one document."""
+        return self.ingestor.ingest_paths(paths, lines=lines)
 
     def ensure_default_corpus(self) -> IngestReport | None:
         """Ingest the default corpus when the collection is empty (first start)."""
@@ -109,10 +113,43 @@ class PlanqaService:
         TermWeights(self.kb.bm25.df, self.kb.bm25.size, tokenize).weigh(qa)
         return qa
 
-    def retrieve(self, qa: QuestionAnalysis, k: int | None = None) -> list[Document]:
+    def scope(self, qa: QuestionAnalysis) -> Scope:
+        """The documents a question is about (years, regions, document types it names)."""
+        return resolve_scope(qa, self.catalogue.docs())
+
+    def retrieve(self, qa: QuestionAnalysis, k: int | None = None, scope: Scope | None = None) -> list[Document]:
+        scope = scope if scope is not None else self.scope(qa)
+        if scope.doc_ids == []:
+            return []
+        k = k or self.settings.top_k
+        if scope.many:  # one answer per report: look further down the ranking
+            k = max(k, 2 * self.settings.top_k)
+        query, tokens = qa.search_text, qa.bm25_tokens
+        redundant = scope.redundant_words()
+        if redundant:  # the filter enforces them: search with the rest of the question
+            for word in redundant:
+                query = query.replace(word, "")
+            drop = set(tokenize(" ".join(redundant)))
+            tokens = [t for t in tokens if t not in drop] or tokens
         return self.kb.retriever.invoke(
-            qa.search_text, k=k or self.settings.top_k, bm25_tokens=qa.bm25_tokens
+            query, k=k, bm25_tokens=tokens, doc_ids=scope.doc_ids, where=scope.where()
         )
+
+    def extract_scoped(self, qa: QuestionAnalysis, top_k: int | None = None) -> tuple[Extraction, list[Document]]:
+        """Extractive answer within the question's scope: a refusal naming a missing year or
+        region, per-document answers over many reports, a time filter widened when empty."""
+        scope = self.scope(qa)
+        if scope.refusal:
+            return Extraction(scope.refusal, True, [], [], "scope"), []
+        docs = self.retrieve(qa, top_k, scope)
+        result = extract(qa, docs, per_document=scope.many)
+        if result.refused and scope.loose:
+            wide = widened(qa, self.catalogue.docs(), scope)
+            wide_docs = self.retrieve(qa, top_k, wide)
+            wide_result = extract(qa, wide_docs)
+            if not wide_result.refused:
+                return wide_result, wide_docs
+        return result, docs
 
     def search(self, query: str, k: int | None = None) -> list[Document]:
         return self.retrieve(self.analyze(self.validate(query)), k)
@@ -135,8 +172,7 @@ class PlanqaService:
         started = time.perf_counter()
         text = self.validate(question)
         qa = self.analyze(self.standalone(text, history))
-        docs = self.retrieve(qa, top_k)
-        result = extract(qa, docs)
+        result, docs = self.extract_scoped(qa, top_k)
         nearest = [passage_citation(i, d) for i, d in enumerate(docs[:3], start=1)] if result.refused else []
         return Answer(
             id=id,
@@ -182,8 +218,7 @@ class PlanqaService:
         started = time.perf_counter()
         text = self.validate(question)
         qa = self.analyze(self.standalone(text, history, llm))
-        docs = self.retrieve(qa, top_k)
-        extraction = extract(qa, docs)
+        extraction, docs = self.extract_scoped(qa, top_k)  # scope: years, regions, per report
         state = Generation([])
         for token in generate(llm, qa, qa.text, docs, extraction, self.settings.llm_passage_tokens, state):
             yield StreamEvent(type="token", text=token)

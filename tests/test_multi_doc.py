@@ -1,0 +1,137 @@
+"""Many reports, many years: year-, region- and document-type-aware answers over a representative
+subset of the real corpora (national reports of neighbouring years as distractors, several
+provinces of the same year), plus unit tests of scope resolution and metadata detection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.evaluation import score_item
+from assistant.question import analyze
+from assistant.scope import DocInfo, resolve
+from assistant.settings import Settings
+from ingest import metadata
+from ingest.cleaning import clean_text
+from tests.conftest import SHARED, read_jsonl
+
+NATIONAL = SHARED / "corpora" / "national-work-reports"
+PROVINCIAL = SHARED / "corpora" / "provincial-2025"
+NATIONAL_YEARS = (2018, 2019, 2021, 2022, 2023)
+PROVINCES = ("湖北省", "河南省", "江苏省", "浙江省", "广东省", "四川省")
+
+
+@pytest.fixture(scope="module")
+def multi_service(tmp_path_factory: pytest.TempPathFactory):
+    from assistant.factory import build_service
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("multi"), progress=False, collection="multi")
+    service = build_service(settings)
+    paths = [NATIONAL / f"{y}年中华人民共和国国务院政府工作报告.txt" for y in NATIONAL_YEARS]
+    paths += [PROVINCIAL / f"2025年{p}政府工作报告.docx" for p in PROVINCES]
+    report = service.ingest(paths)
+    assert report.ok and len(report.added) == len(paths), report.failed
+    return service
+
+
+def test_multi_dev_answers_from_the_right_document(multi_service):
+    gold = read_jsonl(SHARED / "eval" / "multi_dev.jsonl")
+    failures = []
+    for item in gold:
+        answer = multi_service.ask(item["question"])
+        result = score_item(item, answer)
+        ok = result.correct and result.evidence_cited is not False
+        if not ok:
+            failures.append((item["id"], answer.answer, [c.title for c in answer.citations]))
+    assert not failures
+
+
+def test_a_report_missing_from_the_corpus_is_named_in_the_refusal(multi_service):
+    answer = multi_service.ask("2020年政府工作报告提出的城镇新增就业目标是多少？")
+    assert answer.refused and "2020年" in answer.answer and "2021" in answer.answer
+    answer = multi_service.ask("西藏自治区2025年经济增长目标是多少？")
+    assert answer.refused and "西藏" in answer.answer
+
+
+def test_one_year_figure_is_never_given_for_another(multi_service):
+    answer = multi_service.ask("2023年城镇新增就业目标是多少？")
+    assert not answer.refused and "1200万" in answer.answer
+    assert all("2023" in c.title for c in answer.citations)
+    answer = multi_service.ask("2019年赤字率拟按多少安排？")
+    assert not answer.refused and "2.8%" in answer.answer and "2019" in answer.citations[0].title
+
+
+def test_a_question_without_year_or_region_answers_per_report(multi_service):
+    answer = multi_service.ask("赤字率拟按多少安排？")
+    assert not answer.refused
+    docs = {c.doc_id for c in answer.citations}
+    assert len(docs) >= 2
+    assert answer.answer.count("年国务院政府工作报告：") == len(answer.citations)
+
+
+def test_every_passage_carries_year_region_and_type(multi_service):
+    for doc in multi_service.documents():
+        assert doc.meta["year"] in (*NATIONAL_YEARS, 2025)
+        assert doc.meta["region"] in ("国务院", *PROVINCES) and doc.meta["doc_type"] == "政府工作报告"
+    docs = multi_service.search("湖北省经济增长目标")
+    assert docs and all(d.metadata["region"] == "湖北省" and d.metadata["year"] == 2025 for d in docs)
+
+
+# ---------------------------------------------------------------------------- units (no models)
+CATALOGUE = [DocInfo(f"n{y}", y, "国务院", "政府工作报告", (0, 0), f"{y}年政府工作报告") for y in (2019, 2021, 2022)]
+CATALOGUE += [DocInfo(f"p{p}", 2025, p, "政府工作报告", (0, 0), f"2025年{p}政府工作报告") for p in ("湖北省", "河南省")]
+CATALOGUE += [DocInfo("plan", 2021, "国务院", "规划", (2021, 2025), "十四五规划纲要")]
+
+
+def test_scope_strict_document_year():
+    scope = resolve(analyze("2020年政府工作报告提出的就业目标是多少？"), CATALOGUE)
+    assert scope.refusal and "2020年的政府工作报告" in scope.refusal and "2019、2021" in scope.refusal
+    scope = resolve(analyze("2021年政府工作报告提出了哪些任务？"), CATALOGUE)
+    assert scope.doc_ids == ["n2021"]
+
+
+def test_scope_time_year_includes_the_next_report_and_covering_plans():
+    scope = resolve(analyze("2021年赤字率是多少？"), CATALOGUE)
+    assert sorted(scope.doc_ids or []) == ["n2021", "n2022", "plan"] and scope.loose
+    scope = resolve(analyze("2024年单位GDP能耗降低多少？"), CATALOGUE)
+    assert set(scope.doc_ids or []) == {"p河南省", "p湖北省", "plan"}  # 2025 reports review 2024
+    scope = resolve(analyze("2030年碳排放目标是多少？"), CATALOGUE)
+    assert scope.refusal and "2030年" in scope.refusal
+
+
+def test_scope_regions():
+    scope = resolve(analyze("湖北2025年经济增长目标？"), CATALOGUE)
+    assert scope.doc_ids == ["p湖北省"]
+    scope = resolve(analyze("西藏2025年经济增长目标？"), CATALOGUE)
+    assert scope.refusal and "西藏自治区" in scope.refusal
+    scope = resolve(analyze("湖北2019年经济增长目标？"), CATALOGUE)
+    assert scope.refusal and "湖北省" in scope.refusal and "2025" in scope.refusal
+    scope = resolve(analyze("全国2021年赤字率是多少？"), CATALOGUE)
+    assert set(scope.doc_ids or []) == {"n2021", "n2022", "plan"}
+
+
+def test_scope_many_reports_and_single_report_corpora():
+    assert resolve(analyze("赤字率拟按多少安排？"), CATALOGUE).many
+    single = [CATALOGUE[0]]
+    scope = resolve(analyze("2018年政府工作报告提出的目标？"), single)
+    assert not scope.refusal and scope.doc_ids is None and not scope.many
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("report.txt", "政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n各位代表：\n今年发展主要预期目标是……",
+         (2024, "国务院", "政府工作报告")),
+        ("a.txt", "2025年湖北省政府工作报告\n2025年1月16日在湖北省第十四届人民代表大会第三次会议上\n各位代表：",
+         (2025, "湖北省", "政府工作报告")),
+        ("plan.txt", "鞍山市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要\n鞍山市人民政府\n一、发展基础。",
+         (0, "鞍山市", "规划")),
+        ("news.txt", "海城召开经济工作会议\n本报记者 张三\n2023年12月20日，海城市召开经济工作会议。海城市委书记讲话。海城市政府部署。",
+         (2023, "海城市", "新闻")),
+    ],
+)
+def test_metadata_detection(name: str, text: str, expected: tuple[int, str, str]):
+    doc = clean_text(text, fallback_title=Path(name).stem)
+    meta = metadata.detect(name, doc)
+    assert (meta.year, meta.region, meta.doc_type) == expected
