@@ -82,7 +82,8 @@ class BM25Index:
             ids.append(chunk.id)
             docs.append(chunk.doc_id)
             corpus.append(chunk.tokens or ["\u0000"])
-        tmp = self.directory.with_name(self.directory.name + ".tmp")
+        # Per-process names: several workers (or an ingest beside them) may rebuild at once.
+        tmp = self.directory.with_name(f"{self.directory.name}.tmp-{os.getpid()}-{threading.get_ident()}")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         if corpus:
@@ -90,7 +91,7 @@ class BM25Index:
             retriever.index(corpus, show_progress=False)
             retriever.save(str(tmp), show_progress=False)
         (tmp / "ids.json").write_text(json.dumps({"version": version, "ids": ids, "docs": docs}), encoding="utf-8")
-        old = self.directory.with_name(self.directory.name + ".old")
+        old = self.directory.with_name(f"{self.directory.name}.old-{os.getpid()}-{threading.get_ident()}")
         shutil.rmtree(old, ignore_errors=True)
         if self.directory.exists():
             os.replace(self.directory, old)
@@ -107,6 +108,14 @@ class BM25Index:
             if version == self._version:
                 return
             meta_file = self.directory / "ids.json"
+            if not meta_file.exists() and version > 0:
+                # Never built (an ingest killed before its rebuild), or another process is
+                # swapping it in at this instant: build it here (temp names are per process).
+                self._lock.release()
+                try:
+                    self.rebuild()
+                finally:
+                    self._lock.acquire()
             if not meta_file.exists():
                 self._retriever, self._ids, self._df, self._vocab = None, [], None, {}
                 self._version = version
