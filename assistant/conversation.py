@@ -188,7 +188,8 @@ def standalone(question: str, history: list[Message] | None, rewriter: Rewriter 
 
 def acceptable(proposed: str, question: str, previous: str, ruled: str) -> bool:
     """Whether an LLM rewrite keeps what the rules know: one line, a question with content,
-    the years the follow-up names (or the rules derived), and no year from nowhere."""
+    the year and place asked about (carried over or new), no year from nowhere, and the new
+    content the rules found (an item picked from a list, a swapped subject)."""
     p = normalize_width(proposed.strip())
     if not p or "\n" in p or len(p) > max(3 * len(ruled), 80) or not content_terms(p):
         return False
@@ -196,8 +197,11 @@ def acceptable(proposed: str, question: str, previous: str, ruled: str) -> bool:
     stated = set(explicit_years(p))
     if stated - allowed:
         return False
-    needed = set(explicit_years(ruled)) - set(explicit_years(previous)) | set(explicit_years(question))
-    if not needed <= stated:
-        return False
+    if not set(explicit_years(ruled)) | set(explicit_years(question)) <= stated:
+        return False  # the year asked about (carried over or new) must be kept
+    if not stated and any(w in ruled and w not in p for w in _RELATIVE):
+        return False  # 今年/去年 … must be kept when no year replaces it
+    if any(place not in p for place in places_in(ruled)):
+        return False  # the place asked about must be kept
     # The rules' new content (an item picked from a list, a swapped subject) must survive.
     return all(t in p for t in content_terms(ruled) if t not in content_terms(previous) and len(t) >= 2)

@@ -53,6 +53,11 @@ def test_llm_rewrite_is_checked_by_the_rules():
     assert not acceptable("海城2021年GDP增速是多少？", "那2022年呢？", GDP[0], ruled)  # wrong year
     assert not acceptable("2023年海城的GDP增速是多少？", "那2022年呢？", GDP[0], ruled)  # year lost
     assert not acceptable("", "那2022年呢？", GDP[0], ruled)
+    # Dropping the carried-over year or place is not acceptable either.
+    ruled2 = "2023年海城的一般公共预算收入增速是多少？"
+    assert not acceptable("一般公共预算收入是多少？", "那一般公共预算收入呢？", GDP[0], ruled2)
+    assert not acceptable("2023年一般公共预算收入是多少？", "那一般公共预算收入呢？", GDP[0], ruled2)
+    assert acceptable("2023年海城一般公共预算收入增长多少？", "那一般公共预算收入呢？", GDP[0], ruled2)
     # A rewriter that fails or invents falls back to the rules.
     assert standalone("那2022年呢？", history, lambda q, h: "2019年的GDP是多少？") == ruled
 
