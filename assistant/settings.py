@@ -57,7 +57,8 @@ class Settings(BaseSettings):
     )
     llm_passage_tokens: int = Field(
         default=700, ge=100, le=16000,
-        description="Token budget of the passages packed into a generative prompt (whole passages, best first).",
+        description="Token budget of the passages packed into a generative prompt (the evidence first; passages that do "
+        "not touch the question and sentences repeated by overlapping passages are left out).",
     )
     llm_max_tokens: int = Field(
         default=200, ge=16, le=4096, description="Longest generated answer, in tokens."
