@@ -253,3 +253,15 @@ def widened(qa: QuestionAnalysis, docs: list[DocInfo], scope: Scope) -> Scope:
     wide = resolve(QuestionAnalysis(**{**qa.__dict__, "years": set()}), docs)
     wide.years, wide.many = scope.years, False
     return wide
+
+
+def discount_scope_terms(qa: QuestionAnalysis, scope: Scope) -> None:
+    """Question terms the filter already guarantees (湖北省 when only 湖北's report is searched)
+    weigh nothing in evidence coverage: every passage in scope is about them, though few
+    sentences repeat them, so they would only make the answering sentence look incomplete."""
+    if scope.doc_ids is None or not scope.regions:
+        return
+    redundant = set(scope.redundant_words())
+    for term in qa.terms:
+        if term.text in redundant or canonical_region(term.text) in scope.regions:
+            term.weight = 0.0

@@ -18,7 +18,7 @@ from assistant.generative import LLM, Generation, generate, llm_rewriter
 from assistant.guard import extractive_sentences
 from assistant.question import QuestionAnalysis, analyze
 from assistant.schema import Answer, StreamEvent
-from assistant.scope import Catalogue, Scope, widened
+from assistant.scope import Catalogue, Scope, discount_scope_terms, widened
 from assistant.scope import resolve as resolve_scope
 from assistant.settings import Settings
 from ingest.figures import EXTRACTOR_VERSION as FIGURES_VERSION
@@ -141,6 +141,7 @@ class PlanqaService:
         scope = self.scope(qa)
         if scope.refusal:
             return Extraction(scope.refusal, True, [], [], "scope"), []
+        discount_scope_terms(qa, scope)
         docs = self.retrieve(qa, top_k, scope)
         result = extract(qa, docs, per_document=scope.many)
         if result.refused and scope.loose:
