@@ -69,11 +69,16 @@ def citations_verbatim(answer: Answer) -> bool:
 
 
 def figures_quoted(answer: Answer) -> bool:
-    """Every figure in a non-refused answer occurs in one of its cited quotes."""
+    """Every figure in a non-refused answer occurs in one of its cited quotes; a year may also
+    come from a cited document's title or heading path (labels such as 2023年…报告：)."""
     if answer.refused:
         return True
     quoted = {figure_key(f) for c in answer.citations for f in find_figures(c.quote)}
-    return all(figure_key(f) in quoted for f in find_figures(strip_markers(answer.answer)))
+    labels = {figure_key(f) for c in answer.citations for f in find_figures(f"{c.title} {c.section}") if f.is_year}
+    return all(
+        figure_key(f) in quoted or (f.is_year and figure_key(f) in labels)
+        for f in find_figures(strip_markers(answer.answer))
+    )
 
 
 def score_item(gold: dict[str, Any], answer: Answer) -> ItemResult:

@@ -8,10 +8,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from langchain_core.documents import Document
 
-from assistant.question import NATIONAL_PLACES, QuestionAnalysis, Term
+from assistant.glossary import alternatives
+from assistant.question import NATIONAL_PLACES, QuestionAnalysis, Term, search_words
 from ingest.textutils import Figure, Span, find_figures, normalize_width, split_clauses, split_sentences
 from ingest.timeref import statement_years
 
@@ -61,9 +63,10 @@ class TermWeights:
             else:
                 # A concept the corpus never mentions weighs like a rare term, but not so much
                 # that one unmatched modifier (防治 in 水污染防治) outweighs every matched term.
-                term.weight = 0.5 * max_idf
+                term.weight = 0.5 * max_idf * (0.5 if term.answer_type else 1.0)
 
 
+@lru_cache(maxsize=16384)
 def _norm(text: str) -> str:
     return normalize_width(text).lower()
 
@@ -180,8 +183,29 @@ def _figure_window(clauses: list[Span], fig_start: int, terms: list[Term]) -> tu
     return lo, idx
 
 
+def refine_terms(qa: QuestionAnalysis, docs: list[Document]) -> None:
+    """Split a compound term that no retrieved passage contains (经济增速, 腐败问题) into its
+    words, which share its weight; a compound found somewhere is kept whole."""
+    texts = [_norm(f"{d.page_content} {d.metadata.get('section', '')}") for d in docs]
+    refined: list[Term] = []
+    for term in qa.terms:
+        found = any(_norm(a) in t for a in term.alternatives for t in texts)
+        if found or len(term.text) < 3 or term.text.isascii():
+            refined.append(term)
+            continue
+        parts = [p for p in search_words(term.text) if p != term.text and len(p) >= 2]
+        parts = [p for p in dict.fromkeys(parts) if not any(p in q and p != q for q in parts)]
+        if not parts:
+            refined.append(term)
+            continue
+        for part in parts:
+            refined.append(Term(part, alternatives(part), term.weight / len(parts), term.answer_type))
+    qa.terms = refined
+
+
 def candidates(qa: QuestionAnalysis, docs: list[Document]) -> list[Candidate]:
     """Every sentence of the retrieved chunks, scored; duplicates from overlaps removed."""
+    refine_terms(qa, docs)
     seen: set[tuple[str, int]] = set()
     out: list[Candidate] = []
     for rank, doc in enumerate(docs):

@@ -27,7 +27,30 @@ SYNONYMS: list[tuple[str, ...]] = [
     ("城镇新增就业", "新增就业", "就业"),
     ("失业率", "城镇调查失业率", "登记失业率"),
     ("高新技术企业", "高企"),
-    ("农村道路", "农村公路", "乡村道路"),
+    ("农村道路", "农村公路", "乡村道路", "乡村公路", "四好农村路"),
+    ("乡村", "农村"),
+    ("公路", "道路"),
+    ("动工", "开工", "新建", "建设"),
+    ("老人", "老年人", "养老", "一老"),
+    ("孩子", "儿童", "幼儿", "一幼", "托育"),
+    ("腐败", "反腐", "腐"),
+    ("高耗能", "两高", "高排放", "高耗能高排放"),
+    ("高排放", "两高"),
+    ("方便", "便利", "便捷", "简约高效"),
+    ("办事", "政务服务", "审批", "网办"),
+    ("外地", "域外", "域内外", "外来"),
+    ("科研成果", "科技成果"),
+    ("污染", "排污", "污染物"),
+    ("就业", "稳岗", "创业"),
+    ("医疗", "卫生", "医院", "卫生院"),
+    ("看病", "医疗", "就医"),
+    ("上学", "教育", "学校"),
+    ("住房", "保障性住房", "棚户区", "老旧小区"),
+    ("外贸", "进出口", "出口"),
+    ("外资", "外商投资", "利用外资"),
+    ("消费", "内需"),
+    ("贫困", "脱贫", "帮扶", "困难群众"),
+    ("干部", "领导干部", "党员干部"),
     ("新建改建", "新改建", "改建", "新建"),
     ("目标", "预期目标", "计划", "要", "力争", "确保"),
     ("公司", "企业", "有限公司", "集团"),
@@ -199,3 +222,18 @@ def english_terms(text: str) -> list[str]:
     for match in _EN_RE.finditer(text):
         out.extend(ENGLISH[match.group(1).lower()])
     return list(dict.fromkeys(out))
+
+
+# Multi-character glossary phrases, longest first, for spotting them whole inside a question.
+_PHRASES = sorted({t for group in SYNONYMS for t in group if len(t) >= 3 and not t.isascii()}, key=len, reverse=True)
+
+
+def glossary_phrases(text: str) -> list[str]:
+    """Glossary phrases of three or more characters found in ``text``, longest first, not overlapping."""
+    found: list[str] = []
+    taken = text
+    for phrase in _PHRASES:
+        if phrase in taken:
+            found.append(phrase)
+            taken = taken.replace(phrase, "\u0000")
+    return found

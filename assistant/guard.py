@@ -179,10 +179,13 @@ def _clause_around(text: str, pos: int, min_bigrams: int = 3, max_back: int = 2)
 
 def context_match(generated: str, source: str) -> float:
     """How much of ``generated`` (words around a figure) the ``source`` says too: the larger of
-    bigram recall and the share of its terms found there (with domain synonyms)."""
+    bigram recall and the share of its terms (by length) found there (with domain synonyms)."""
     terms = [t for t in _chinese_terms(generated) if t not in QUESTION_GENERIC]
     norm = compact(source).lower()
-    share = sum(1 for t in terms if any(compact(a).lower() in norm for a in alternatives(t))) / len(terms) if terms else 0.0
+    # Terms weigh by length: 一般公共预算收入 says more about which figure it is than 增长.
+    total = sum(len(t) for t in terms)
+    found = sum(len(t) for t in terms if any(compact(a).lower() in norm for a in alternatives(t)))
+    share = found / total if total else 0.0
     return max(recall(generated, source), share)
 
 

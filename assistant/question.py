@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.glossary import alternatives, english_terms
+from assistant.glossary import alternatives, english_terms, glossary_phrases
 from ingest.textutils import normalize_width
 from ingest.timeref import explicit_years
 from vectorstore.bm25 import STOPWORDS, _jieba
@@ -35,14 +35,14 @@ _ACTUAL_RE = re.compile(r"去年|上年|完成了|实际|增长了|实现了|达
 _RELATIVE_Q = [("今年", 0), ("本年", 0), ("去年", -1), ("上年", -1), ("前年", -2), ("明年", 1)]
 _CAPTION_RE = re.compile(r"图片|照片|图中|图里|画面|配图|photo|picture|image", re.IGNORECASE)
 _QUESTION_WORDS = re.compile(
-    r"[？?！!。，,、“”\"'‘’（）()《》：:；;\s]|是什么|有什么|有哪些|是哪|什么样|怎么样|怎样|如何|多少|哪些|哪个|哪类|"
+    r"[？?！!。，,、“”\"'‘’（）()《》：:；;\s]|百分之几|百分之多少|是什么|有什么|有哪些|是哪|什么样|怎么样|怎样|如何|多少|哪些|哪个|哪类|"
     r"哪家|哪里|什么|几个|几项|几家|几|吗|呢"
 )
 # Nouns and verbs that say what kind of answer is wanted, not what it is about.
 QUESTION_GENERIC = frozenset(
     """举措 措施 做法 办法 属于 变化 内容 要求 情况 方面 部署 安排 哪类 哪家 哪种 哪项 哪几 包括 涉及 提到 指出
     说明 介绍 采取 有何 何种 是否 多少钱 具体 主要 重点 一些 方式 途径 手段 意义 作用 目的 计划 目标 任务 预期
-    这篇 这份 本文 该文 文章 报道 本报告 文中 文件 资料 材料 打算 类型 种类 哪方面""".split()
+    这篇 这份 本文 该文 文章 报道 本报告 文中 文件 资料 材料 打算 类型 种类 哪方面 态度 立场 看法""".split()
 )
 _ANSWER_TYPE_RE = re.compile(r"(?:什么|哪些|哪类|哪种|何种|哪个|哪项|哪几[个项类种])(?:样的|样|的)?([\u4e00-\u9fff]{2,4})")
 _EN_STOP = frozenset(
@@ -88,11 +88,22 @@ def detect_language(text: str) -> str:
     return "en" if latin > 3 * max(cjk, 1) else "zh"
 
 
+def search_words(text: str) -> list[str]:
+    """Content words of a phrase (jieba search mode), without stopwords and question words."""
+    return [w for w in _jieba().lcut_for_search(text)
+            if w.strip() and w not in STOPWORDS and w not in QUESTION_GENERIC]
+
+
 def _chinese_terms(text: str) -> list[str]:
+    """Content terms: glossary phrases first (so 高耗能高排放 stays one concept), then jieba
+    words of the rest, without question words, stopwords, years and numbers."""
     jieba = _jieba()
     core = _QUESTION_WORDS.sub(" ", normalize_width(text))
     core = re.sub(r"(?:19|20)\d\d年?", " ", core)
     terms: list[str] = []
+    for phrase in glossary_phrases(core):
+        terms.append(phrase)
+        core = core.replace(phrase, " ")
     for token in jieba.lcut(core):
         token = token.strip()
         if len(token) < 2 and not (token.isascii() and token.isalnum() and len(token) > 1):
@@ -144,7 +155,7 @@ def analyze(question: str) -> QuestionAnalysis:
         raw_terms = _chinese_terms(text)
         wants_number = bool(_QUANTITY_RE.search(text))
         m = _UNIT_AFTER_RE.search(text)
-        unit = m.group(1) if m else ""
+        unit = m.group(1) if m else ("%" if re.search(r"百分之(?:几|多少)|百分比", text) else "")
         relative = next((delta for word, delta in _RELATIVE_Q if word in text), None)
         if _ACTUAL_RE.search(text):
             target_kind = "actual"
