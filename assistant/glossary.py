@@ -11,6 +11,7 @@ This is general vocabulary of the genre, not tied to any document or question.
 from __future__ import annotations
 
 import re
+from itertools import groupby
 
 SYNONYMS: list[tuple[str, ...]] = [
     ("GDP", "gdp", "地区生产总值", "国内生产总值", "生产总值", "经济总量"),
@@ -225,15 +226,17 @@ def english_terms(text: str) -> list[str]:
 
 
 # Multi-character glossary phrases, longest first, for spotting them whole inside a question.
-_PHRASES = sorted({t for group in SYNONYMS for t in group if len(t) >= 3 and not t.isascii()}, key=len, reverse=True)
+_PHRASES = sorted({t for group in SYNONYMS for t in group if len(t) >= 3 and not t.isascii()}, key=lambda t: (-len(t), t))
 
 
 def glossary_phrases(text: str) -> list[str]:
-    """Glossary phrases of three or more characters found in ``text``, longest first, not overlapping."""
+    """Glossary phrases of three or more characters found in ``text``, not overlapping: longer
+    phrases first and, of two the same length that overlap, the one that starts first."""
     found: list[str] = []
     taken = text
-    for phrase in _PHRASES:
-        if phrase in taken:
-            found.append(phrase)
-            taken = taken.replace(phrase, "\u0000")
+    for _, same_length in groupby(_PHRASES, key=len):
+        for phrase in sorted((p for p in same_length if p in taken), key=taken.find):
+            if phrase in taken:  # an earlier phrase of this length may have used its characters
+                found.append(phrase)
+                taken = taken.replace(phrase, "\u0000")
     return found

@@ -68,7 +68,7 @@ class Scope:
             words += [region, short]
         for year in self.strict_years:
             words += [f"{year}年", str(year)]
-        return sorted(set(words), key=len, reverse=True)
+        return sorted(set(words), key=lambda w: (-len(w), w))
 
     def where(self) -> dict[str, Any] | None:
         """The Chroma ``where`` of this scope (document ids; the retriever re-checks them)."""

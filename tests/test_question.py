@@ -1,0 +1,34 @@
+"""Question analysis is deterministic: Python's per-process string hashing must not decide
+which of two overlapping glossary phrases becomes the question's term."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from assistant.glossary import glossary_phrases
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_overlapping_glossary_phrases_of_one_length_the_first_in_the_text_wins():
+    # 地区生产总值 and 生产总值增长 are both glossary phrases of six characters that overlap.
+    assert glossary_phrases("鞍山市地区生产总值增长多少") == ["地区生产总值"]
+    assert glossary_phrases("生产总值增长和地区生产总值") == ["生产总值增长", "地区生产总值"]
+
+
+def test_question_terms_do_not_depend_on_the_hash_seed():
+    code = (
+        "import json; from assistant.question import analyze;"
+        "qa = analyze('鞍山市2023年地区生产总值增长多少？');"
+        "print(json.dumps([[t.text, list(t.alternatives)] for t in qa.terms] + [qa.bm25_tokens]))"
+    )
+    outputs = set()
+    for seed in ("1", "3", "11", "27"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                              text=True, check=True)
+        outputs.add(done.stdout.strip().splitlines()[-1])
+    assert len(outputs) == 1, outputs
+    assert json.loads(outputs.pop())[0][0] == "地区生产总值"
