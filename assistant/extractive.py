@@ -75,6 +75,9 @@ def refusal_text(qa: QuestionAnalysis, pool: list[Candidate]) -> tuple[str, str]
     years_wanted = set()
     for cand in pool[:20]:
         years_wanted |= question_years(qa, int(cand.doc.metadata.get("year") or 0))
+    # "Nothing about 2023" is only said when no passage near the question speaks of 2023.
+    if any(cand.years & years_wanted for cand in pool[:20]):
+        years_wanted = set()
     if qa.is_english:
         if years_wanted and pool and all(c.rejected == "year" for c in pool[:5]):
             y = "、".join(str(v) for v in sorted(years_wanted))

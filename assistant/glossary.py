@@ -110,6 +110,54 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "increase": ("增长", "增加"),
     "target": ("目标",),
     "goal": ("目标",),
+    "build": ("建设", "新建", "建成"),
+    "built": ("建设", "新建", "建成"),
+    "construct": ("建设", "新建"),
+    "rebuild": ("改建",),
+    "renovate": ("改造",),
+    "add": ("新增",),
+    "new": ("新增", "新建"),
+    "complete": ("完成",),
+    "implement": ("实施",),
+    "achieve": ("实现", "达到"),
+    "reach": ("达到",),
+    "online": ("网办", "网上", "线上"),
+    "rate": ("率",),
+    "services": ("服务",),
+    "service": ("服务",),
+    "river chief": ("河长制", "河长"),
+    "article": ("本报", "记者"),
+    "reporter": ("记者",),
+    "wrote": ("记者",),
+    "author": ("记者",),
+    "system": ("制度", "体系", "机制", "制"),
+    "rise": ("增长", "提高"),
+    "rose": ("增长", "提高"),
+    "social": ("社会",),
+    "gazelle": ("瞪羚",),
+    "unicorn": ("独角兽",),
+    "smes": ("中小企业",),
+    "small and medium-sized enterprises": ("中小企业",),
+    "tech-based": ("科技型",),
+    "technology-based": ("科技型",),
+    "science and technology": ("科技",),
+    "provincial": ("省级",),
+    "provincial-level": ("省级",),
+    "beautiful": ("美丽",),
+    "livable": ("宜居",),
+    "liveable": ("宜居",),
+    "automated": ("自动化",),
+    "automation": ("自动化",),
+    "production line": ("生产线",),
+    "production": ("生产",),
+    "industrial value added": ("工业增加值",),
+    "value added": ("增加值",),
+    "above designated size": ("规模以上",),
+    "designated size": ("规模以上",),
+    "measure": ("措施", "举措"),
+    "task": ("任务",),
+    "key": ("重点",),
+    "major": ("重大", "重点"),
     "plan": ("计划",),
     "rural roads": ("农村道路",),
     "rural road": ("农村道路",),
@@ -122,10 +170,12 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "enterprises": ("企业",),
     "companies": ("企业",),
     "company": ("公司",),
-    "projects": ("项目",),
-    "project": ("项目",),
+    "projects": ("项目", "工程"),
+    "project": ("项目", "工程"),
     "livelihood": ("民生",),
     "people's wellbeing": ("民生",),
+    "people's livelihood": ("民生",),
+    "people": ("群众", "人民", "居民"),
     "education": ("教育",),
     "health": ("医疗", "卫生"),
     "medical": ("医疗",),
@@ -203,7 +253,7 @@ ENGLISH: dict[str, tuple[str, ...]] = {
 }
 
 _EN_PATTERNS = sorted(ENGLISH, key=len, reverse=True)
-_EN_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in _EN_PATTERNS) + r")\b", re.IGNORECASE)
+_EN_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in _EN_PATTERNS) + r")(?:s|es)?\b", re.IGNORECASE)
 
 _SYNONYM_INDEX: dict[str, tuple[str, ...]] = {}
 for _group in SYNONYMS:
@@ -217,12 +267,15 @@ def alternatives(term: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((term, *_SYNONYM_INDEX.get(term, ()))))
 
 
-def english_terms(text: str) -> list[str]:
-    """Chinese terms for the English phrases found in ``text`` (longest match first)."""
-    out: list[str] = []
-    for match in _EN_RE.finditer(text):
-        out.extend(ENGLISH[match.group(1).lower()])
-    return list(dict.fromkeys(out))
+def english_glosses(text: str) -> list[tuple[str, ...]]:
+    """The Chinese glosses of each English phrase found in ``text`` (longest match first), one
+    tuple per phrase: any word of a tuple renders the phrase."""
+    return list(dict.fromkeys(ENGLISH[m.group(1).lower()] for m in _EN_RE.finditer(text)))
+
+
+def english_phrases(text: str) -> list[str]:
+    """The English phrases of ``text`` that the glossary renders, lower-cased."""
+    return [m.group(1).lower() for m in _EN_RE.finditer(text)]
 
 
 # Multi-character glossary phrases, longest first, for spotting them whole inside a question.

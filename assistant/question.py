@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.glossary import alternatives, english_terms, glossary_phrases
-from ingest.textutils import normalize_width
+from assistant.glossary import alternatives, english_glosses, english_phrases, glossary_phrases
+from ingest.textutils import chinese_to_number, normalize_width
 from ingest.timeref import explicit_years
 from vectorstore.bm25 import STOPWORDS, _jieba
 
@@ -21,6 +21,12 @@ _EN_QUANTITY_RE = re.compile(
     r"\b(growth rate|by how much|what was the growth|what is the growth)\b",
     re.IGNORECASE,
 )
+# "What is the population / the target / the GDP …": a noun that is itself a quantity.
+_EN_WHAT_QUANTITY_RE = re.compile(
+    r"\bwhat(?: is|'s| was| are| were| will)\b.*\b(target|goal|population|gdp|revenue|income|output|"
+    r"rate|total|number|amount|value|volume|ratio|deficit|investment)s?\b",
+    re.IGNORECASE,
+)
 # Unit asked for: "多少亿元", "几个", "多少公里"; longest first.
 _UNIT_AFTER_RE = re.compile(
     r"(?:多少|几)(万亿元|亿元|万元|元|亿|万吨|吨|公里|千米|平方公里|平方米|万亩|亩|万人|人次|人|户|"
@@ -29,10 +35,13 @@ _UNIT_AFTER_RE = re.compile(
 _EN_UNITS = {
     "billion yuan": "亿元", "yuan": "元", "tons": "吨", "tonnes": "吨", "kilometers": "公里",
     "kilometres": "公里", "km": "公里", "percent": "%", "percentage": "%",
+    "people": "人", "persons": "人", "residents": "人", "jobs": "人",
 }
 _TARGET_RE = re.compile(r"目标|计划|要|预期|力争|拟|将|打算|安排|任务|今年|明年|年内|多少.{0,6}(?:到|达到)")
 _ACTUAL_RE = re.compile(r"去年|上年|完成了|实际|增长了|实现了|达到了|同比")
 _RELATIVE_Q = [("今年", 0), ("本年", 0), ("去年", -1), ("上年", -1), ("前年", -2), ("明年", 1)]
+# A year written without 年: "in 2021", "2023 GDP", "2024?" (not 2000个, 2000公里, 2023.5, 2020s).
+_BARE_YEAR_RE = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?=$|[\s?!,;:'’)）？！，。；：、]|\.(?!\d))")
 _CAPTION_RE = re.compile(r"图片|照片|图中|图里|画面|配图|photo|picture|image", re.IGNORECASE)
 _QUESTION_WORDS = re.compile(
     r"[？?！!。，,、“”\"'‘’（）()《》：:；;\s]|百分之几|百分之多少|是什么|有什么|有哪些|是哪|什么样|怎么样|怎样|如何|多少|哪些|哪个|哪类|"
@@ -48,7 +57,13 @@ _ANSWER_TYPE_RE = re.compile(r"(?:什么|哪些|哪类|哪种|何种|哪个|哪�
 _EN_STOP = frozenset(
     "the a an of in on at to for by and or is are was were be been did does do what which who whom how "
     "much many when where why this that these those its it's their his her with from as about according "
-    "report city government will should would could can has have had".split()
+    "report city government will should would could can has have had "
+    # question frames and vague words: part of how one asks, not of what is asked
+    "shown show shows showed depicted pictured photo photos picture pictures image images "
+    "fast quickly above below more less than over under per each any some all there they them we our "
+    "us you your one first last next year years kind kinds type types way ways thing things main "
+    "specific exactly approximately around roughly say says said mention mentioned mentions plans "
+    "planned planning going tell me list describe explain please aim aims aiming intend intends".split()
 )
 
 
@@ -118,6 +133,16 @@ NATIONAL_PLACES = frozenset({"中国", "全国", "我国", "国家", "中华人�
 _PLACE_SUFFIX_RE = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市|县|区|自治州|州|盟)$")
 
 
+_CN_COUNT_RE = re.compile(r"([零一二两三四五六七八九十百]+)([个项条大家类种批座所])")
+
+
+def _arabic_count(term: str) -> tuple[str, ...]:
+    """A count written in Chinese numerals as the reports also write it: 三个 → 3个."""
+    m = _CN_COUNT_RE.fullmatch(term)
+    value = chinese_to_number(m.group(1)) if m else None
+    return (f"{int(value)}{m.group(2)}",) if m and value else ()
+
+
 def places_in(text: str) -> list[str]:
     """Place names (jieba ``ns`` tags) without administrative suffixes."""
     import jieba.posseg as pseg
@@ -139,20 +164,24 @@ def analyze(question: str) -> QuestionAnalysis:
     language = detect_language(text)
     if language == "en":
         words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text) if w.lower() not in _EN_STOP]
-        zh_terms = english_terms(text)
-        extra = [w for w in words if not any(w.lower() in p for p in _en_phrases(text))]
-        raw_terms = zh_terms + [w for w in extra if len(w) > 2]
-        wants_number = bool(_EN_QUANTITY_RE.search(text)) or bool(
-            re.search(r"\bwhat(?: is|'s| was| are)\b.*\b(target|goal)s?\b", text, re.I)
-        )
-        unit = next((u for k, u in _EN_UNITS.items() if re.search(rf"\b{k}\b", text, re.I)), "")
-        if re.search(r"\b(grow|growth|increase|rise|rate)\b", text, re.I) and wants_number and not unit:
-            unit = ""
+        glosses = english_glosses(text)
+        zh_terms = list(dict.fromkeys(w for gloss in glosses for w in gloss))
+        phrases = english_phrases(text)
+        extra = [w for w in words if len(w) > 2 and not any(w.lower() in p for p in phrases)]
+        # One term per English phrase, matched by any of its glosses (and their synonyms).
+        terms = [Term(g[0], tuple(dict.fromkeys(a for w in g for a in alternatives(w)))) for g in glosses]
+        terms += [Term(w, (w,)) for w in extra]
+        wants_number = bool(_EN_QUANTITY_RE.search(text)) or bool(_EN_WHAT_QUANTITY_RE.search(text))
+        unit = next((u for k, u in _EN_UNITS.items() if re.search(rf"\b{k}\b(?!')", text, re.I)), "")
+        if not unit and re.search(r"\bhow many\b", text, re.I):
+            unit = "个"  # a count: 个, 家, 项, 座… (not 公里 or 亿元)
         relative = 0 if re.search(r"\bthis year\b", text, re.I) else (-1 if re.search(r"\blast year\b", text, re.I) else None)
         target_kind = "target" if re.search(r"\b(target|goal|plan|aim|expected)\b", text, re.I) else ""
         search_text = f"{question.strip()} {' '.join(zh_terms)}"
     else:
-        raw_terms = _chinese_terms(text)
+        kinds = _ANSWER_TYPE_RE.findall(text)
+        terms = [Term(t, alternatives(t) + _arabic_count(t), answer_type=any(k.startswith(t) for k in kinds))
+                 for t in _chinese_terms(text)]
         wants_number = bool(_QUANTITY_RE.search(text))
         m = _UNIT_AFTER_RE.search(text)
         unit = m.group(1) if m else ("%" if re.search(r"百分之(?:几|多少)|百分比", text) else "")
@@ -164,9 +193,6 @@ def analyze(question: str) -> QuestionAnalysis:
         else:
             target_kind = ""
         search_text = question.strip()
-    kinds = _ANSWER_TYPE_RE.findall(text)
-    terms = [Term(t, alternatives(t), answer_type=any(k.startswith(t) for k in kinds)) for t in raw_terms]
-    tokens: list[str] = []
     from vectorstore.bm25 import tokenize
 
     tokens = tokenize(search_text) + [a.lower() for t in terms for a in t.alternatives[:3]]
@@ -174,7 +200,7 @@ def analyze(question: str) -> QuestionAnalysis:
         text=question.strip(),
         language=language,
         terms=terms,
-        years=set(explicit_years(text)),
+        years=set(explicit_years(text)) | {int(y) for y in _BARE_YEAR_RE.findall(text)},
         relative_year=relative,
         wants_number=wants_number,
         unit=unit,
@@ -185,8 +211,3 @@ def analyze(question: str) -> QuestionAnalysis:
         bm25_tokens=list(dict.fromkeys(tokens)),
     )
 
-
-def _en_phrases(text: str) -> list[str]:
-    from assistant.glossary import _EN_RE
-
-    return [m.group(1).lower() for m in _EN_RE.finditer(text)]

@@ -32,3 +32,25 @@ def test_question_terms_do_not_depend_on_the_hash_seed():
         outputs.add(done.stdout.strip().splitlines()[-1])
     assert len(outputs) == 1, outputs
     assert json.loads(outputs.pop())[0][0] == "地区生产总值"
+
+
+def test_english_words_without_a_gloss_count_against_coverage_unless_they_are_names():
+    from assistant.evidence import TermWeights
+    from assistant.question import analyze
+
+    qa = analyze("How many quantum villages will Haicheng build?")
+    TermWeights(df=lambda token: 1 if token in ("村", "建设", "新建", "建成") else 0, n_chunks=10,
+                tokenize=lambda text: [text]).weigh(qa)
+    weights = {t.text: t.weight for t in qa.terms}
+    assert weights["Haicheng"] == 0.0  # a name: says nothing either way
+    assert weights["quantum"] == max(w for t, w in weights.items() if t not in ("quantum", "Haicheng"))
+    assert qa.unit == "个"  # "how many" asks for a count, not kilometres
+
+
+def test_english_phrases_become_one_term_each_with_all_their_glosses():
+    from assistant.question import analyze
+
+    qa = analyze("How many kilometres of rural roads will be built?")
+    build = next(t for t in qa.terms if "建成" in t.alternatives)
+    assert {"建设", "新建", "建成"} <= set(build.alternatives)
+    assert sum("建成" in t.alternatives for t in qa.terms) == 1
