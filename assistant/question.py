@@ -63,7 +63,7 @@ _EN_STOP = frozenset(
     "fast quickly above below more less than over under per each any some all there they them we our "
     "us you your one first last next year years kind kinds type types way ways thing things main "
     "specific exactly approximately around roughly say says said mention mentioned mentions plans "
-    "planned planning going tell me list describe explain please aim aims aiming intend intends".split()
+    "planned planning going tell me list describe explain please aim aims aiming intend intends key major".split()
 )
 
 
