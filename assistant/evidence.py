@@ -55,22 +55,24 @@ class TermWeights:
     def weigh(self, qa: QuestionAnalysis) -> None:
         max_idf = math.log(1 + (self._n + 0.5) / 0.5)
         unglossed: list[Term] = []
+        weighed: list[float] = []  # weights of the terms the corpus or the glossary could place
         for term in qa.terms:
             known = [w for w in (self.idf_of(a) for a in term.alternatives) if w is not None]
             if known:
                 term.weight = max(min(known), 0.2) * (0.5 if term.answer_type else 1.0)
             elif term.text.isascii():
                 unglossed.append(term)
+                continue
             else:
                 # A concept the corpus never mentions weighs like a rare term, but not so much
                 # that one unmatched modifier (防治 in 水污染防治) outweighs every matched term.
                 term.weight = 0.5 * max_idf * (0.5 if term.answer_type else 1.0)
+            weighed.append(term.weight)
         # An English word the glossary cannot put into Chinese: a name (Haicheng's) says nothing
         # either way; a content word (livable, processing) is part of what is asked and is not
         # matched, so a passage that only matches the rest does not pass for the answer.
-        glossed = [t.weight for t in qa.terms if all(t is not u for u in unglossed) and t.weight > 0]
         for term in unglossed:
-            term.weight = 0.0 if term.text[:1].isupper() else max(glossed, default=1.0)
+            term.weight = 0.0 if term.text[:1].isupper() else max(weighed, default=1.0)
 
 
 @lru_cache(maxsize=16384)

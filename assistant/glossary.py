@@ -266,15 +266,15 @@ def alternatives(term: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((term, *_SYNONYM_INDEX.get(term, ()))))
 
 
-def english_glosses(text: str) -> list[tuple[str, ...]]:
-    """The Chinese glosses of each English phrase found in ``text`` (longest match first), one
-    tuple per phrase: any word of a tuple renders the phrase."""
-    return list(dict.fromkeys(ENGLISH[m.group(1).lower()] for m in _EN_RE.finditer(text)))
-
-
 def english_phrases(text: str) -> list[str]:
-    """The English phrases of ``text`` that the glossary renders, lower-cased."""
+    """The English phrases of ``text`` that the glossary renders (longest match first), lower-cased."""
     return [m.group(1).lower() for m in _EN_RE.finditer(text)]
+
+
+def english_glosses(phrases: list[str]) -> list[tuple[str, ...]]:
+    """The Chinese glosses of English phrases (from ``english_phrases``), one tuple per phrase:
+    any word of a tuple renders the phrase."""
+    return list(dict.fromkeys(ENGLISH[p] for p in phrases))
 
 
 # Multi-character glossary phrases, longest first, for spotting them whole inside a question.

@@ -164,9 +164,9 @@ def analyze(question: str) -> QuestionAnalysis:
     language = detect_language(text)
     if language == "en":
         words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text) if w.lower() not in _EN_STOP]
-        glosses = english_glosses(text)
-        zh_terms = list(dict.fromkeys(w for gloss in glosses for w in gloss))
         phrases = english_phrases(text)
+        glosses = english_glosses(phrases)
+        zh_terms = list(dict.fromkeys(w for gloss in glosses for w in gloss))
         extra = [w for w in words if len(w) > 2 and not any(w.lower() in p for p in phrases)]
         # One term per English phrase, matched by any of its glosses (and their synonyms).
         terms = [Term(g[0], tuple(dict.fromkeys(a for w in g for a in alternatives(w)))) for g in glosses]
