@@ -1,5 +1,5 @@
-"""Generative answers: retrieve → pack passages within a token budget → generate (streamed)
-→ grounding guard → ``Answer``.
+"""Generative answers: retrieve → pack the sentences that bear on the question within a token
+budget (``packing``) → generate (streamed) → grounding guard → ``Answer``.
 
 The extractive answer on the same passages is computed first (a few milliseconds). When it
 refuses for a hard reason (the year, place or figure asked for is not in the documents) the
@@ -17,16 +17,11 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
 from assistant.errors import ModelError
-from assistant.evidence import candidates
 from assistant.extractive import Extraction
 from assistant.guard import Guard, GuardResult
+from assistant.packing import Packed, pack
 from assistant.question import QuestionAnalysis
-from ingest.textutils import split_sentences
-from prompts import format_passage, template
-
-# A passage whose best sentence covers less of the question (terms, with its heading and title)
-# is not shown to the model (the first passage always is).
-MIN_PASSAGE_COVERAGE = 0.2
+from prompts import template
 
 
 @dataclass
@@ -36,68 +31,6 @@ class LLM:
     chat: BaseChatModel
     count_tokens: Callable[[str], int]
     name: str
-
-
-def rank_passages(docs: list[Document], extraction: Extraction) -> list[Document]:
-    """Passages holding the extractive evidence first, then retrieval order."""
-    ordered = [c.doc for c in extraction.chosen] + list(docs)
-    return [d for i, d in enumerate(ordered) if all(d is not o for o in ordered[:i])]
-
-
-@dataclass
-class Packed:
-    """The passages of one prompt, numbered from 1, and the text the prompt shows for each."""
-
-    docs: list[Document]
-    texts: list[str]
-
-
-def pack(
-    qa: QuestionAnalysis,
-    docs: list[Document],
-    extraction: Extraction,
-    count_tokens: Callable[[str], int],
-    budget: int,
-) -> Packed:
-    """Passages for the prompt within ``budget`` tokens: the extractive evidence first, then
-    retrieval order; passages that do not touch the question are left out, sentences already
-    shown by an overlapping passage are not repeated, a document title is shown once. Prompt
-    evaluation dominates the time to first token on a CPU, so every token counts."""
-    coverage: dict[int, float] = {}
-    for cand in candidates(qa, docs):
-        coverage[id(cand.doc)] = max(coverage.get(id(cand.doc), 0.0), cand.context_coverage)
-    shown: set[tuple[str, int]] = set()
-    out = Packed([], [])
-    used = 0
-    last_title = ""
-    for doc in rank_passages(docs, extraction):
-        if out.docs and coverage.get(id(doc), 0.0) < MIN_PASSAGE_COVERAGE:
-            continue
-        meta = doc.metadata
-        base = (str(meta.get("doc_id", "")), int(meta.get("start", 0)))
-        body: list[str] = []
-        prev_end = None
-        for sent in split_sentences(doc.page_content):
-            key = (base[0], base[1] + sent.start)
-            if key in shown:
-                continue
-            gap = doc.page_content[prev_end : sent.start] if prev_end is not None else ""
-            body.append(("\n" if "\n" in gap else "") + sent.text)
-            prev_end = sent.end
-        if not body:
-            continue
-        title = str(meta.get("title", ""))
-        text = format_passage(len(out.docs) + 1, title if title != last_title else "",
-                              str(meta.get("section", "")), "".join(body))
-        tokens = count_tokens(text)
-        if out.docs and used + tokens > budget:
-            break
-        out.docs.append(doc)
-        out.texts.append(text)
-        used += tokens
-        last_title = title
-        shown |= {(base[0], base[1] + s.start) for s in split_sentences(doc.page_content)}
-    return out
 
 
 def messages(question: str, packed: Packed, prompt: str = "answer") -> list[BaseMessage]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from fastapi.responses import FileResponse, JSONResponse
 
 from assistant.api import ApiContext, ServiceProvider, install_api
 from assistant.api.security import BodySizeLimit
+from assistant.errors import PlanqaError
 from assistant.settings import Settings, get_settings
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -30,6 +32,13 @@ def _gradio_js() -> Path:
     return Path(gradio.__file__).parent / "templates" / "frontend" / "gradio.js"
 
 
+def _preload_model(service: Any) -> None:
+    try:
+        service.llm()
+    except PlanqaError as exc:  # the first question reports it to the user
+        print(f"planqa: the {service.settings.answer_mode} model is not available: {exc}", file=sys.stderr)
+
+
 def create_app(settings: Settings | None = None, service: Any = None, *, ui: bool = True) -> FastAPI:
     """The whole server. ``service`` defaults to the factory's for ``settings`` (the default
     corpus is ingested on first start)."""
@@ -42,6 +51,8 @@ def create_app(settings: Settings | None = None, service: Any = None, *, ui: boo
         if report is not None:
             print(f"ingested the default corpus: {report.summary()}", file=sys.stderr)
     ctx = ApiContext(settings, ServiceProvider(settings, service, factory=build_service))
+    if settings.answer_mode != "extractive":  # load the model and read its system prompt before the first question
+        threading.Thread(target=_preload_model, args=(service,), name="planqa-model-preload", daemon=True).start()
 
     app = FastAPI(
         title="planqa",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -44,11 +45,14 @@ class PlanqaService:
         self.catalogue = Catalogue(kb.docstore.documents, lambda: kb.docstore.version)
         self._llm_factory = llm_factory
         self._llm: LLM | None = None
+        self._llm_lock = threading.Lock()
 
     def llm(self) -> LLM | None:
         """The chat model of a generative answer mode, built on first use (``None`` in extractive)."""
         if self._llm is None and self._llm_factory is not None and self.settings.answer_mode != "extractive":
-            self._llm = self._llm_factory()
+            with self._llm_lock:  # one model, also when a preload and a first question race
+                if self._llm is None:
+                    self._llm = self._llm_factory()
         return self._llm
 
     # ------------------------------------------------------------------ documents

@@ -56,10 +56,11 @@ class Settings(BaseSettings):
         default=2048, ge=512, le=32768, description="Context window of the local model (prompt + answer)."
     )
     llm_passage_tokens: int = Field(
-        default=300, ge=100, le=16000,
-        description="Token budget of the passages packed into a generative prompt (the evidence first; passages that do "
-        "not touch the question and sentences repeated by overlapping passages are left out). On 2 CPU cores the "
-        "1.5B model reads ~40 prompt tokens/s: 300 keeps the full answer p50 under 6 s; raise it for GPU endpoints.",
+        default=100, ge=40, le=16000,
+        description="Token budget of the passage text in a generative prompt: the sentences that bear on the question "
+        "(the extractive evidence always, then sentences covering the question as well, while they fit), not whole "
+        "chunks. On 2 CPU cores the 1.5B model reads ~35 prompt tokens/s, and that reading is the time to the first "
+        "token: 100 keeps its p50 under 2.5 s. Raise it for GPU endpoints.",
     )
     llm_max_tokens: int = Field(
         default=200, ge=16, le=4096, description="Longest generated answer, in tokens."

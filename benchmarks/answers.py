@@ -3,14 +3,18 @@
 * **extractive** — no LLM: verbatim clauses of the best sentence, or a refusal.
 * **local + guard** — llama.cpp in process (Qwen2.5-Coder, 1.5B by default), the grounded
   prompt, the grounding guard.
-* **naive baseline** — the same retrieval and the same model, a plain prompt, no guard: the
-  model's text is the answer.
+* **naive baseline** — the same retrieval and the same model, whole chunks (up to 300 tokens), a
+  plain prompt, no guard: the model's text is the answer.
 
 Columns: answer accuracy (every gold keyword in a non-refused answer; unanswerable questions
 must be refused), refusal accuracy, false refusals, share of shown figures verified (a figure
 of a non-refused answer that occurs in the quote of a citation of its own sentence — for the
 baseline, in a passage its sentence cites by ``[n]``), figures shown as verified that are not
 (must be 0), p50/p95 latency, p50 time to first token, and peak RSS after the mode ran.
+
+* **followup** (not in the default run) — a dev question, then the content-free follow-up
+  ``具体怎么做？``, which only the LLM rewrite can make standalone: the follow-up's time to first
+  token with the KV snapshots of ``assistant.llm.local`` and without them.
 
     .venv/bin/python benchmarks/answers.py [--limit N] [--model qwen2.5-coder-0.5b] [--modes extractive,local]
 """
@@ -19,12 +23,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from _common import ROOT, SHARED, median, peak_rss_mb, percentile, print_table
+
+NAIVE_PASSAGE_TOKENS = 300  # whole chunks in retrieval order, within this many tokens
 
 
 def load_gold(path: Path, limit: int | None) -> list[dict]:
@@ -120,7 +127,7 @@ def run_extractive(service: Any, gold: list[dict]) -> Run:
 
 def run_guarded(service: Any, gold: list[dict], name: str) -> Run:
     run = Run(name)
-    list(service.stream(gold[0]["question"]))  # load the model, cache the system prompt
+    service.llm()  # load the model; it reads its system prompt once (``LlamaCppChatModel.warm``)
     for g in gold:
         started = time.perf_counter()
         first = None
@@ -138,15 +145,16 @@ def run_guarded(service: Any, gold: list[dict], name: str) -> Run:
 
 
 def run_naive(service: Any, llm: Any, gold: list[dict]) -> Run:
-    from assistant.generative import messages, pack, stream_tokens
+    from assistant.generative import messages, stream_tokens
     from assistant.guard import is_refusal
+    from assistant.packing import pack_whole
 
     run = Run(f"naive {llm.name} (no guard)")
     for g in gold:
         started = time.perf_counter()
         qa = service.analyze(g["question"])
-        extraction, docs = service.extract_scoped(qa)  # the same retrieval and packing as ours
-        packed = pack(qa, docs, extraction, llm.count_tokens, service.settings.llm_passage_tokens)
+        _, docs = service.extract_scoped(qa)  # the same retrieval as ours; whole chunks, as plain RAG shows them
+        packed = pack_whole(docs, llm.count_tokens, NAIVE_PASSAGE_TOKENS)
         passages = packed.docs
         first = None
         pieces = []
@@ -162,6 +170,35 @@ def run_naive(service: Any, llm: Any, gold: list[dict]) -> Run:
     return run
 
 
+FOLLOW_UP = "具体怎么做？"  # content-free: only the LLM rewrite can make it standalone
+
+
+def run_followups(service: Any, gold: list[dict], n: int) -> list[list[str]]:
+    """Two-turn chats: a dev question, then ``FOLLOW_UP`` (rewritten by the LLM, then answered).
+    First token of the follow-up with the KV snapshots of ``assistant.llm.local`` and without."""
+    import assistant.llm.local as local_llm
+
+    asked = [g for g in gold if g.get("answer_all")][:n]
+    rows = []
+    for label, snapshots in (("with KV snapshots (default)", local_llm.MAX_SNAPSHOTS), ("without", 0)):
+        saved, local_llm.MAX_SNAPSHOTS = local_llm.MAX_SNAPSHOTS, snapshots
+        firsts: list[float] = []
+        try:
+            for g in asked:
+                answer = service.ask(g["question"])
+                history = [{"role": "user", "content": g["question"]}, {"role": "assistant", "content": answer.answer}]
+                started = time.perf_counter()
+                first = None
+                for event in service.stream(FOLLOW_UP, history=history):
+                    if first is None and event.type == "token":
+                        first = time.perf_counter() - started
+                firsts.append(first if first is not None else time.perf_counter() - started)
+        finally:
+            local_llm.MAX_SNAPSHOTS = saved
+        rows.append([label, str(len(firsts)), f"{median(firsts):.2f}", f"{percentile(firsts, 95):.2f}"])
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gold", type=Path, default=SHARED / "eval" / "seed_dev.jsonl")
@@ -169,10 +206,16 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="only N questions (spread over the file)")
     parser.add_argument("--model", default="qwen2.5-coder-1.5b", help="local model (default: the 1.5B)")
     parser.add_argument("--models-dir", type=Path, default=ROOT / ".planqa" / "models")
-    parser.add_argument("--modes", default="extractive,local,naive", help="comma-separated subset")
+    parser.add_argument("--modes", default="extractive,local,naive",
+                        help="comma-separated subset of extractive,local,naive,followup")
+    parser.add_argument("--followups", type=int, default=8, help="two-turn chats of the followup mode")
     parser.add_argument("--show", action="store_true", help="print every answer")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the order the questions are asked in")
     args = parser.parse_args()
     gold = load_gold(args.gold, args.limit)
+    # Asked in a shuffled order: neighbouring questions of a dev set often share a section, and
+    # llama.cpp would reuse that shared prompt prefix (real, but flattering for the first token).
+    random.Random(args.seed).shuffle(gold)
     modes = args.modes.split(",")
 
     from assistant.factory import build_service
@@ -195,15 +238,23 @@ def main() -> None:
             runs.append(run_guarded(local, gold, f"local {args.model} + guard"))
         if "naive" in modes:
             runs.append(run_naive(service, llm, gold))
+        followups = []
+        if "followup" in modes:
+            chat = PlanqaService(local_settings, service.kb, service.ingestor, llm_factory=lambda: llm)
+            followups = run_followups(chat, gold, args.followups)
     header = ["mode", "answer acc", "refusal acc", "false refusals", "figures verified", "false 'verified'",
               "latency p50 / p95 s", "TTFT p50 s", "peak RSS MB"]
-    print_table(f"answer benchmark on {args.gold.name} ({len(gold)} questions)", header, [r.cells() for r in runs])
+    if runs:
+        print_table(f"answer benchmark on {args.gold.name} ({len(gold)} questions)", header, [r.cells() for r in runs])
+    if followups:
+        print_table(f"follow-up '{FOLLOW_UP}' after a dev question (local, LLM rewrite)",
+                    ["KV cache", "chats", "follow-up TTFT p50 s", "p95 s"], followups)
     if args.show:
         for r in runs:
             print(f"\n## {r.name}")
-            for row in r.rows:
+            for row in sorted(r.rows, key=lambda row: str(row["gold"].get("id", ""))):
                 flag = "REFUSED " if row["refused"] else ""
-                print(f"{row['gold']['id']} {row['gold']['question']} → {flag}{row['answer']!r}")
+                print(f"{row['gold']['id']} [{row['ttft']:.2f} / {row['s']:.2f} s] {row['gold']['question']} → {flag}{row['answer']!r}")
 
 
 if __name__ == "__main__":

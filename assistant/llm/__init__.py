@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from assistant.generative import LLM
 from assistant.settings import Settings
+from prompts import template
 
 
 def make_llm(settings: Settings) -> LLM | None:
@@ -27,6 +28,7 @@ def make_llm(settings: Settings) -> LLM | None:
             max_tokens=settings.llm_max_tokens,
         )
         chat.load()  # a damaged GGUF fails here, when the mode is chosen, not at the first question
+        chat.warm(template("answer").format_messages(passages="", question=""))  # the system prompt, read once
         return LLM(chat=chat, count_tokens=chat.count_tokens, name=settings.llm_model)
     if settings.answer_mode == "openai":
         from assistant.llm.openai import make_openai_chat
