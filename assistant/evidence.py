@@ -212,6 +212,11 @@ def refine_terms(qa: QuestionAnalysis, docs: list[Document]) -> None:
     qa.terms = refined
 
 
+def sentence_key(doc: Document, sent: Span) -> tuple[str, int]:
+    """Where a sentence of a chunk is in its document: the same for overlapping chunks."""
+    return (str(doc.metadata.get("doc_id")), int(doc.metadata.get("start", 0)) + sent.start)
+
+
 def candidates(qa: QuestionAnalysis, docs: list[Document]) -> list[Candidate]:
     """Every sentence of the retrieved chunks, scored; duplicates from overlaps removed."""
     refine_terms(qa, docs)
@@ -224,7 +229,7 @@ def candidates(qa: QuestionAnalysis, docs: list[Document]) -> list[Candidate]:
         context = f"{meta.get('title', '')} {meta.get('section', '')}"
         wanted_years = question_years(qa, doc_year)
         for sent in split_sentences(doc.page_content):
-            key = (str(meta.get("doc_id")), int(meta.get("start", 0)) + sent.start)
+            key = sentence_key(doc, sent)
             if key in seen or len(sent.text) < 4:
                 continue
             seen.add(key)

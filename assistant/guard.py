@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
 
-from assistant.evidence import Candidate, candidates
+from assistant.evidence import Candidate, candidates, sentence_key
 from assistant.extractive import Extraction, citation_for
 from assistant.glossary import alternatives
 from assistant.question import QUESTION_GENERIC, QuestionAnalysis, _chinese_terms
@@ -222,14 +222,10 @@ class Guard:
             n: [s for s in split_sentences(doc.page_content) if not INSTRUCTION_RE.search(s.text)]
             for n, doc in enumerate(passages, start=1)
         }
-        self.pool = {self._key(c.doc, c.sentence): c for c in candidates(qa, passages)}
-
-    @staticmethod
-    def _key(doc: Document, sent: Span) -> tuple[str, int]:
-        return (str(doc.metadata.get("doc_id")), int(doc.metadata.get("start", 0)) + sent.start)
+        self.pool = {sentence_key(c.doc, c.sentence): c for c in candidates(qa, passages)}
 
     def candidate(self, n: int, sent: Span) -> Candidate | None:
-        return self.pool.get(self._key(self.passages[n - 1], sent))
+        return self.pool.get(sentence_key(self.passages[n - 1], sent))
 
     # -------------------------------------------------------------- figures
     def _years_of(self, n: int) -> set[int]:
@@ -366,8 +362,8 @@ class Guard:
             return False
         windows = [c.window.text for c in extraction.chosen]
         quoted = [compact(q) for w in windows for q in re.findall(r"“([^”]{1,30})”", w)]
-        chosen = {self._key(c.doc, c.sentence) for c in extraction.chosen}
-        if any(self._key(self.passages[n - 1], sent) in chosen for c in kept for n, sent in c.sources):
+        chosen = {sentence_key(c.doc, c.sentence) for c in extraction.chosen}
+        if any(sentence_key(self.passages[n - 1], sent) in chosen for c in kept for n, sent in c.sources):
             return not quoted or any(q in text for q in quoted)
         if any(q not in text for q in quoted):
             return False
@@ -388,7 +384,7 @@ class Guard:
                 continue  # the same sentence twice (two paraphrases repaired to one source)
             ns: list[int] = []
             for n, sent in item.sources:
-                key = self._key(self.passages[n - 1], sent)
+                key = sentence_key(self.passages[n - 1], sent)
                 if key not in index:
                     index[key] = len(citations) + 1
                     citations.append(self._citation(index[key], n, sent))
