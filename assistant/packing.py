@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
 
-from assistant.evidence import Candidate, candidates
+from assistant.evidence import Candidate, candidates, sentence_key
 from assistant.extractive import Extraction
 from assistant.question import QuestionAnalysis
 from ingest.textutils import Span
@@ -52,32 +52,18 @@ class _Passage:
     spans: list[Span] = field(default_factory=list)
 
 
-def _key(doc: Document, start: int) -> tuple[str, int]:
-    return (str(doc.metadata.get("doc_id", "")), int(doc.metadata.get("start", 0)) + start)
-
-
-def _relevant(cands: list[Candidate], extraction: Extraction) -> tuple[list[tuple[Document, Span]], list[tuple[Document, Span]]]:
+def _relevant(cands: list[Candidate], extraction: Extraction) -> tuple[list[Candidate], list[Candidate]]:
     """(the evidence sentences, other sentences worth showing best first). Another sentence must
     cover the question about as well as the evidence does: a passing mention of one term is noise
     a small model readily copies."""
-    evidence = [(c.doc, c.sentence) for c in extraction.chosen]
-    if not evidence and cands:  # no evidence chosen: the best sentence stands in for it
-        evidence.append((cands[0].doc, cands[0].sentence))
+    evidence = list(extraction.chosen) or cands[:1]  # no evidence chosen: the best sentence stands in
     best = max((c.sentence_coverage for c in extraction.chosen), default=0.0)
     floor = max(MIN_SENTENCE_COVERAGE, RELATIVE_COVERAGE * best)
     others = [
-        (c.doc, c.sentence)
-        for c in cands
+        c for c in cands
         if not c.rejected and c.context_coverage >= MIN_CONTEXT_COVERAGE and c.sentence_coverage >= floor
     ]
     return evidence, others
-
-
-def _window_of(cands: list[Candidate], doc: Document, sentence: Span) -> Span:
-    for c in cands:
-        if c.doc is doc and c.sentence.start == sentence.start:
-            return c.window
-    return sentence
 
 
 def _heading(meta: dict) -> str:
@@ -122,8 +108,9 @@ def pack(
     passages: list[_Passage] = []
     shown: set[tuple[str, int]] = set()
     used = 0
-    for is_evidence, (doc, sentence) in [(True, e) for e in evidence] + [(False, o) for o in others]:
-        key = _key(doc, sentence.start)
+    for is_evidence, cand in [(True, e) for e in evidence] + [(False, o) for o in others]:
+        doc, sentence = cand.doc, cand.sentence
+        key = sentence_key(doc, sentence)
         if key in shown:
             continue
         passage = next((p for p in passages if p.doc is doc), None)
@@ -132,9 +119,8 @@ def pack(
         if used + head + cost > budget:
             if not is_evidence:
                 continue  # a shorter sentence further down may still fit
-            window = _window_of(cands, doc, sentence)  # evidence always goes in: its answering clauses at least
-            if window.text != sentence.text:
-                sentence, cost = window, count_tokens(window.text)
+            if cand.window.text != sentence.text:  # evidence always goes in: its answering clauses at least
+                sentence, cost = cand.window, count_tokens(cand.window.text)
         if passage is None:
             passage = _Passage(doc)
             passages.append(passage)
