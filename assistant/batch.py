@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import PlanqaError
+from common.errors import PlanqaError
 
 
 @dataclass

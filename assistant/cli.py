@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
-from assistant.errors import PlanqaError
 from assistant.settings import Settings, get_settings
+from common.errors import PlanqaError
 
 
 def _service(ctx: click.Context) -> Any:
@@ -217,7 +217,10 @@ def docs_list(ctx: click.Context, as_json: bool) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
     for d in documents:
-        where = " ".join(str(v) for v in (d.meta.get("year") or "", d.meta.get("region"), d.meta.get("doc_type")) if v)
+        # A year or region that could not be read is shown as unknown, never guessed.
+        year = f"{d.meta['year']}年" if d.meta.get("year") else "年份不详"
+        region = d.meta.get("region") or "地区不详"
+        where = " ".join(str(v) for v in (year, region, d.meta.get("doc_type")) if v)
         click.echo(f"{d.doc_id}  {d.n_chunks:5d} chunks  [{where}]  {d.title}  ({d.source})")
     click.echo(f"{len(documents)} documents")
 
@@ -235,6 +238,24 @@ def docs_remove(ctx: click.Context, doc_ids: tuple[str, ...]) -> None:
         click.echo(f"error: no document {d}", err=True)
     click.echo(f"removed {len(doc_ids) - len(missing)} document(s)")
     sys.exit(1 if missing else 0)
+
+
+@cli.command()
+@click.argument("doc_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def outline(ctx: click.Context, doc_id: str, as_json: bool) -> None:
+    """Print a document's outline: its heading tree (numbers, titles, spans)."""
+    from ingest.outline import render
+
+    try:
+        nodes = _service(ctx).outline(doc_id)
+    except PlanqaError as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(json.dumps([n.as_dict() for n in nodes], ensure_ascii=False))
+    else:
+        click.echo(render(nodes))
 
 
 @cli.command()

@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.question import QUESTION_GENERIC, _chinese_terms, places_in
-from ingest.textutils import chinese_to_number, normalize_width, strip_markers
-from ingest.timeref import explicit_years
+from assistant.question import QUESTION_GENERIC, chinese_terms, places_in
+from common.textutils import chinese_to_number, normalize_width, strip_markers
+from common.timeref import explicit_years
 
 _YEAR_RE = re.compile(r"(?:19|20)\d\d\s*年(?:度)?|今年|本年|去年|上年|前年|明年")
 _RELATIVE = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
@@ -48,7 +48,7 @@ def _ordinal(text: str) -> int | None:
 def content_terms(text: str) -> list[str]:
     """Words that say what a question is about (not how it asks)."""
     core = _YEAR_RE.sub(" ", _ORDINAL_RE.sub(" ", text))
-    return [t for t in _chinese_terms(core) if t not in QUESTION_GENERIC and t not in ("相比", "比较", "对比")]
+    return [t for t in chinese_terms(core) if t not in QUESTION_GENERIC and t not in ("相比", "比较", "对比")]
 
 
 def is_followup(question: str) -> bool:

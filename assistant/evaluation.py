@@ -5,13 +5,14 @@
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assistant.schema import Answer
-from ingest.textutils import compact, figure_key, find_figures, strip_markers
+from common.textutils import compact, figure_key, find_figures, strip_markers
 
 
 @dataclass
@@ -68,17 +69,22 @@ def citations_verbatim(answer: Answer) -> bool:
     return all(c.text[c.start : c.end] == c.quote and c.quote for c in answer.citations)
 
 
+_COMPUTED_RE = re.compile(r"[（(](?:计算|computed)[：:]\s*([^=）)]*)=[^）)]*[）)]")
+
+
 def figures_quoted(answer: Answer) -> bool:
-    """Every figure in a non-refused answer occurs in one of its cited quotes; a year may also
-    come from a cited document's title or heading path (labels such as 2023年…报告：)."""
+    """Every figure in a non-refused answer occurs in one of its cited quotes (years name
+    periods and documents, not figures). A computed number (``（计算：8% − 5.5% = 2.5个百分点）``)
+    is allowed when every operand before its ``=`` is a cited figure."""
     if answer.refused:
         return True
     quoted = {figure_key(f) for c in answer.citations for f in find_figures(c.quote)}
-    labels = {figure_key(f) for c in answer.citations for f in find_figures(f"{c.title} {c.section}") if f.is_year}
-    return all(
-        figure_key(f) in quoted or (f.is_year and figure_key(f) in labels)
-        for f in find_figures(strip_markers(answer.answer))
-    )
+    text = strip_markers(answer.answer)
+    for m in _COMPUTED_RE.finditer(text):
+        if not all(figure_key(f) in quoted for f in find_figures(m.group(1)) if not f.is_year):
+            return False
+    plain = _COMPUTED_RE.sub("", text)
+    return all(figure_key(f) in quoted for f in find_figures(plain) if not f.is_year)
 
 
 def score_item(gold: dict[str, Any], answer: Answer) -> ItemResult:

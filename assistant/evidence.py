@@ -1,21 +1,33 @@
-"""Evidence scoring: how well a sentence (and the clauses inside it) supports a question.
+"""Evidence: every sentence of the retrieved passages as a candidate answer, checked against
+the question's frame and described by the features the scorer weighs.
 
-Shared by the extractive answerer and the grounding guard of generative modes.
+Hard checks (a failed one rejects the sentence, with the reason kept for the refusal text):
+* ``year``: the sentence speaks about none of the years asked (its stored frame);
+* ``place``: the question names a place that neither the sentence nor its document is about;
+* ``figure``: a figure is asked for and the sentence has none in the asked unit;
+* ``kind``: a target is asked for and its figures are results, or the other way round.
+
+Features (see ``assistant/scorer.py``): the e5 similarity of the question and the sentence,
+lexical coverage of the question's terms (sentence, with headings and title, the answering
+clauses), the passage's retrieval ranks, and whether the figure found is of the kind asked.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 from langchain_core.documents import Document
 
 from assistant.glossary import alternatives
-from assistant.question import NATIONAL_PLACES, QuestionAnalysis, Term, search_words
-from ingest.textutils import Figure, Span, find_figures, normalize_width, split_clauses, split_sentences
-from ingest.timeref import statement_years
+from assistant.question import QUESTION_WORDS_RE, Question, Term, search_words
+from common.normalize import simplified
+from common.places import NATIONAL
+from common.textutils import Span, normalize_width, split_clauses
+from ingest.frames import RESULT, TARGET, FigureFrame, SentenceFrame
+from vectorstore.docstore import StoredSentence
 
 # A counter word asked for ("几个") accepts these units in the text; other units must match.
 _COUNTERS = {"个", "家", "项", "座", "所", "处", "条", "批", "套", "台", "辆", "名", "位"}
@@ -23,61 +35,28 @@ _MONEY = ("亿元", "万元", "元", "亿", "万亿元", "万亿")
 
 
 def unit_compatible(found: str, wanted: str) -> bool:
-    """Whether a figure's unit answers a question asking for ``wanted``."""
+    """Whether a figure's unit answers a question asking for ``wanted`` (its scale aside:
+    ``2万个`` is a count of 个)."""
     if not wanted:
         return True
+    if len(found) > 1 and found[0] in "万亿千" and found[1:] not in ("", "元"):
+        found = found.lstrip("万亿千")
     if wanted in ("亿元", "万元", "元", "亿", "万亿元"):
         return found.endswith("元") or found in _MONEY
     if wanted in ("百分点", "个百分点", "%"):
-        return found in ("%", "百分点", "个百分点")
+        return found.endswith(("%", "％", "百分点"))
     if wanted == "个":
         return found in _COUNTERS
     if wanted in ("人", "万人"):
         return found.endswith("人")
+    if wanted.endswith("斤"):
+        return found.endswith(("斤", "吨"))
     return found == wanted or found.endswith(wanted)
-
-
-class TermWeights:
-    """IDF weights of question terms over the live corpus (``df`` gives chunk frequency)."""
-
-    def __init__(self, df: Callable[[str], int], n_chunks: int, tokenize: Callable[[str], list[str]]) -> None:
-        self._df = df
-        self._n = max(n_chunks, 1)
-        self._tokenize = tokenize
-
-    def idf_of(self, text: str) -> float | None:
-        """IDF of a term (mean over its index tokens); ``None`` if no token occurs in the corpus."""
-        tokens = [t for t in self._tokenize(text) if self._df(t) > 0]
-        if not tokens:
-            return None
-        return sum(math.log(1 + (self._n - self._df(t) + 0.5) / (self._df(t) + 0.5)) for t in tokens) / len(tokens)
-
-    def weigh(self, qa: QuestionAnalysis) -> None:
-        max_idf = math.log(1 + (self._n + 0.5) / 0.5)
-        unglossed: list[Term] = []
-        weighed: list[float] = []  # weights of the terms the corpus or the glossary could place
-        for term in qa.terms:
-            known = [w for w in (self.idf_of(a) for a in term.alternatives) if w is not None]
-            if known:
-                term.weight = max(min(known), 0.2) * (0.5 if term.answer_type else 1.0)
-            elif term.text.isascii():
-                unglossed.append(term)
-                continue
-            else:
-                # A concept the corpus never mentions weighs like a rare term, but not so much
-                # that one unmatched modifier (防治 in 水污染防治) outweighs every matched term.
-                term.weight = 0.5 * max_idf * (0.5 if term.answer_type else 1.0)
-            weighed.append(term.weight)
-        # An English word the glossary cannot put into Chinese: a name (Haicheng's) says nothing
-        # either way; a content word (livable, processing) is part of what is asked and is not
-        # matched, so a passage that only matches the rest does not pass for the answer.
-        for term in unglossed:
-            term.weight = 0.0 if term.text[:1].isupper() else max(weighed, default=1.0)
 
 
 @lru_cache(maxsize=16384)
 def _norm(text: str) -> str:
-    return normalize_width(text).lower()
+    return simplified(normalize_width(text)).lower()
 
 
 def term_matches(term: Term, text: str) -> bool:
@@ -90,7 +69,7 @@ def _count(term: Term, text: str) -> int:
     return max(norm.count(_norm(alt)) for alt in term.alternatives)
 
 
-def coverage(terms: list[Term], text: str) -> float:
+def coverage(terms: tuple[Term, ...] | list[Term], text: str) -> float:
     total = sum(t.weight for t in terms)
     if total <= 0:
         return 0.0
@@ -109,27 +88,32 @@ class Candidate:
     sentence_coverage: float
     context_coverage: float
     window_coverage: float
-    figure: Figure | None
+    figure: FigureFrame | None
     score: float = 0.0
-    rejected: str = ""  # why it cannot answer: "year", "figure", "" if it can
+    rejected: str = ""  # why it cannot answer: "year", "place", "figure", "kind"; "" if it can
+    kind: str = ""  # of the figure found (or of the sentence)
+    features: dict[str, float] = field(default_factory=dict)
 
 
-def question_years(qa: QuestionAnalysis, doc_year: int) -> set[int]:
-    years = set(qa.years)
-    if qa.relative_year is not None and doc_year:
-        years.add(doc_year + qa.relative_year)
+def question_years(q: Question, doc_year: int) -> set[int]:
+    years = set(q.years)
+    if q.relative_year is not None and doc_year:
+        years.add(doc_year + q.relative_year)
     return years
 
 
-def missing_place(qa: QuestionAnalysis, meta: dict[str, object], text: str) -> str:
+def missing_place(q: Question, meta: dict[str, object], text: str) -> str:
     """A place the question names that neither the passage nor its document is about."""
-    where = f"{text} {meta.get('section', '')} {meta.get('title', '')} {meta.get('region', '')}"
-    for place in qa.places:
-        if place in where:
+    region = str(meta.get("region") or "")
+    where = f"{text} {meta.get('section', '')} {meta.get('title', '')}"
+    for place in q.places:
+        if region and (region == place.name or region.startswith(place.short)):
             continue
-        if place in NATIONAL_PLACES and meta.get("region") == "国务院":
+        if place.short in where or place.name in where:
             continue
-        return place
+        return place.short
+    if q.national and not q.places and region and region != NATIONAL and "全国" not in text:
+        return "全国"
     return ""
 
 
@@ -139,7 +123,7 @@ def _novel_chars(text: str, question: str) -> int:
     return sum(1 for ch in text if (ch.isalnum() or "\u4e00" <= ch <= "\u9fff") and ch not in seen)
 
 
-def _best_covering_window(clauses: list[Span], terms: list[Term], hits: list[int], max_chars: int) -> tuple[int, int]:
+def _best_covering_window(clauses: list[Span], terms: tuple[Term, ...], hits: list[int], max_chars: int) -> tuple[int, int]:
     """Shortest run of clauses with the highest coverage, within ``max_chars``."""
     best, best_cov = (hits[0], hits[0]), -1.0
     for i in hits:
@@ -152,7 +136,7 @@ def _best_covering_window(clauses: list[Span], terms: list[Term], hits: list[int
     return best
 
 
-def _window(clauses: list[Span], terms: list[Term], question: str, max_chars: int = 100) -> tuple[int, int]:
+def answer_window(clauses: list[Span], terms: tuple[Term, ...], question: str, max_chars: int = 100) -> tuple[int, int]:
     """The clauses that answer: from the first to the last clause holding a distinctive
     question term (frequent terms such as the city name do not anchor it), capped in length,
     and widened while it only restates the question."""
@@ -179,7 +163,7 @@ def _window(clauses: list[Span], terms: list[Term], question: str, max_chars: in
     return lo, hi
 
 
-def _figure_window(clauses: list[Span], fig_start: int, terms: list[Term]) -> tuple[int, int]:
+def figure_window(clauses: list[Span], fig_start: int, terms: tuple[Term, ...]) -> tuple[int, int]:
     """The clause holding a figure, extended left while that adds question terms (max 2)."""
     idx = next((i for i, c in enumerate(clauses) if c.start <= fig_start < c.end), 0)
     lo = idx
@@ -192,24 +176,24 @@ def _figure_window(clauses: list[Span], fig_start: int, terms: list[Term]) -> tu
     return lo, idx
 
 
-def refine_terms(qa: QuestionAnalysis, docs: list[Document]) -> None:
+def refine_terms(q: Question, docs: list[Document]) -> Question:
     """Split a compound term that no retrieved passage contains (经济增速, 腐败问题) into its
     words, which share its weight; a compound found somewhere is kept whole."""
     texts = [_norm(f"{d.page_content} {d.metadata.get('section', '')}") for d in docs]
     refined: list[Term] = []
-    for term in qa.terms:
+    for term in q.terms:
         found = any(_norm(a) in t for a in term.alternatives for t in texts)
         if found or len(term.text) < 3 or term.text.isascii():
             refined.append(term)
             continue
         parts = [p for p in search_words(term.text) if p != term.text and len(p) >= 2]
-        parts = [p for p in dict.fromkeys(parts) if not any(p in q and p != q for q in parts)]
+        parts = [p for p in dict.fromkeys(parts) if not any(p in o and p != o for o in parts)]
         if not parts:
             refined.append(term)
             continue
         for part in parts:
             refined.append(Term(part, alternatives(part), term.weight / len(parts), term.answer_type))
-    qa.terms = refined
+    return q.with_terms(refined)
 
 
 def sentence_key(doc: Document, sent: Span) -> tuple[str, int]:
@@ -217,61 +201,157 @@ def sentence_key(doc: Document, sent: Span) -> tuple[str, int]:
     return (str(doc.metadata.get("doc_id")), int(doc.metadata.get("start", 0)) + sent.start)
 
 
-def candidates(qa: QuestionAnalysis, docs: list[Document]) -> list[Candidate]:
-    """Every sentence of the retrieved chunks, scored; duplicates from overlaps removed."""
-    refine_terms(qa, docs)
+def _kind_ok(asked: str, found: str) -> bool:
+    return not asked or not found or asked == found
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = [c for c in _norm(text) if c.isalnum()]
+    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+
+
+@lru_cache(maxsize=4096)
+def _asked_bigrams(text: str, places: tuple[str, ...]) -> frozenset[str]:
+    """Bigrams of what a question asks about: without years, places and question words."""
+    core = re.sub(r"(?:19|20)\d\d年?", " ", text)
+    for place in places:
+        core = core.replace(place, " ")
+    return frozenset(_bigrams(QUESTION_WORDS_RE.sub(" ", core)))
+
+
+def indicator_match(q: Question, indicator: str) -> float:
+    """How much of what a figure measures (its indicator) the question asks about: the share
+    of the indicator's character bigrams that the question has (赤字规模 for a question about
+    赤字规模: 1; 赤字率: 0.5)."""
+    have = _bigrams(indicator)
+    if not have:
+        return 0.0
+    names = tuple(n for p in q.places for n in (p.name, p.short))
+    # The question's words and their Chinese alternatives (an English question's glosses).
+    asked = f"{q.text} {' '.join(a for t in q.terms for a in t.alternatives if not a.isascii())}"
+    return len(have & _asked_bigrams(asked, names)) / len(have)
+
+
+def _figure_choice(
+    q: Question, frame: SentenceFrame, clauses: list[Span], chunk_offset: int
+) -> tuple[FigureFrame | None, tuple[int, int] | None, str]:
+    """The figure of a sentence that answers (unit and kind as asked; what it measures closest
+    to the question, then its clauses best covered by the question's terms), its clause window,
+    or why none does."""
+    units = [f for f in frame.figures if unit_compatible(f.unit, q.unit)]
+    if not units:
+        return None, None, "figure"
+    fitting = [f for f in units if _kind_ok(q.kind, f.kind)]
+    if not fitting:
+        return None, None, "kind"
+    best: tuple[float, float, FigureFrame, tuple[int, int]] | None = None
+    for fig in fitting:
+        lo, hi = figure_window(clauses, chunk_offset + fig.start, q.terms)
+        cov = coverage(q.terms, "".join(c.text for c in clauses[lo : hi + 1]))
+        match = indicator_match(q, fig.indicator)
+        if best is None or (match, cov) > (best[0] + 1e-9, best[1] + 1e-9):
+            best = (match, cov, fig, (lo, hi))
+    assert best is not None
+    return best[2], best[3], ""
+
+
+def sentences_of_documents(docs: list[Document]) -> dict[str, list[StoredSentence]]:
+    """Sentence records of passages that are not in a store, framed on the fly and without
+    vectors (hand-made passages: the dense feature is 0 for them)."""
+    from common.textutils import split_sentences
+    from ingest.frames import frame_sentence
+
+    out: dict[str, list[StoredSentence]] = {}
+    for i, doc in enumerate(docs):
+        meta = doc.metadata
+        start = int(meta.get("start", 0))
+        headings = tuple(h for h in str(meta.get("section") or "").split(" > ") if h)
+        key = str(doc.id or f"passage-{i}")
+        doc.id = key
+        out[key] = [StoredSentence(str(meta.get("doc_id")), start + s.start, start + s.end, key, s.text,
+                                   frame_sentence(s.text, headings, int(meta.get("year") or 0)).as_dict())
+                    for s in split_sentences(doc.page_content)]
+    return out
+
+
+def candidates(
+    q: Question,
+    docs: list[Document],
+    sentences: dict[str, list[StoredSentence]],
+    query_vector: np.ndarray | None,
+) -> list[Candidate]:
+    """Every stored sentence of the retrieved chunks (once, though chunks overlap), checked
+    and described; sorted by retrieval order (the scorer ranks them)."""
     seen: set[tuple[str, int]] = set()
     out: list[Candidate] = []
+    heaviest = max((t.weight for t in q.terms), default=0.0)
     for rank, doc in enumerate(docs):
         meta = doc.metadata
         doc_year = int(meta.get("year") or 0)
-        headings = tuple(h for h in str(meta.get("section") or "").split(" > ") if h)
+        chunk_start = int(meta.get("start", 0))
         context = f"{meta.get('title', '')} {meta.get('section', '')}"
-        wanted_years = question_years(qa, doc_year)
-        for sent in split_sentences(doc.page_content):
-            key = sentence_key(doc, sent)
-            if key in seen or len(sent.text) < 4:
+        wanted_years = question_years(q, doc_year)
+        bm25_rank = int(meta.get("bm25_rank") or 0)
+        dense_rank = int(meta.get("dense_rank") or 0)
+        for stored in sentences.get(str(doc.id), []):
+            key = (stored.doc_id, stored.start)
+            if key in seen or stored.end - stored.start < 4:
                 continue
             seen.add(key)
+            local = stored.start - chunk_start
+            sent = Span(stored.text, local, local + len(stored.text))
+            frame = SentenceFrame.from_dict(stored.frame)
             clauses = split_clauses(sent.text, sent.start)
-            years = statement_years(sent.text, headings, doc_year)
-            sent_cov = coverage(qa.terms, sent.text)
-            ctx_cov = coverage(qa.terms, f"{context} {sent.text}")
-            figure = None
+            years = set(frame.years)
             rejected = ""
-            if wanted_years and not (wanted_years & years):
+            stated = frame.years_from != "document"  # else the document's year, by default
+            if wanted_years and not (wanted_years & years) and (
+                stated or not wanted_years & {doc_year, doc_year - 1}
+            ):
                 rejected = "year"
-            elif missing_place(qa, meta, sent.text):
+            elif missing_place(q, meta, sent.text):
                 rejected = "place"
-            if qa.wants_number:
-                figures = [
-                    f for f in find_figures(sent.text) if not f.is_year and unit_compatible(f.unit, qa.unit)
-                ]
-                best_fig: tuple[float, Figure, tuple[int, int]] | None = None
-                for fig in figures:
-                    lo, hi = _figure_window(clauses, sent.start + fig.start, qa.terms)
-                    cov = coverage(qa.terms, "".join(c.text for c in clauses[lo : hi + 1]))
-                    if best_fig is None or cov > best_fig[0]:
-                        best_fig = (cov, fig, (lo, hi))
-                if best_fig is None:
-                    rejected = rejected or "figure"
-                    lo, hi = _window(clauses, qa.terms, qa.text)
-                else:
-                    figure = best_fig[1]
-                    lo, hi = best_fig[2]
+            figure = None
+            kind = frame.kind
+            if q.wants_number:
+                figure, span, why = _figure_choice(q, frame, clauses, sent.start)
+                rejected = rejected or why
+                lo, hi = span if span is not None else answer_window(clauses, q.terms, q.text)
+                kind = figure.kind if figure is not None else kind
             else:
-                lo, hi = _window(clauses, qa.terms, qa.text)
-            window = Span(
-                doc.page_content[clauses[lo].start : clauses[hi].end], clauses[lo].start, clauses[hi].end
-            )
-            win_cov = coverage(qa.terms, window.text)
-            cand = Candidate(doc, rank, sent, window, years, sent_cov, ctx_cov, win_cov, figure, rejected=rejected)
-            prior = 1.0 / (1.0 + rank)
-            caption_bonus = 0.15 if qa.wants_caption and meta.get("kind") == "caption" else 0.0
-            # A sentence that keeps returning to the question's subject is about it, not a passing mention.
-            repeats = sum(max(0, _count(t, sent.text) - 1) for t in qa.terms if t.weight >= 1.0)
-            focus = 0.03 * min(repeats, 3)
-            cand.score = 0.45 * sent_cov + 0.25 * ctx_cov + 0.2 * win_cov + 0.1 * prior + caption_bonus + focus
-            out.append(cand)
-    out.sort(key=lambda c: c.score, reverse=True)
+                lo, hi = answer_window(clauses, q.terms, q.text)
+                if q.kind and not _kind_ok(q.kind, frame.kind) and frame.figures:
+                    rejected = rejected or "kind"
+            window = Span(doc.page_content[clauses[lo].start : clauses[hi].end], clauses[lo].start, clauses[hi].end)
+            sent_cov = coverage(q.terms, sent.text)
+            ctx_cov = coverage(q.terms, f"{context} {sent.text}")
+            win_cov = coverage(q.terms, window.text)
+            dense = float(np.dot(query_vector, stored.vector)) if query_vector is not None and stored.vector is not None else 0.0
+            repeats = sum(max(0, _count(t, sent.text) - 1) for t in q.terms if t.weight >= 1.0)
+            anchors = [t for t in q.terms if t.weight > 0 and t.weight >= 0.5 * heaviest]
+            features = {
+                "dense": dense,
+                "lex": sent_cov,
+                "lex_ctx": ctx_cov,
+                "lex_window": win_cov,
+                "prior": 1.0 / (1.0 + rank),
+                "bm25": 1.0 / bm25_rank if bm25_rank else 0.0,
+                "dense_hit": 1.0 / dense_rank if dense_rank else 0.0,
+                "focus": min(repeats, 3) / 3.0,
+                # the question's distinctive terms in the clauses that answer (an answer about
+                # another indicator has the general words, 增长 and 目标, but not these)
+                "anchor_window": coverage(anchors, window.text) if anchors else 0.0,
+                "kind_match": 1.0 if q.kind and kind == q.kind else 0.0,
+                "year_stated": 1.0 if stated and wanted_years & years else 0.0,
+                "figure": 1.0 if figure is not None else 0.0,
+                "indicator": indicator_match(q, figure.indicator) if figure is not None else 0.0,
+                "caption": 1.0 if q.wants_caption and meta.get("kind") == "caption" else 0.0,
+                "heading": 1.0 if meta.get("kind") == "heading" or sent.text.rstrip("。") in str(meta.get("section", "")) else 0.0,
+            }
+            out.append(Candidate(doc, rank, sent, window, years, sent_cov, ctx_cov, win_cov, figure,
+                                 rejected=rejected, kind=kind if kind in (TARGET, RESULT) else "", features=features))
+    if out:  # how far each sentence is from the closest one
+        top = max(c.features["dense"] for c in out)
+        for c in out:
+            c.features["dense_gap"] = top - c.features["dense"]
     return out

@@ -1,24 +1,25 @@
-"""Extractive answers: no LLM. Pick the sentence(s) that answer, quote them verbatim, and
-compose a short answer out of their own clauses, so every figure shown is in a cited quote.
-When nothing passes the checks (year, figure and unit, term coverage), say so plainly."""
+"""Extractive answers: no LLM. The scorer picks the sentence(s) that answer; the answer is
+composed from their own clauses, named by the report they come from (and, for a figure,
+whether it is a target or a result), so every figure shown is in a cited quote. When no
+sentence passes the checks and the scorer's threshold, the answer says so plainly, with the
+reason when it is known (the year, the place, the figure asked for)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
 
-from assistant.evidence import Candidate, candidates, missing_place, question_years
-from assistant.question import QuestionAnalysis
+from assistant.evidence import Candidate, missing_place, question_years
+from assistant.question import Question
 from assistant.schema import Citation
+from assistant.scorer import LinearScorer
+from common.places import NATIONAL, english_name, short_form
+from ingest.frames import RESULT, TARGET
 from ingest.metadata import page_at
-from ingest.textutils import figure_key
 
-# Share of the question's (IDF-weighted) terms that the evidence must cover.
-MIN_CONTEXT_COVERAGE = 0.55
-MIN_WINDOW_COVERAGE_FIGURE = 0.34
-EXTRA_SENTENCE_RATIO = 0.92
 MAX_CITATIONS = 3
+PER_DOCUMENT_RATIO = 0.8
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Extraction:
     citations: list[Citation]
     chosen: list[Candidate]
     reason: str = ""
+    pool: list[Candidate] = field(default_factory=list)  # every candidate, scored (for packing and the guard)
 
 
 def citation_for(n: int, cand: Candidate) -> Citation:
@@ -62,90 +64,118 @@ def passage_citation(n: int, doc: Document) -> Citation:
     )
 
 
-def _accepts(qa: QuestionAnalysis, cand: Candidate) -> bool:
-    if cand.rejected:
-        return False
-    if cand.context_coverage < MIN_CONTEXT_COVERAGE:
-        return False
-    return not (qa.wants_number and cand.window_coverage < MIN_WINDOW_COVERAGE_FIGURE)
+def score_pool(q: Question, pool: list[Candidate], scorer: LinearScorer) -> list[Candidate]:
+    """The pool with scores, best first."""
+    for cand in pool:
+        cand.score = scorer.score(cand.features, q.is_english)
+    return sorted(pool, key=lambda c: c.score, reverse=True)
 
 
-def refusal_text(qa: QuestionAnalysis, pool: list[Candidate]) -> tuple[str, str]:
-    """A plain statement that the documents do not answer, with the reason when known."""
-    years_wanted = set()
+def refusal_text(q: Question, pool: list[Candidate], near: float) -> tuple[str, str]:
+    """A plain statement that the documents do not answer, with the reason when known: a
+    rejected sentence that would otherwise have scored above ``near``."""
+    close = [c for c in pool[:12] if c.score >= near]
+    years_wanted: set[int] = set()
     for cand in pool[:20]:
-        years_wanted |= question_years(qa, int(cand.doc.metadata.get("year") or 0))
+        years_wanted |= question_years(q, int(cand.doc.metadata.get("year") or 0))
     # "Nothing about 2023" is only said when no passage near the question speaks of 2023.
     if any(cand.years & years_wanted for cand in pool[:20]):
         years_wanted = set()
-    if qa.is_english:
-        if years_wanted and pool and all(c.rejected == "year" for c in pool[:5]):
-            y = "、".join(str(v) for v in sorted(years_wanted))
+    near_year = [c for c in close if c.rejected == "year"]
+    near_place = [c for c in close if c.rejected == "place"]
+    near_kind = [c for c in close if c.rejected == "kind"]
+    if q.is_english:
+        if years_wanted and near_year:
+            y = ", ".join(str(v) for v in sorted(years_wanted))
             return (f"The documents do not answer this: nothing in them covers {y}.", "year")
         return ("The documents do not answer this question (资料中未找到相关内容).", "coverage")
-    near_year = [c for c in pool[:8] if c.rejected == "year" and c.context_coverage >= MIN_CONTEXT_COVERAGE]
     if years_wanted and near_year:
         y = "、".join(f"{v}年" for v in sorted(years_wanted))
         return (f"资料中未找到{y}的相关信息：资料中相近的内容说的是其他年份，不能用来回答。", "year")
-    near_place = [c for c in pool[:8] if c.rejected == "place" and c.context_coverage >= MIN_CONTEXT_COVERAGE]
     if near_place:
-        place = missing_place(qa, near_place[0].doc.metadata, near_place[0].sentence.text)
+        place = missing_place(q, near_place[0].doc.metadata, near_place[0].sentence.text)
         return (f"资料中未找到关于{place}的相关信息：相近的内容说的是其他地区，不能用来回答。", "place")
-    if qa.wants_number and qa.unit:
-        return (f"资料中未找到该问题所问的数字（以“{qa.unit}”计）。", "figure")
-    if qa.wants_number:
+    if near_kind:
+        asked, other = ("目标", "实际完成情况") if q.kind == TARGET else ("实际完成情况", "目标")
+        return (f"资料中未找到所问的{asked}：相近的内容说的是{other}，不能用来回答。", "kind")
+    if q.wants_number and q.unit:
+        return (f"资料中未找到该问题所问的数字（以“{q.unit}”计）。", "figure")
+    if q.wants_number:
         return ("资料中未找到回答该问题的数字。", "figure")
     return ("资料中未找到与该问题相关的内容。", "coverage")
 
 
-def _compose(qa: QuestionAnalysis, chosen: list[Candidate], labelled: bool = False) -> str:
+def source_label(meta: dict[str, object], english: bool = False) -> str:
+    """``2024年国务院政府工作报告`` / ``Jiangsu, 2025 government work report``."""
+    if not english:
+        return str(meta.get("label") or meta.get("title") or "")
+    year = int(str(meta.get("year") or 0) or 0)
+    region = str(meta.get("region") or "")
+    place = "China (State Council)" if region == NATIONAL else (english_name(short_form(region)) if region else "")
+    kind = "government work report" if "工作报告" in str(meta.get("doc_type", "")) else "report"
+    name = f"{year} {kind}" if year else kind
+    return f"{place}, {name}" if place else name
+
+
+def _kind_label(cand: Candidate, english: bool) -> str:
+    if cand.figure is None or cand.kind not in (TARGET, RESULT):
+        return ""
+    if english:
+        return " (target)" if cand.kind == TARGET else " (actual)"
+    return "（目标）" if cand.kind == TARGET else "（实际）"
+
+
+def compose(q: Question, chosen: list[Candidate], labelled: bool = True) -> str:
+    """The answer text: each chosen sentence's answering clauses with its citation marker,
+    named by its report when ``labelled`` (and as a target or a result for a figure)."""
     parts: list[str] = []
     for n, cand in enumerate(chosen, start=1):
         piece = cand.window.text.strip().rstrip("，,；;。：:")
-        if labelled:  # several reports: say which one each part comes from
-            name = str(cand.doc.metadata.get("label") or cand.doc.metadata.get("title") or "")
-            piece = f"{name}：{piece}" if name else piece
         # Name the year when the window lost it but the quoted sentence states it.
-        missing = [y for y in sorted(cand.years & question_years(qa, int(cand.doc.metadata.get("year") or 0)))
+        missing = [y for y in sorted(cand.years & question_years(q, int(cand.doc.metadata.get("year") or 0)))
                    if f"{y}年" in cand.sentence.text and str(y) not in piece]
-        if missing and qa.wants_number:
+        if missing and q.wants_number:
             piece = f"{missing[0]}年，{piece}"
+        if labelled:
+            name = source_label(cand.doc.metadata, q.is_english)
+            if name:
+                sep = ": " if q.is_english else "："
+                piece = f"{name}{_kind_label(cand, q.is_english)}{sep}{piece}"
         parts.append(f"{piece}[{n}]")
     body = "；".join(parts) + "。"
-    if qa.is_english:
-        return f"According to the documents: {body}"
-    return body
+    return f"According to {body}" if q.is_english else body
 
 
-def extract(qa: QuestionAnalysis, docs: list[Document], per_document: bool = False) -> Extraction:
-    """The answer from ``docs``. ``per_document``: the question names no year or region and
-    the corpus holds several reports, so the best sentence of each of the top documents is
-    given, each named (or the one report used is named)."""
-    pool = candidates(qa, docs)
-    accepted = [c for c in pool if _accepts(qa, c)]
+def extract(q: Question, pool: list[Candidate], scorer: LinearScorer, per_document: bool = False) -> Extraction:
+    """The answer from a scored candidate pool. ``per_document``: the question names no year
+    or region and the corpus holds several reports, so the best sentence of each of the top
+    documents is given, each named."""
+    ranked = score_pool(q, pool, scorer)
+    threshold = scorer.threshold_for(q.is_english)
+    accepted = [c for c in ranked if not c.rejected and c.score >= threshold]
     if not accepted:
-        text, reason = refusal_text(qa, pool)
-        return Extraction(text, True, [], [], reason)
+        text, reason = refusal_text(q, ranked, threshold)
+        return Extraction(text, True, [], [], reason, ranked)
     if per_document:
         chosen = _best_per_document(accepted)
         citations = [citation_for(n, c) for n, c in enumerate(chosen, start=1)]
-        return Extraction(_compose(qa, chosen, labelled=True), False, citations, chosen)
+        return Extraction(compose(q, chosen), False, citations, chosen, pool=ranked)
     best = accepted[0]
     chosen = [best]
-    if not qa.wants_number:
+    if not q.wants_number:
         for cand in accepted[1:]:
-            if len(chosen) >= MAX_CITATIONS or cand.score < EXTRA_SENTENCE_RATIO * best.score:
+            if len(chosen) >= MAX_CITATIONS or cand.score < scorer.extra_ratio * best.score:
                 break
             if any(cand.window.text in c.window.text or c.window.text in cand.window.text for c in chosen):
                 continue
             chosen.append(cand)
     citations = [citation_for(n, c) for n, c in enumerate(chosen, start=1)]
-    text = _compose(qa, chosen)
-    support = _same_figure_elsewhere(best, accepted) if qa.wants_number else None
+    text = compose(q, chosen)
+    support = _same_figure_elsewhere(best, accepted) if q.wants_number else None
     if support is not None:  # the figure stated again in the same document: cite both places
         citations.append(citation_for(2, support))
         text = text.replace("[1]", "[1][2]", 1)
-    return Extraction(text, False, citations, chosen)
+    return Extraction(text, False, citations, chosen, pool=ranked)
 
 
 def _same_figure_elsewhere(best: Candidate, accepted: list[Candidate]) -> Candidate | None:
@@ -153,17 +183,13 @@ def _same_figure_elsewhere(best: Candidate, accepted: list[Candidate]) -> Candid
     often gives a target in its list of 预期目标 and again where it explains it)."""
     if best.figure is None:
         return None
-    key = figure_key(best.figure)
     for cand in accepted[1:6]:
-        if (cand.figure is not None and figure_key(cand.figure) == key
+        if (cand.figure is not None and (cand.figure.value, cand.figure.unit) == (best.figure.value, best.figure.unit)
                 and cand.doc.metadata.get("doc_id") == best.doc.metadata.get("doc_id")
                 and cand.sentence.text != best.sentence.text
                 and cand.score >= 0.85 * best.score):
             return cand
     return None
-
-
-PER_DOCUMENT_RATIO = 0.8
 
 
 def _best_per_document(accepted: list[Candidate]) -> list[Candidate]:
@@ -181,3 +207,4 @@ def _best_per_document(accepted: list[Candidate]) -> list[Candidate]:
         docs.add(doc)
         chosen.append(cand)
     return chosen
+

@@ -40,7 +40,6 @@ def build_service(settings: Settings | None = None) -> PlanqaService:
             max_tokens=settings.chunk_tokens,
             overlap_sentences=settings.chunk_overlap_sentences,
             progress=settings.progress,
-            embed_tokens=settings.embed_tokens,
             batch_chunks=settings.ingest_batch_chunks,
         )
         service = PlanqaService(settings, kb, ingestor, llm_factory=lambda: make_llm(settings))

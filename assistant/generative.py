@@ -16,11 +16,11 @@ from langchain_core.documents import Document
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
-from assistant.errors import ModelError
 from assistant.extractive import Extraction
 from assistant.guard import Guard, GuardResult
 from assistant.packing import Packed, pack
-from assistant.question import QuestionAnalysis
+from assistant.question import Question
+from common.errors import ModelError
 from prompts import template
 
 
@@ -63,7 +63,7 @@ class Generation:
 
 def generate(
     llm: LLM,
-    qa: QuestionAnalysis,
+    qa: Question,
     question: str,
     docs: list[Document],
     extraction: Extraction,
@@ -75,10 +75,10 @@ def generate(
     started = time.perf_counter()
     packed = pack(qa, docs, extraction, llm.count_tokens, budget)
     state.passages = packed.docs
-    guard = Guard(qa, state.passages)
-    if not state.passages or (extraction.refused and extraction.reason != "coverage"):
-        # Nothing retrieved, or a hard refusal (year, place, figure, scope): the guard would
-        # withhold any answer, so the model is not asked.
+    guard = Guard(qa, state.passages, extraction.pool)
+    if not state.passages or extraction.refused:
+        # Nothing retrieved, or no sentence the scorer accepts: a small model asked anyway
+        # invents an answer more often than it finds one, so it is not asked.
         state.guard = guard.review("", extraction)
         for piece in _pieces(state.guard.answer):
             if state.first_token_s is None:

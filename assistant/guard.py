@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
 
-from assistant.evidence import Candidate, candidates, sentence_key
+from assistant.evidence import Candidate, sentence_key
 from assistant.extractive import Extraction, citation_for
 from assistant.glossary import alternatives
-from assistant.question import QUESTION_GENERIC, QuestionAnalysis, _chinese_terms
+from assistant.question import QUESTION_GENERIC, Question, chinese_terms
 from assistant.schema import Citation, SentenceCheck
-from ingest.textutils import (
+from common.textutils import (
     Figure,
     Span,
     compact,
@@ -40,7 +40,7 @@ from ingest.textutils import (
     split_sentences,
     strip_markers,
 )
-from ingest.timeref import explicit_years
+from common.timeref import explicit_years
 
 # Bigram recall a sentence needs in its source sentence to count as supported by it.
 MIN_SUPPORT = 0.5
@@ -55,10 +55,6 @@ MIN_FIGURE_CONTEXT = 0.5
 # on other sentences must contain to stand alone.
 MIN_ANCHOR_RECALL = 0.6
 MAX_LIST_ITEM_CHARS = 12
-# When extractive found too little term coverage, a generated answer may still stand if the
-# sentences it rests on pass the year/place/figure checks and cover this much of the question.
-MIN_GENERATED_COVERAGE = 0.45
-
 # A source sentence must be about the question at least this much (question terms in it, its
 # heading or title) to support a generated sentence.
 MIN_RELEVANCE = 0.15
@@ -180,7 +176,7 @@ def _clause_around(text: str, pos: int, min_bigrams: int = 3, max_back: int = 2)
 def context_match(generated: str, source: str) -> float:
     """How much of ``generated`` (words around a figure) the ``source`` says too: the larger of
     bigram recall and the share of its terms (by length) found there (with domain synonyms)."""
-    terms = [t for t in _chinese_terms(generated) if t not in QUESTION_GENERIC]
+    terms = [t for t in chinese_terms(generated) if t not in QUESTION_GENERIC]
     norm = compact(source).lower()
     # Terms weigh by length: 一般公共预算收入 says more about which figure it is than 增长.
     total = sum(len(t) for t in terms)
@@ -215,14 +211,14 @@ def _non_year(figs: list[Figure]) -> list[Figure]:
 class Guard:
     """Checks generated answers against the passages they were given (numbered from 1)."""
 
-    def __init__(self, qa: QuestionAnalysis, passages: list[Document]) -> None:
+    def __init__(self, qa: Question, passages: list[Document], pool: list[Candidate]) -> None:
         self.qa = qa
         self.passages = passages
         self.sentences: dict[int, list[Span]] = {
             n: [s for s in split_sentences(doc.page_content) if not INSTRUCTION_RE.search(s.text)]
             for n, doc in enumerate(passages, start=1)
         }
-        self.pool = {sentence_key(c.doc, c.sentence): c for c in candidates(qa, passages)}
+        self.pool = {sentence_key(c.doc, c.sentence): c for c in pool}
 
     def candidate(self, n: int, sent: Span) -> Candidate | None:
         return self.pool.get(sentence_key(self.passages[n - 1], sent))
@@ -319,18 +315,6 @@ class Guard:
         return cand is not None and cand.context_coverage >= MIN_RELEVANCE
 
     # -------------------------------------------------------------- decision
-    def _strong_enough(self, kept: list[Checked]) -> bool:
-        """Generated sentences may answer where extractive refused for low coverage only if
-        what they rest on passes the hard checks and covers the question well enough."""
-        for item in kept:
-            for n, sent in item.sources:
-                cand = self.candidate(n, sent)
-                if cand is None or cand.rejected or cand.context_coverage < MIN_GENERATED_COVERAGE:
-                    return False
-        if self.qa.wants_number:
-            return any(_non_year(find_figures(item.text)) for item in kept)
-        return True
-
     def review(self, generated: str, extraction: Extraction) -> GuardResult:
         notes: list[str] = []
         parsed = parse(generated)
@@ -341,8 +325,6 @@ class Guard:
         kept = [c for c in checked if c.verified]
 
         if extraction.refused:
-            if extraction.reason == "coverage" and kept and self._strong_enough(kept):
-                return self._compose(kept, None, "generated", notes)
             notes.append("extractive evidence refuses" + ("" if model_refused else "; model answer withheld"))
             return GuardResult(extraction.answer, True, [], [], "refused", notes)
         if not kept:

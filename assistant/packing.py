@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
 
-from assistant.evidence import Candidate, candidates, sentence_key
+from assistant.evidence import Candidate, sentence_key
 from assistant.extractive import Extraction
-from assistant.question import QuestionAnalysis
-from ingest.textutils import Span
+from assistant.question import Question
+from common.textutils import Span
 from prompts import format_passage
 
 # Besides the evidence, a sentence is shown when it covers at least this share of the question
@@ -96,14 +96,14 @@ def _render(passages: list[_Passage]) -> list[str]:
 
 
 def pack(
-    qa: QuestionAnalysis,
+    qa: Question,
     docs: list[Document],
     extraction: Extraction,
     count_tokens: Callable[[str], int],
     budget: int,
 ) -> Packed:
     """The sentences of ``docs`` that bear on the question, within ``budget`` tokens."""
-    cands = candidates(qa, docs)
+    cands = extraction.pool
     evidence, others = _relevant(cands, extraction)
     passages: list[_Passage] = []
     shown: set[tuple[str, int]] = set()

@@ -1,73 +1,108 @@
-"""Question understanding: language, content terms (with synonyms and English glosses), the
-years it asks about, whether it asks for a figure and in which unit, and the kind of figure
-(a target or an actual result)."""
+"""Question understanding: a frozen :class:`Question` built once per question.
+
+1. The text is normalised first (``common.normalize``: characters, width, traditional →
+   simplified, Chinese numerals), misspelt place names are put right (``Gazetteer.correct``)
+   and, from a long message, the part that asks is kept (its years and places come from the
+   whole message).
+2. What it is about: content terms (glossary phrases, then jieba words; places, years and
+   question words left out), each with its synonyms and, given corpus statistics
+   (:class:`Vocabulary`), an IDF weight and a spelling correction when the corpus never has the
+   word but has one a character off that sounds the same.
+3. Its frame: the years asked about and the reports named (``2019年政府工作报告``, ``its 2025
+   report``), a year relative to the report (``今年``, ``上一年``), the places (gazetteer), whether a
+   figure is asked for, in which unit, and whether a target or a result.
+"""
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from assistant.glossary import alternatives, english_glosses, english_phrases, glossary_phrases
-from ingest.textutils import chinese_to_number, normalize_width
-from ingest.timeref import explicit_years
-from vectorstore.bm25 import STOPWORDS, _jieba
+from common.normalize import asking_part, normalize
+from common.places import NATIONAL, Gazetteer, Place, default_gazetteer
+from common.textutils import chinese_to_number
+from common.timeref import explicit_years
+from common.tokens import STOPWORDS, jieba_module, tokenize
+from ingest.frames import RESULT, TARGET
 
 _QUANTITY_RE = re.compile(
-    r"多少|几[个项家种条所座名位级类批处亿万千百十]?|增速|增幅|增长率|比重|占比|比例|规模|总额|总量|"
-    r"率是|多大|多高|多快|多长|多远|多重"
+    r"多少|(?<!哪)几[个项家种条所座名位级类批处亿万千百十]?|增速|增幅|涨幅|增长率|比重|占比|比例|规模|总额|总量|"
+    r"率是|多大|多高|多快|多长|多远|多重|什么水平|什么幅度"
 )
 _EN_QUANTITY_RE = re.compile(
-    r"\bhow (much|many|fast|big|large|high|long)\b|\bwhat (percentage|share|rate|proportion|amount)\b|"
-    r"\b(growth rate|by how much|what was the growth|what is the growth)\b",
-    re.IGNORECASE,
-)
-# "What is the population / the target / the GDP …": a noun that is itself a quantity.
-_EN_WHAT_QUANTITY_RE = re.compile(
-    r"\bwhat(?: is|'s| was| are| were| will)\b.*\b(target|goal|population|gdp|revenue|income|output|"
-    r"rate|total|number|amount|value|volume|ratio|deficit|investment)s?\b",
+    r"\bhow (much|many|fast|big|large|high|long)\b|\bwhat (percentage|share|rate|proportion|amount|level)\b|"
+    r"\b(growth rate|by how much|what was the growth|what is the growth)\b|"
+    r"\bwhat\b.*\b(target|goal|population|gdp|revenue|income|output|rate|total|number|amount|value|volume|"
+    r"ratio|share|proportion|deficit|investment|growth|size|level|spending|expenditure|production)s?\b",
     re.IGNORECASE,
 )
 # Unit asked for: "多少亿元", "几个", "多少公里"; longest first.
 _UNIT_AFTER_RE = re.compile(
-    r"(?:多少|几)(万亿元|亿元|万元|元|亿|万吨|吨|公里|千米|平方公里|平方米|万亩|亩|万人|人次|人|户|"
+    r"(?:多少|几)(万亿元|亿元|万元|元|亿斤|万斤|斤|亿|万吨|吨|公里|千米|平方公里|平方米|万亩|亩|万人|人次|人|户|"
     r"个百分点|百分点|个|项|家|所|座|条|处|批|类|级|种|套|台|辆|名|位|场|次)"
 )
+# An indicator that is a ratio is asked in percent (赤字率, 比重, 增速): not an amount.
+_RATIO_RE = re.compile(r"(?:率|比重|占比|比例|增速|增幅|涨幅|百分之几|百分之多少|百分比|(?:增长|下降|上涨|回落)了?(?:多少|几)(?!亿|万|元|吨|斤|个|人))")
 _EN_UNITS = {
     "billion yuan": "亿元", "yuan": "元", "tons": "吨", "tonnes": "吨", "kilometers": "公里",
-    "kilometres": "公里", "km": "公里", "percent": "%", "percentage": "%",
-    "people": "人", "persons": "人", "residents": "人", "jobs": "人",
+    "kilometres": "公里", "km": "公里", "percent": "%", "percentage": "%", "rate": "%", "ratio": "%",
+    "share": "%", "proportion": "%",
+    "how fast": "%", "people": "人", "persons": "人", "residents": "人", "jobs": "人",
 }
-_TARGET_RE = re.compile(r"目标|计划|要|预期|力争|拟|将|打算|安排|任务|今年|明年|年内|多少.{0,6}(?:到|达到)")
-_ACTUAL_RE = re.compile(r"去年|上年|完成了|实际|增长了|实现了|达到了|同比")
-_RELATIVE_Q = [("今年", 0), ("本年", 0), ("去年", -1), ("上年", -1), ("前年", -2), ("明年", 1)]
+# Asked for a plan or for what happened (general wording of the genre).
+_TARGET_Q_RE = re.compile(r"目标|预期|计划|拟|力争|打算|安排|要求|部署|定为|设定|确定|左右|以上")
+_RESULT_Q_RE = re.compile(r"实际|完成了|实现了|达到了|增长了|下降了|提高了|同比|回顾|取得了|是否完成")
+_EN_TARGET_RE = re.compile(r"\b(target|targets|goal|goals|aim|aims|aiming|plan|plans|planned|expected|set)\b", re.I)
+_EN_RESULT_RE = re.compile(r"\b(did|grew|was|were|achieved|actual|actually|last year|in the past)\b", re.I)
+_RELATIVE_Q = [("今年", 0), ("本年", 0), ("当年", 0), ("上一年", -1), ("上年", -1), ("去年", -1), ("前年", -2),
+               ("明年", 1), ("下一年", 1)]
 # A year written without 年: "in 2021", "2023 GDP", "2024?" (not 2000个, 2000公里, 2023.5, 2020s).
 _BARE_YEAR_RE = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?=$|[\s?!,;:'’)）？！，。；：、]|\.(?!\d))")
+# Years that name a document rather than a period: 2019年政府工作报告, its 2025 government work report.
+_REPORT_YEAR_RE = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)年(?:度)?(?:的)?(?:[^\s，,。？?、\d]{0,8}?)(?:政府工作报告|工作报告|报告)|"
+    r"(?<!\d)((?:19|20)\d\d)\s+(?:government\s+)?(?:work\s+)?report",
+    re.IGNORECASE,
+)
+# Years joined before a report named once: 2013年和2014年政府工作报告 names both reports.
+_JOINED_REPORT_YEAR_RE = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)年?(?:和|与|、|及|以及)(?=(?:(?:19|20)\d\d年?(?:和|与|、|及|以及))*(?:19|20)\d\d年(?:度)?(?:的)?"
+    r"(?:政府工作报告|工作报告|报告))"
+)
+_NEGATED_RE = re.compile(r"[（(](?:不是|而不是|并非|非|not)[^）)]*[）)]", re.IGNORECASE)
 _CAPTION_RE = re.compile(r"图片|照片|图中|图里|画面|配图|photo|picture|image", re.IGNORECASE)
-_QUESTION_WORDS = re.compile(
-    r"[？?！!。，,、“”\"'‘’（）()《》：:；;\s]|百分之几|百分之多少|是什么|有什么|有哪些|是哪|什么样|怎么样|怎样|如何|多少|哪些|哪个|哪类|"
-    r"哪家|哪里|什么|几个|几项|几家|几|吗|呢"
+QUESTION_WORDS_RE = re.compile(
+    r"[？?！!。，,、“”\"'‘’（）()《》：:；;\s]|百分之几|百分之多少|是什么|有什么|有哪些|是哪|什么样|怎么样|怎样|如何|多少|"
+    r"哪些|哪个|哪类|哪家|哪里|什么|几个|几项|几家|几|吗|呢|有没有|能不能|会不会|是否"
 )
 # Nouns and verbs that say what kind of answer is wanted, not what it is about.
 QUESTION_GENERIC = frozenset(
     """举措 措施 做法 办法 属于 变化 内容 要求 情况 方面 部署 安排 哪类 哪家 哪种 哪项 哪几 包括 涉及 提到 指出
     说明 介绍 采取 有何 何种 是否 多少钱 具体 主要 重点 一些 方式 途径 手段 意义 作用 目的 计划 目标 任务 预期
-    这篇 这份 本文 该文 文章 报道 本报告 文中 文件 资料 材料 打算 类型 种类 哪方面 态度 立场 看法""".split()
+    这篇 这份 本文 该文 文章 报道 本报告 文中 文件 资料 材料 打算 类型 种类 哪方面 态度 立场 看法 提出 说 讲
+    报告 政府工作报告 工作报告 政府 据 根据 按照 当年 上一年 分别 各是""".split()
 )
 _ANSWER_TYPE_RE = re.compile(r"(?:什么|哪些|哪类|哪种|何种|哪个|哪项|哪几[个项类种])(?:样的|样|的)?([\u4e00-\u9fff]{2,4})")
 _EN_STOP = frozenset(
     "the a an of in on at to for by and or is are was were be been did does do what which who whom how "
     "much many when where why this that these those its it's their his her with from as about according "
     "report city government will should would could can has have had "
-    # question frames and vague words: part of how one asks, not of what is asked
     "shown show shows showed depicted pictured photo photos picture pictures image images "
     "fast quickly above below more less than over under per each any some all there they them we our "
     "us you your one first last next year years kind kinds type types way ways thing things main "
     "specific exactly approximately around roughly say says said mention mentioned mentions plans "
-    "planned planning going tell me list describe explain please aim aims aiming intend intends key major".split()
+    "planned planning going tell me list describe explain please aim aims aiming intend intends key major "
+    "work province provincial region autonomous municipality china china's chinese national country "
+    "nationwide set share proportion percentage percent rate figure figures".split()
 )
+_CN_COUNT_RE = re.compile(r"([零一二两三四五六七八九十百]+)([个项条大家类种批座所])")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Term:
     """A content term of the question with the alternatives that count as a match."""
 
@@ -77,24 +112,86 @@ class Term:
     answer_type: bool = False  # the noun naming the kind of answer: 什么「制度」, 哪些「项目」
 
 
-@dataclass
-class QuestionAnalysis:
-    text: str
+@dataclass(frozen=True)
+class Question:
+    original: str  # as typed
+    text: str  # normalised, the part that asks
     language: str  # "zh" or "en"
-    terms: list[Term]
-    years: set[int] = field(default_factory=set)
+    terms: tuple[Term, ...]
+    years: frozenset[int] = frozenset()  # periods asked about
+    report_years: frozenset[int] = frozenset()  # reports named (2019年政府工作报告)
     relative_year: int | None = None  # 0 for 今年, -1 for 去年 … (resolved per document)
+    places: tuple[Place, ...] = ()  # places named (provinces, cities, counties)
+    national: bool = False  # 全国 / 国家 / China
     wants_number: bool = False
     unit: str = ""
-    target_kind: str = ""  # "target", "actual" or ""
+    kind: str = ""  # TARGET, RESULT or "" (either)
     wants_caption: bool = False
     search_text: str = ""
-    bm25_tokens: list[str] = field(default_factory=list)
-    places: list[str] = field(default_factory=list)  # 鞍山, 湖北 … (suffixes 市/省 removed)
+    bm25_tokens: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def is_english(self) -> bool:
         return self.language == "en"
+
+    @property
+    def place_names(self) -> list[str]:
+        return [p.short for p in self.places]
+
+    def with_terms(self, terms: list[Term]) -> Question:
+        return replace(self, terms=tuple(terms))
+
+
+class Vocabulary:
+    """Corpus statistics for question terms: chunk frequencies (IDF weights) and spelling
+    corrections of words the corpus never uses (one character off, same reading)."""
+
+    def __init__(self, df: Callable[[str], int], n_chunks: int, words: Callable[[], dict[str, int]]) -> None:
+        self.df = df
+        self.n = max(n_chunks, 1)
+        self._words = words
+        self._masked: dict[str, list[tuple[str, int]]] | None = None
+
+    def idf_of(self, text: str) -> float | None:
+        """IDF of a term (mean over its index tokens); ``None`` if no token occurs in the corpus."""
+        tokens = [t for t in tokenize(text) if self.df(t) > 0]
+        if not tokens:
+            return None
+        return sum(math.log(1 + (self.n - self.df(t) + 0.5) / (self.df(t) + 0.5)) for t in tokens) / len(tokens)
+
+    @property
+    def max_idf(self) -> float:
+        return math.log(1 + (self.n + 0.5) / 0.5)
+
+    def correction(self, word: str) -> str | None:
+        """A corpus word one character off ``word`` that sounds the same (赤子 → 赤字), when the
+        corpus has ``word`` rarely or never and the other word far more often."""
+        if len(word) < 2 or len(word) > 6 or not all("\u4e00" <= c <= "\u9fff" for c in word):
+            return None
+        if jieba_module().dt.FREQ.get(word):
+            return None  # a word of the language (开车, 老是), only rare in these reports
+        have = self.df(word)
+        if self._masked is None:
+            masked: dict[str, list[tuple[str, int]]] = {}
+            for token, count in self._words().items():
+                if 2 <= len(token) <= 6 and count >= 3 and all("\u4e00" <= c <= "\u9fff" for c in token):
+                    for i in range(len(token)):
+                        masked.setdefault(f"{token[:i]}?{token[i + 1:]}", []).append((token, count))
+            self._masked = masked
+        best: tuple[int, str] | None = None
+        for i in range(len(word)):
+            for other, count in self._masked.get(f"{word[:i]}?{word[i + 1:]}", []):
+                sounds_alike = other != word and bool(_sounds(word[i]) & _sounds(other[i]))
+                if sounds_alike and count >= max(5, 20 * have) and (best is None or count > best[0]):
+                    best = (count, other)
+        return best[1] if best else None
+
+
+@lru_cache(maxsize=8192)
+def _sounds(char: str) -> frozenset[str]:
+    from pypinyin import Style, pinyin
+
+    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
 
 
 def detect_language(text: str) -> str:
@@ -105,35 +202,34 @@ def detect_language(text: str) -> str:
 
 def search_words(text: str) -> list[str]:
     """Content words of a phrase (jieba search mode), without stopwords and question words."""
-    return [w for w in _jieba().lcut_for_search(text)
+    return [w for w in jieba_module().lcut_for_search(text)
             if w.strip() and w not in STOPWORDS and w not in QUESTION_GENERIC]
 
 
-def _chinese_terms(text: str) -> list[str]:
+def chinese_terms(text: str, places: list[str] = ()) -> list[str]:  # type: ignore[assignment]
     """Content terms: glossary phrases first (so 高耗能高排放 stays one concept), then jieba
-    words of the rest, without question words, stopwords, years and numbers."""
-    jieba = _jieba()
-    core = _QUESTION_WORDS.sub(" ", normalize_width(text))
-    core = re.sub(r"(?:19|20)\d\d年?", " ", core)
+    words of the rest, without question words, stopwords, years, numbers and the places named."""
+    core = QUESTION_WORDS_RE.sub(" ", text)
+    core = re.sub(r"(?:19|20)\d\d年?(?:度)?", " ", core)
+    for place in sorted(places, key=len, reverse=True):
+        core = core.replace(place, " ")
     terms: list[str] = []
     for phrase in glossary_phrases(core):
         terms.append(phrase)
         core = core.replace(phrase, " ")
-    for token in jieba.lcut(core):
+    for token in jieba_module().lcut(core):
         token = token.strip()
         if len(token) < 2 and not (token.isascii() and token.isalnum() and len(token) > 1):
             continue
-        if token in STOPWORDS or token in QUESTION_GENERIC or token.isdigit():
+        if token in STOPWORDS or token in QUESTION_GENERIC or token.isdigit() or re.fullmatch(r"[\d.%]+", token):
             continue
         terms.append(token)
     return list(dict.fromkeys(terms))
 
 
-NATIONAL_PLACES = frozenset({"中国", "全国", "我国", "国家", "中华人民共和国"})
-_PLACE_SUFFIX_RE = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市|县|区|自治州|州|盟)$")
-
-
-_CN_COUNT_RE = re.compile(r"([零一二两三四五六七八九十百]+)([个项条大家类种批座所])")
+def places_in(text: str) -> list[str]:
+    """Short names of the places a Chinese text names (gazetteer, whole words)."""
+    return list(dict.fromkeys(m.place.short for m in default_gazetteer().find(text, counties=True)))
 
 
 def _arabic_count(term: str) -> tuple[str, ...]:
@@ -143,71 +239,109 @@ def _arabic_count(term: str) -> tuple[str, ...]:
     return (f"{int(value)}{m.group(2)}",) if m and value else ()
 
 
-def places_in(text: str) -> list[str]:
-    """Place names (jieba ``ns`` tags) without administrative suffixes."""
-    import jieba.posseg as pseg
+def _weighed(terms: list[Term], vocabulary: Vocabulary | None) -> list[Term]:
+    """Terms with IDF weights; a word the corpus never has is replaced by its correction when
+    there is one, else weighs like a rare term (but not so much that one unmatched modifier
+    outweighs every matched term). English words the glossary cannot place: a name weighs
+    nothing, a content word as much as the heaviest term (it is part of what is asked)."""
+    if vocabulary is None:
+        return terms
+    out: list[Term] = []
+    unglossed: list[Term] = []
+    for term in terms:
+        factor = 0.5 if term.answer_type else 1.0
+        known = [w for w in (vocabulary.idf_of(a) for a in term.alternatives) if w is not None]
+        if not known and not term.text.isascii():
+            fixed = vocabulary.correction(term.text)
+            if fixed is not None:
+                term = Term(fixed, alternatives(fixed), term.weight, term.answer_type)
+                known = [w for w in (vocabulary.idf_of(a) for a in term.alternatives) if w is not None]
+        if known:
+            out.append(replace(term, weight=max(min(known), 0.2) * factor))
+        elif term.text.isascii():
+            unglossed.append(term)
+        else:
+            out.append(replace(term, weight=0.5 * vocabulary.max_idf * factor))
+    heaviest = max((t.weight for t in out), default=1.0)
+    out += [replace(t, weight=0.0 if t.text[:1].isupper() else heaviest) for t in unglossed]
+    return out
 
-    _jieba()
-    out: list[str] = []
-    for pair in pseg.cut(text):
-        word, flag = pair.word, pair.flag
-        if not flag.startswith("ns"):
-            continue
-        name = _PLACE_SUFFIX_RE.sub("", word) if len(word) > 2 else word
-        if len(name) >= 2:
-            out.append(name)
-    return list(dict.fromkeys(out))
 
-
-def analyze(question: str) -> QuestionAnalysis:
-    text = normalize_width(question.strip())
+def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: Gazetteer | None = None) -> Question:
+    """The :class:`Question` of a text as typed."""
+    gazetteer = gazetteer or default_gazetteer()
+    # A clarification that says what is NOT asked (（不是2022年的实际数）) names nothing asked.
+    whole = _NEGATED_RE.sub("", gazetteer.correct(normalize(question)))
+    text = asking_part(whole)
     language = detect_language(text)
+    report_years = frozenset({int(a or b) for a, b in _REPORT_YEAR_RE.findall(whole)}
+                             | {int(y) for y in _JOINED_REPORT_YEAR_RE.findall(whole)})
+    years = set(explicit_years(whole)) | {int(y) for y in _BARE_YEAR_RE.findall(whole)}
+    places: list[Place]
     if language == "en":
-        words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text) if w.lower() not in _EN_STOP]
-        phrases = english_phrases(text)
-        glosses = english_glosses(phrases)
-        zh_terms = list(dict.fromkeys(w for gloss in glosses for w in gloss))
-        extra = [w for w in words if len(w) > 2 and not any(w.lower() in p for p in phrases)]
-        # One term per English phrase, matched by any of its glosses (and their synonyms).
-        terms = [Term(g[0], tuple(dict.fromkeys(a for w in g for a in alternatives(w)))) for g in glosses]
-        terms += [Term(w, (w,)) for w in extra]
-        wants_number = bool(_EN_QUANTITY_RE.search(text)) or bool(_EN_WHAT_QUANTITY_RE.search(text))
+        places = gazetteer.find_english(whole)
+        national = bool(re.search(r"\b(china|chinese|national|nationwide|country|state council)\b", whole, re.I))
+        names = {w.lower() for p in places for w in p.english.split()} | {"china", "chinese"}
+        terms, search_text = _english_terms(text, names), text
+        wants_number = bool(_EN_QUANTITY_RE.search(text))
         unit = next((u for k, u in _EN_UNITS.items() if re.search(rf"\b{k}\b(?!')", text, re.I)), "")
         if not unit and re.search(r"\bhow many\b", text, re.I):
             unit = "个"  # a count: 个, 家, 项, 座… (not 公里 or 亿元)
         relative = 0 if re.search(r"\bthis year\b", text, re.I) else (-1 if re.search(r"\blast year\b", text, re.I) else None)
-        target_kind = "target" if re.search(r"\b(target|goal|plan|aim|expected)\b", text, re.I) else ""
-        search_text = f"{question.strip()} {' '.join(zh_terms)}"
+        kind = TARGET if _EN_TARGET_RE.search(text) else (RESULT if _EN_RESULT_RE.search(text) else "")
+        search_text = f"{text} {' '.join(t.alternatives[0] for t in terms if not t.text.isascii())}"
     else:
+        places = [m.place for m in gazetteer.find(whole)]
+        national = any(w in whole for w in ("全国", "国务院", "我国", "国家", "中央", "中国"))
         kinds = _ANSWER_TYPE_RE.findall(text)
+        names = [p.short for p in places] + [p.name for p in places] + ["全国", "我国", "国家", "中国", "国务院"]
         terms = [Term(t, alternatives(t) + _arabic_count(t), answer_type=any(k.startswith(t) for k in kinds))
-                 for t in _chinese_terms(text)]
+                 for t in chinese_terms(text, names)]
         wants_number = bool(_QUANTITY_RE.search(text))
         m = _UNIT_AFTER_RE.search(text)
-        unit = m.group(1) if m else ("%" if re.search(r"百分之(?:几|多少)|百分比", text) else "")
+        unit = m.group(1) if m else ("%" if wants_number and _RATIO_RE.search(text) else "")
         relative = next((delta for word, delta in _RELATIVE_Q if word in text), None)
-        if _ACTUAL_RE.search(text):
-            target_kind = "actual"
-        elif _TARGET_RE.search(text):
-            target_kind = "target"
+        if _RESULT_Q_RE.search(text):
+            kind = RESULT
+        elif _TARGET_Q_RE.search(text):
+            kind = TARGET
         else:
-            target_kind = ""
-        search_text = question.strip()
-    from vectorstore.bm25 import tokenize
-
+            kind = ""
+        search_text = text
+    # The years a sentence must speak about: those named besides the reports named (a question
+    # naming only a report asks about anything in it).
+    asked = years - report_years
+    if report_years and asked and max(asked) < min(report_years) and not kind:
+        kind = RESULT  # a year before the report's: what the report says happened
     tokens = tokenize(search_text) + [a.lower() for t in terms for a in t.alternatives[:3]]
-    return QuestionAnalysis(
-        text=question.strip(),
+    return Question(
+        original=question,
+        text=text,
         language=language,
-        terms=terms,
-        years=set(explicit_years(text)) | {int(y) for y in _BARE_YEAR_RE.findall(text)},
+        terms=tuple(_weighed(terms, vocabulary)),
+        years=frozenset(asked),
+        report_years=report_years,
         relative_year=relative,
+        places=tuple(dict.fromkeys(p for p in places if p.name != NATIONAL)),
+        national=national,
         wants_number=wants_number,
         unit=unit,
-        target_kind=target_kind,
+        kind=kind,
         wants_caption=bool(_CAPTION_RE.search(text)),
-        places=places_in(text) if language == "zh" else [],
         search_text=search_text,
-        bm25_tokens=list(dict.fromkeys(tokens)),
+        bm25_tokens=tuple(dict.fromkeys(tokens)),
     )
 
+
+def _english_terms(text: str, names: set[str]) -> list[Term]:
+    """One term per English phrase the glossary renders (matched by any of its glosses and
+    their synonyms), then the other content words as they are (without possessives, and
+    without the place names, which the question's places carry)."""
+    words = [re.sub(r"'s$", "", w) for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text)]
+    words = [w for w in words if w.lower() not in _EN_STOP and w.lower() not in names]
+    phrases = english_phrases(text)
+    glosses = [g for g in english_glosses(phrases) if g[0] not in QUESTION_GENERIC]
+    terms = [Term(g[0], tuple(dict.fromkeys(a for w in g for a in alternatives(w)))) for g in glosses]
+    terms += [Term(w, (w,)) for w in words if len(w) > 2 and not any(w.lower() in p for p in phrases)
+              and not re.fullmatch(r"(?:19|20)\d\d", w)]
+    return terms

@@ -27,6 +27,15 @@ class SentenceCheck(BaseModel):
     verified: bool
 
 
+class Table(BaseModel):
+    """A table of an answer (a trend over years, a comparison): its rows are lists of cells,
+    the last cell of a row is the citation marker (``[n]``) or empty when the row is missing."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    note: str = Field(default="", description="What the table leaves out (rows capped), if anything.")
+
+
 class Answer(BaseModel):
     id: Any = None
     question: str
@@ -40,6 +49,8 @@ class Answer(BaseModel):
         "were found in them (extractive sentences are verbatim clauses, verified by construction).",
     )
     latency_ms: float = 0.0
+    table: Table | None = Field(default=None, description="Structured rows of a trend or comparison answer.")
+    items: list[str] = Field(default_factory=list, description="The items of a list answer, each with its [n].")
     # Not part of the public JSON; used by the web chat for "not found" answers.
     nearest: list[Citation] = Field(default_factory=list, exclude=True)
 
@@ -54,6 +65,8 @@ class Answer(BaseModel):
             "citations": [c.model_dump() for c in self.citations],
             "sentences": [s.model_dump() for s in self.sentences],
             "latency_ms": round(self.latency_ms, 1),
+            **({"table": self.table.model_dump()} if self.table is not None else {}),
+            **({"items": list(self.items)} if self.items else {}),
         }
 
 

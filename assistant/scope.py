@@ -17,20 +17,16 @@ regions): over one report, the evidence checks alone decide.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assistant.question import QuestionAnalysis
-from ingest.metadata import NATIONAL, NEWS, PROVINCES, canonical_region
+from assistant.question import Question
+from common.places import NATIONAL, province_level, short_form
+from ingest.metadata import NEWS
 from vectorstore.docstore import StoredDocument
 
-_STRICT_YEAR_RE = re.compile(
-    r"(?<!\d)((?:19|20)\d\d)年(?:度)?(?:的)?(?:[^\s，,。？?、]{0,8}?)"
-    r"(政府工作报告|工作报告|国民经济和社会发展计划|统计公报|规划|纲要|报告)"
-)
 _DOC_TYPE_WORDS: list[tuple[str, str]] = [
     ("政府工作报告", "政府工作报告"), ("工作报告", "政府工作报告"), ("统计公报", "统计公报"),
     ("规划", "规划"), ("纲要", "规划"), ("新闻", NEWS), ("报道", NEWS), ("消息", NEWS),
@@ -64,8 +60,7 @@ class Scope:
             return []
         words: list[str] = []
         for region in self.regions:
-            short = next((k for k, v in PROVINCES.items() if v == region), region)
-            words += [region, short]
+            words += [region, short_form(region)]
         for year in self.strict_years:
             words += [f"{year}年", str(year)]
         return sorted(set(words), key=lambda w: (-len(w), w))
@@ -125,29 +120,17 @@ def _info(doc: StoredDocument) -> DocInfo:
 
 
 # ---------------------------------------------------------------------------- question side
-def question_regions(qa: QuestionAnalysis) -> list[str]:
-    """Canonical regions the question names: provinces (湖北 → 湖北省), 全国 → 国务院, cities."""
-    text = qa.text
-    out: list[str] = []
-    for short, full in PROVINCES.items():
-        if short in text:
-            out.append(full)
-    if any(w in text for w in _NATIONAL_Q):
+def question_regions(q: Question) -> list[str]:
+    """Canonical regions the question names: the full names of its places (宁夏 → 宁夏回族自治区,
+    海城 → 海城市), and 国务院 for 全国/国家/China."""
+    out = [p.name for p in q.places]
+    if q.national and not out:
         out.append(NATIONAL)
-    for place in qa.places:
-        region = canonical_region(place)
-        if region and region not in out and not any(region in r or r.startswith(region) for r in out):
-            out.append(region)
-    return out
+    return list(dict.fromkeys(out))
 
 
 def question_doc_types(text: str) -> list[str]:
     return list(dict.fromkeys(kind for word, kind in _DOC_TYPE_WORDS if word in text))
-
-
-def strict_years(text: str) -> dict[int, str]:
-    """Years that name a document (``2020年政府工作报告``) → the document type word."""
-    return {int(m.group(1)): m.group(2) for m in _STRICT_YEAR_RE.finditer(text)}
 
 
 def _region_matches(doc_region: str, wanted: str) -> bool:
@@ -168,9 +151,10 @@ def _years_text(years: list[int]) -> str:
 
 
 # ---------------------------------------------------------------------------- resolution
-def resolve(qa: QuestionAnalysis, docs: list[DocInfo]) -> Scope:
+def resolve(q: Question, docs: list[DocInfo]) -> Scope:
     """The scope of a question over the catalogue ``docs``."""
-    scope = Scope(years=set(qa.years), regions=question_regions(qa), doc_types=question_doc_types(qa.text))
+    scope = Scope(years=set(q.years) | set(q.report_years), regions=question_regions(q),
+                  doc_types=question_doc_types(q.text))
     if not docs:
         return scope
     doc_years = {d.year for d in docs if d.year}
@@ -182,10 +166,10 @@ def resolve(qa: QuestionAnalysis, docs: list[DocInfo]) -> Scope:
     if wanted_types:
         pool = [d for d in pool if d.doc_type in wanted_types or not d.doc_type]
 
-    named_docs = strict_years(qa.text)
+    named_docs = set(q.report_years)
     if named_docs and multi_year:
         scope.strict_years = set(named_docs)
-        kind = wanted_types[0] if wanted_types else ""
+        kind = wanted_types[0] if wanted_types else ("政府工作报告" if "工作报告" in q.text or q.is_english else "")
         hit = [d for d in pool if d.year in named_docs]
         if not hit:
             have = sorted({d.year for d in pool if d.year})
@@ -237,7 +221,7 @@ def resolve(qa: QuestionAnalysis, docs: list[DocInfo]) -> Scope:
 
 def _region_level(regions: list[str]) -> bool:
     """Province-level or national: regions every report of a regional corpus is tagged with."""
-    return all(r == NATIONAL or r in PROVINCES.values() for r in regions)
+    return all(r == NATIONAL or province_level(r) for r in regions)
 
 
 def _regional_corpus(docs: list[DocInfo]) -> bool:
@@ -247,21 +231,9 @@ def _regional_corpus(docs: list[DocInfo]) -> bool:
     return tagged >= max(2, len(docs) // 2)
 
 
-def widened(qa: QuestionAnalysis, docs: list[DocInfo], scope: Scope) -> Scope:
+def widened(q: Question, docs: list[DocInfo], scope: Scope) -> Scope:
     """A loose time filter that found nothing: search all years (regions still apply); the
     evidence layer still rejects any sentence about another year."""
-    wide = resolve(QuestionAnalysis(**{**qa.__dict__, "years": set()}), docs)
+    wide = resolve(replace(q, years=frozenset(), report_years=frozenset()), docs)
     wide.years, wide.many = scope.years, False
     return wide
-
-
-def discount_scope_terms(qa: QuestionAnalysis, scope: Scope) -> None:
-    """Question terms the filter already guarantees (湖北省 when only 湖北's report is searched)
-    weigh nothing in evidence coverage: every passage in scope is about them, though few
-    sentences repeat them, so they would only make the answering sentence look incomplete."""
-    if scope.doc_ids is None or not scope.regions:
-        return
-    redundant = set(scope.redundant_words())
-    for term in qa.terms:
-        if term.text in redundant or canonical_region(term.text) in scope.regions:
-            term.weight = 0.0

@@ -17,8 +17,8 @@ from fastapi.responses import FileResponse, JSONResponse
 
 from assistant.api import ApiContext, ServiceProvider, install_api
 from assistant.api.security import BodySizeLimit
-from assistant.errors import PlanqaError
 from assistant.settings import Settings, get_settings
+from common.errors import PlanqaError
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 

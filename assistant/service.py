@@ -6,29 +6,41 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from langchain_core.documents import Document
 
+from assistant.compose import Composition, compose_list, compose_parts, compose_summary
 from assistant.conversation import standalone
-from assistant.errors import DocumentError, QuestionError
-from assistant.evidence import TermWeights
+from assistant.evidence import Candidate, candidates, refine_terms
 from assistant.extractive import Extraction, extract, passage_citation
-from assistant.generative import LLM, Generation, generate, llm_rewriter
+from assistant.generative import LLM, Generation, generate, llm_rewriter, stream_tokens
 from assistant.guard import extractive_sentences
-from assistant.question import QuestionAnalysis, analyze
+from assistant.planner import Plan, plan
+from assistant.question import Question, Vocabulary, understand
 from assistant.schema import Answer, StreamEvent
-from assistant.scope import Catalogue, Scope, discount_scope_terms, widened
+from assistant.scope import Catalogue, Scope, widened
 from assistant.scope import resolve as resolve_scope
+from assistant.scorer import load_scorer
 from assistant.settings import Settings
+from common.errors import DocumentError, NotFoundError, QuestionError
+from common.normalize import clean_chars, has_words
+from common.places import Gazetteer, default_gazetteer
+from common.tokens import tokenize
 from ingest.figures import EXTRACTOR_VERSION as FIGURES_VERSION
 from ingest.figures import extract_from_chunks as extract_figures
 from ingest.loaders import LoadedFile, load_bytes
+from ingest.outline import OutlineNode
 from ingest.pipeline import Ingestor, IngestReport
-from vectorstore.bm25 import tokenize
+from prompts import template
 from vectorstore.docstore import StoredChunk, StoredDocument
 from vectorstore.knowledge import KnowledgeBase
+from vectorstore.retriever import SearchRequest
+
+NOT_A_QUESTION = "这不是一个问题：请用文字提出关于报告的问题（例如“2024年财政赤字率是多少？”）。 This is not a question: please ask about the reports in words."
 
 
 class PlanqaService:
@@ -46,6 +58,8 @@ class PlanqaService:
         self._llm_factory = llm_factory
         self._llm: LLM | None = None
         self._llm_lock = threading.Lock()
+        self._vocabulary: tuple[int, Vocabulary] | None = None
+        self.scorer = load_scorer()
 
     def llm(self) -> LLM | None:
         """The chat model of a generative answer mode, built on first use (``None`` in extractive)."""
@@ -61,9 +75,11 @@ class PlanqaService:
         return self.ingestor.ingest_paths(paths, lines=lines)
 
     def ensure_default_corpus(self) -> IngestReport | None:
-        """Ingest the default corpus when the collection is empty (first start)."""
+        """Ingest the default corpus when the collection is empty (first start); a collection
+        of an older version (chunk vectors) is upgraded to sentence vectors."""
         if self.kb.is_empty:
             return self.ingest([self.settings.default_corpus])
+        self.ingestor.upgrade()
         return None
 
     def documents(self) -> list[StoredDocument]:
@@ -97,6 +113,12 @@ class PlanqaService:
             store.set_state("figures_version", FIGURES_VERSION)
         return store.figures()
 
+    def outline(self, doc_id: str) -> list[OutlineNode]:
+        """The heading tree of a live document."""
+        if self.kb.docstore.document(doc_id) is None:
+            raise NotFoundError(f"no document {doc_id}")
+        return [OutlineNode.from_dict(n) for n in self.kb.docstore.outline(doc_id)]
+
     def passage(self, chunk_id: str) -> StoredChunk | None:
         """One live passage by id (to open the source of a figure)."""
         return self.kb.docstore.get_chunk(chunk_id)
@@ -112,46 +134,95 @@ class PlanqaService:
             )
         return question.strip()
 
-    def analyze(self, question: str) -> QuestionAnalysis:
-        qa = analyze(question)
-        TermWeights(self.kb.bm25.df, self.kb.bm25.size, tokenize).weigh(qa)
-        return qa
+    def vocabulary(self) -> Vocabulary:
+        """Corpus statistics for question terms (rebuilt when the corpus changes)."""
+        version = self.kb.docstore.version
+        if self._vocabulary is None or self._vocabulary[0] != version:
+            bm25 = self.kb.bm25
+            self._vocabulary = (version, Vocabulary(bm25.df, bm25.size, bm25.vocabulary))
+        return self._vocabulary[1]
 
-    def scope(self, qa: QuestionAnalysis) -> Scope:
+    def gazetteer(self) -> Gazetteer:
+        """The gazetteer, knowing the regions of the live documents (a county such as 海城)."""
+        gazetteer = default_gazetteer()
+        gazetteer.add_known(d.region for d in self.catalogue.docs())
+        return gazetteer
+
+    def analyze(self, question: str) -> Question:
+        """The question understood, with ``今年``/``去年`` anchored: when it names no year and no
+        report, ``今年`` is the year of the latest report it could be about."""
+        q = understand(question, self.vocabulary(), self.gazetteer())
+        if q.relative_year is None or q.years or q.report_years:
+            return q
+        scope = resolve_scope(q, self.catalogue.docs())
+        pool = [d for d in self.catalogue.docs() if scope.doc_ids is None or d.doc_id in scope.doc_ids]
+        latest = max((d.year for d in pool if d.year), default=0)
+        if not latest:
+            return q
+        return replace(q, years=frozenset({latest + q.relative_year}), relative_year=None)
+
+    def scope(self, q: Question) -> Scope:
         """The documents a question is about (years, regions, document types it names)."""
-        return resolve_scope(qa, self.catalogue.docs())
+        return resolve_scope(q, self.catalogue.docs())
 
-    def retrieve(self, qa: QuestionAnalysis, k: int | None = None, scope: Scope | None = None) -> list[Document]:
-        scope = scope if scope is not None else self.scope(qa)
+    def query_vector(self, q: Question) -> np.ndarray:
+        """The question's e5 vector. An English question is also put in Chinese words (its
+        places, years and glossed terms) and the two vectors are averaged: e5 matches across
+        languages, but less closely than within one."""
+        vector = np.asarray(self.kb.embeddings.embed_query(q.text), dtype=np.float32)
+        if not q.is_english:
+            return vector
+        words = [p.name for p in q.places] + [f"{y}年" for y in sorted(q.years | q.report_years)]
+        words += [a for t in q.terms if not t.text.isascii() for a in t.alternatives[:2] if not a.isascii()]
+        if not words:
+            return vector
+        chinese = np.asarray(self.kb.embeddings.embed_query(" ".join(dict.fromkeys(words))), dtype=np.float32)
+        both = vector + chinese
+        return both / max(float(np.linalg.norm(both)), 1e-9)
+
+    def retrieve(
+        self, q: Question, k: int | None = None, scope: Scope | None = None, vector: np.ndarray | None = None
+    ) -> list[Document]:
+        scope = scope if scope is not None else self.scope(q)
         if scope.doc_ids == []:
             return []
         k = k or self.settings.top_k
         if scope.many:  # one answer per report: look further down the ranking
             k = max(k, 2 * self.settings.top_k)
-        query, tokens = qa.search_text, qa.bm25_tokens
+        query, tokens = q.search_text, list(q.bm25_tokens)
         redundant = scope.redundant_words()
         if redundant:  # the filter enforces them: search with the rest of the question
             for word in redundant:
                 query = query.replace(word, "")
             drop = set(tokenize(" ".join(redundant)))
             tokens = [t for t in tokens if t not in drop] or tokens
-        return self.kb.retriever.invoke(
-            query, k=k, bm25_tokens=tokens, doc_ids=scope.doc_ids, where=scope.where()
-        )
+        vector = vector if vector is not None else self.query_vector(q)
+        return self.kb.retriever.search(SearchRequest(
+            query=query, k=k, bm25_tokens=tokens, doc_ids=scope.doc_ids, where=scope.where(),
+            vector=vector.tolist()))
 
-    def extract_scoped(self, qa: QuestionAnalysis, top_k: int | None = None) -> tuple[Extraction, list[Document]]:
+    def pool(self, q: Question, docs: list[Document], vector: np.ndarray) -> tuple[Question, list[Candidate]]:
+        """The candidate sentences of the retrieved passages (computed once per question)."""
+        q = refine_terms(q, docs)
+        spans = [(str(d.id), str(d.metadata.get("doc_id")), int(d.metadata.get("start", 0)),
+                  int(d.metadata.get("end", 0))) for d in docs]
+        return q, candidates(q, docs, self.kb.docstore.sentences_in_spans(spans), vector)
+
+    def extract_scoped(self, q: Question, top_k: int | None = None) -> tuple[Extraction, list[Document]]:
         """Extractive answer within the question's scope: a refusal naming a missing year or
         region, per-document answers over many reports, a time filter widened when empty."""
-        scope = self.scope(qa)
+        scope = self.scope(q)
         if scope.refusal:
             return Extraction(scope.refusal, True, [], [], "scope"), []
-        discount_scope_terms(qa, scope)
-        docs = self.retrieve(qa, top_k, scope)
-        result = extract(qa, docs, per_document=scope.many)
+        vector = self.query_vector(q)
+        docs = self.retrieve(q, top_k, scope, vector)
+        refined, pool = self.pool(q, docs, vector)
+        result = extract(refined, pool, self.scorer, per_document=scope.many)
         if result.refused and scope.loose:
-            wide = widened(qa, self.catalogue.docs(), scope)
-            wide_docs = self.retrieve(qa, top_k, wide)
-            wide_result = extract(qa, wide_docs)
+            wide = widened(q, self.catalogue.docs(), scope)
+            wide_docs = self.retrieve(q, top_k, wide, vector)
+            refined, wide_pool = self.pool(q, wide_docs, vector)
+            wide_result = extract(refined, wide_pool, self.scorer)
             if not wide_result.refused:
                 return wide_result, wide_docs
         return result, docs
@@ -176,8 +247,10 @@ class PlanqaService:
             return final
         started = time.perf_counter()
         text = self.validate(question)
+        if not has_words(clean_chars(text)):
+            return self.not_a_question(text, id, started)
         qa = self.analyze(self.standalone(text, history))
-        result, docs = self.extract_scoped(qa, top_k)
+        result, docs = self.compose(plan(qa), top_k)
         nearest = [passage_citation(i, d) for i, d in enumerate(docs[:3], start=1)] if result.refused else []
         return Answer(
             id=id,
@@ -189,7 +262,36 @@ class PlanqaService:
             sentences=extractive_sentences(result.answer) if not result.refused else [],
             latency_ms=(time.perf_counter() - started) * 1000,
             nearest=nearest,
+            table=result.table,
+            items=result.items,
         )
+
+    def composed(self, p: Plan) -> Composition | None:
+        """The answer of a plan of several items (parts, a table, a list, a summary); ``None``
+        for a single question, or when no section or enumeration fits a list or summary."""
+        if p.kind in ("parts", "table"):
+            return compose_parts(self, p)
+        if p.kind == "list":
+            return compose_list(self, p)
+        if p.kind == "summary":
+            return compose_summary(self, p)
+        return None
+
+    def compose(self, p: Plan, top_k: int | None = None) -> tuple[Composition, list[Document]]:
+        """The extractive answer of a plan: parts, a table, a list, a summary, or one answer."""
+        composed = self.composed(p)
+        if composed is not None:
+            return composed, []
+        ext, docs = self.extract_scoped(p.question, top_k)
+        return Composition(ext.answer, ext.refused, ext.citations, chosen=ext.chosen), docs
+
+    def extract_from_pool(self, q: Question, pool: list[Candidate], many: bool = False) -> Extraction:
+        return extract(q, pool, self.scorer, per_document=many)
+
+    def not_a_question(self, text: str, id: Any, started: float) -> Answer:
+        """The answer to a message with no words to ask with (punctuation, emoji, a link)."""
+        return Answer(id=id, question=text, answer=NOT_A_QUESTION, refused=True, mode=self.settings.answer_mode,
+                      citations=[], sentences=[], latency_ms=(time.perf_counter() - started) * 1000, nearest=[])
 
     def standalone(self, question: str, history: list[dict[str, str]] | None, llm: LLM | None = None) -> str:
         """The question made standalone from the chat history (rules; the LLM when given and
@@ -222,7 +324,30 @@ class PlanqaService:
         """Generative modes: real model tokens, then the answer the grounding guard let through."""
         started = time.perf_counter()
         text = self.validate(question)
+        if not has_words(clean_chars(text)):
+            yield StreamEvent(type="answer", answer=self.not_a_question(text, id, started))
+            return
         qa = self.analyze(self.standalone(text, history, llm))
+        composed = self.composed(plan(qa))
+        if composed is not None:  # parts, lists, tables: the model words the checked items
+            raw: list[str] = []
+            if not composed.refused:
+                msgs = template("compose").format_messages(items=composed.answer, question=qa.text)
+                for token in stream_tokens(llm.chat, msgs):
+                    raw.append(token)
+                    yield StreamEvent(type="token", text=token)
+            prose = "".join(raw).strip()
+            final = prose if prose and composed.prose_keeps_items(prose) else composed.answer
+            if not raw:
+                for piece in re.findall(r".{1,8}", final, flags=re.S):
+                    yield StreamEvent(type="token", text=piece)
+            yield StreamEvent(type="answer", answer=Answer(
+                id=id, question=text, answer=final, refused=composed.refused,
+                mode=self.settings.answer_mode, citations=composed.citations,
+                sentences=extractive_sentences(final) if not composed.refused else [],
+                latency_ms=(time.perf_counter() - started) * 1000, table=composed.table, items=composed.items,
+            ))
+            return
         extraction, docs = self.extract_scoped(qa, top_k)  # scope: years, regions, per report
         state = Generation([])
         for token in generate(llm, qa, qa.text, docs, extraction, self.settings.llm_passage_tokens, state):

@@ -84,7 +84,7 @@ class Settings(BaseSettings):
     openai_timeout_s: float = Field(
         default=60.0, gt=0, description="Seconds to wait for the OpenAI-compatible endpoint per request."
     )
-    top_k: int = Field(default=6, ge=1, le=50, description="Passages retrieved per question.")
+    top_k: int = Field(default=10, ge=1, le=50, description="Passages retrieved per question (their sentences are scored).")
     candidate_k: int = Field(
         default=30, ge=1, le=500, description="Candidates per retriever (dense, BM25) before fusion."
     )
@@ -96,12 +96,6 @@ class Settings(BaseSettings):
     )
     chunk_overlap_sentences: int = Field(
         default=1, ge=0, le=5, description="Whole sentences repeated at the start of the next chunk."
-    )
-    embed_tokens: int = Field(
-        default=32, ge=0, le=512,
-        description="Embed only the first N embedder tokens of each chunk's new text (0: the whole chunk). "
-        "BM25 and answers always use the whole chunk. 32 ingests ~3x faster than 0 with the same dev-set "
-        "accuracy but lower dense-only recall (see benchmarks/ingest.py and the README).",
     )
     ingest_batch_chunks: int = Field(
         default=128, ge=1, le=4096,

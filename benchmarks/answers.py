@@ -17,6 +17,10 @@ baseline, in a passage its sentence cites by ``[n]``), figures shown as verified
   token with the KV snapshots of ``assistant.llm.local`` and without them.
 
     .venv/bin/python benchmarks/answers.py [--limit N] [--model qwen2.5-coder-0.5b] [--modes extractive,local]
+
+With ``--data-dir DIR`` the questions are the core (or ``--kind compose``) question sets,
+tuning and held-out parts in separate tables (``benchmarks/splits.py``), over the evaluation
+collection in DIR (the default report + national + provincial reports; built when missing).
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from _common import ROOT, SHARED, median, peak_rss_mb, percentile, print_table
+
+from benchmarks.splits import questions
 
 NAIVE_PASSAGE_TOKENS = 300  # whole chunks in retrieval order, within this many tokens
 
@@ -81,7 +87,7 @@ class Run:
 
 def guarded_figures(answer: Any) -> tuple[int, int, int]:
     """(figures shown, verified in their sentence's quotes, shown as verified but not)."""
-    from ingest.textutils import figure_key, find_figures, strip_markers
+    from common.textutils import figure_key, find_figures, strip_markers
 
     if answer.refused:
         return (0, 0, 0)
@@ -101,7 +107,7 @@ def guarded_figures(answer: Any) -> tuple[int, int, int]:
 
 def naive_figures(text: str, passages: list[Any]) -> tuple[int, int, int]:
     from assistant.guard import parse
-    from ingest.textutils import figure_key, find_figures
+    from common.textutils import figure_key, find_figures
 
     shown = ok = 0
     for s in parse(text):
@@ -199,6 +205,32 @@ def run_followups(service: Any, gold: list[dict], n: int) -> list[list[str]]:
     return rows
 
 
+HEADER = ["mode", "answer acc", "refusal acc", "false refusals", "figures verified", "false 'verified'",
+          "latency p50 / p95 s", "TTFT p50 s", "peak RSS MB"]
+
+
+def run_collection(args: argparse.Namespace, gold: list[dict], modes: list[str]) -> list[Run]:
+    """The modes over the evaluation collection in ``args.data_dir``."""
+    from assistant.llm import make_llm
+    from assistant.service import PlanqaService
+    from benchmarks.corpus import build
+
+    service = build(args.data_dir, progress=False)
+    runs: list[Run] = []
+    if "extractive" in modes:
+        runs.append(run_extractive(service, gold))
+    if "local" in modes or "naive" in modes:
+        settings = service.settings.model_copy(update={"answer_mode": "local", "models_dir": args.models_dir,
+                                                       "llm_model": args.model})
+        llm = make_llm(settings)
+        if "local" in modes:
+            local = PlanqaService(settings, service.kb, service.ingestor, llm_factory=lambda: llm)
+            runs.append(run_guarded(local, gold, f"local {args.model} + guard"))
+        if "naive" in modes:
+            runs.append(run_naive(service, llm, gold))
+    return runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gold", type=Path, default=SHARED / "eval" / "seed_dev.jsonl")
@@ -211,12 +243,24 @@ def main() -> None:
     parser.add_argument("--followups", type=int, default=8, help="two-turn chats of the followup mode")
     parser.add_argument("--show", action="store_true", help="print every answer")
     parser.add_argument("--seed", type=int, default=0, help="seed of the order the questions are asked in")
+    parser.add_argument("--data-dir", type=Path, help="the evaluation collection (benchmarks/corpus.py)")
+    parser.add_argument("--kind", default="core", choices=["core", "compose"], help="question sets with --data-dir")
     args = parser.parse_args()
+    modes = args.modes.split(",")
+    if args.data_dir:
+        for part in ("tuning", "heldout"):
+            gold = questions(args.kind, part)
+            if args.limit and args.limit < len(gold):
+                gold = [gold[int(i * len(gold) / args.limit)] for i in range(args.limit)]
+            random.Random(args.seed).shuffle(gold)
+            runs = run_collection(args, gold, modes)
+            print_table(f"{args.kind} questions, {part} part ({len(gold)}), evaluation collection", HEADER,
+                        [r.cells() for r in runs])
+        return
     gold = load_gold(args.gold, args.limit)
     # Asked in a shuffled order: neighbouring questions of a dev set often share a section, and
     # llama.cpp would reuse that shared prompt prefix (real, but flattering for the first token).
     random.Random(args.seed).shuffle(gold)
-    modes = args.modes.split(",")
 
     from assistant.factory import build_service
     from assistant.llm import make_llm
@@ -242,10 +286,8 @@ def main() -> None:
         if "followup" in modes:
             chat = PlanqaService(local_settings, service.kb, service.ingestor, llm_factory=lambda: llm)
             followups = run_followups(chat, gold, args.followups)
-    header = ["mode", "answer acc", "refusal acc", "false refusals", "figures verified", "false 'verified'",
-              "latency p50 / p95 s", "TTFT p50 s", "peak RSS MB"]
     if runs:
-        print_table(f"answer benchmark on {args.gold.name} ({len(gold)} questions)", header, [r.cells() for r in runs])
+        print_table(f"answer benchmark on {args.gold.name} ({len(gold)} questions)", HEADER, [r.cells() for r in runs])
     if followups:
         print_table(f"follow-up '{FOLLOW_UP}' after a dev question (local, LLM rewrite)",
                     ["KV cache", "chats", "follow-up TTFT p50 s", "p95 s"], followups)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from common.textutils import Span, split_clauses, split_sentences
 from ingest.cleaning import Block, CleanDocument
-from ingest.textutils import Span, split_clauses, split_sentences
 
 TokenCounter = Callable[[str], int]
 

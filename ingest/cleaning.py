@@ -55,7 +55,7 @@ class Block:
     end: int
     index: int
     kind: BlockKind = "body"
-    level: int = 0  # heading level (1 = section) for kind == "heading"
+    level: int = 0  # heading level (1 = section): of a heading, or of a numbered paragraph
     headings: tuple[str, ...] = ()
     lead: str = ""  # the lead sentence opening this paragraph, if any
 
@@ -196,6 +196,17 @@ def clean_text(raw: str, fallback_title: str = "") -> CleanDocument:
                 path.append("")
             path.append(text)
             block.headings = tuple(p for p in path[:-1] if p)
+        elif kind == "body" and _numbered_level(text) and _first_sentence(text):
+            # A numbered paragraph (（一）大力提振消费…。促进…): its first sentence heads it and
+            # what follows, like a heading of its level.
+            level = _numbered_level(text)
+            block.level = level
+            block.lead = _first_sentence(text).rstrip("。！？!?")
+            del path[level - 1 :]
+            while len(path) < level - 1:
+                path.append("")
+            path.append(block.lead)
+            block.headings = tuple(p for p in path if p)
         elif kind == "body":
             first = _first_sentence(text.lstrip("—"))
             if first and len(first) <= _LEAD_MAX_CHARS and len(text) >= 3 * len(first):

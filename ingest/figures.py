@@ -24,34 +24,26 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ingest.textutils import UNITS, find_figures, split_clauses, split_sentences
-from ingest.timeref import statement_years, years_of
+from common.textutils import UNITS, find_figures, split_clauses, split_sentences
+from common.timeref import statement_years, years_of
+from ingest.frames import LEAD_TRIM_RE, RESULT, TRAIL_TRIM_RE, clean_indicator, kind_of
 
 # Bump when the rules change: stored figures of older versions are re-extracted.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
-TARGET, ACTUAL = "目标", "实际"
+ACTUAL = RESULT
 
 # Measurement units that make a Chinese numeral a figure (counted classifiers do not).
 _MEASURE_UNITS = (
     "元", "美元", "吨", "公斤", "千克", "千瓦", "千瓦时", "公里", "千米", "米", "平方公里", "平方米",
     "亩", "公顷", "百分点", "%", "‰", "倍", "人次", "人", "户",
 )
-_TARGET_RE = re.compile(
-    r"目标|预期|计划|力争|确保|争取|努力|要|将|拟|安排|今年|年内|全年|本年|新建|新增|建成|打造|实现|完成|达到|以上|左右"
-)
-_ACTUAL_RE = re.compile(r"据初步核算|初步统计|去年|过去一年|已经|已|实现了|完成了|达到了|累计完成")
 # Comparisons name a base year, not the year a statement is about.
 _COMPARISON_RE = re.compile(r"(?:比|较|同比|与)(?:上年|去年|上一年|前一年)(?:同期)?")
 _CHANGE_ONLY_RE = re.compile(r"^(?:(?:比|较)(?:上年|去年)(?:同期)?)?(?:增长|下降|提高|降低|上涨|增加|减少|扩大|缩小)")
 # Units the shared figure pattern does not know, taken when they follow a number directly.
 _EXTRA_UNITS_RE = re.compile(r"^(?:立方米|标准箱|万斤|斤|千公顷|万辆|亿件|人民币)")
 _UNIT_RE = re.compile("^(?:" + "|".join(re.escape(u) for u in UNITS) + ")")
-_LEAD_TRIM_RE = re.compile(
-    r"^(?:(?:其中|同时|此外|另外|并|并且|和|及|以及|与|全年|今年|年内|本年|到年底|年底前|力争|努力|确保|争取|预计|"
-    r"预期|计划|实现|拟安排|拟|全市|全省|全县|全区|我市|我省|我县|我区|要|将|还)[,，、]?)+"
-)
-_TRAIL_TRIM_RE = re.compile(r"(?:达到|达|为|至|到|超过|突破|累计达到|累计|约|近|共|总计|合计)+$")
 _QUALIFIER_RE = re.compile(r"^(?:以上|以下|左右|以内|之内|上下|多|余)")
 _CHANGE_TAIL_RE = re.compile(r"(?:(?:比|较)(?:上年|去年)(?:同期)?)?(?:增长|下降|提高|降低|上涨|增加|减少)$")
 _ORDINAL_BEFORE_RE = re.compile(r"(?:第|十届|届|次|号|第[一二三四五六七八九十]+)$")
@@ -96,37 +88,11 @@ def _enumeration_count(before: str) -> int:
     return len(tail.split("、")) if "、" in tail else 0
 
 
-def _clean_indicator(before: str, after: str) -> str:
-    head = _LEAD_TRIM_RE.sub("", before.strip(" ，,、：:；;"))
-    head = _TRAIL_TRIM_RE.sub("", head)
-    tail = ""
-    m = re.match(r"[\u4e00-\u9fff“”A-Za-z]{2,14}", after)
-    if m and not re.match(r"(?:以上|以下|左右|以内|的|和|及|、)", after):
-        tail = m.group()
-    text = f"{head}{tail}".strip(" ，,、：:；;")
-    return text[-40:]
-
-
 def _period(years: set[int]) -> str:
     if not years:
         return ""
     low, high = min(years), max(years)
     return f"{low}年" if low == high else f"{low}—{high}年"
-
-
-def _kind(sentence: str, clause: str, years: set[int], doc_year: int, explicit: bool) -> str:
-    if doc_year and years:
-        if max(years) < doc_year:
-            return ACTUAL
-        if min(years) > doc_year:
-            return TARGET
-    if _ACTUAL_RE.search(clause):
-        return ACTUAL
-    if _TARGET_RE.search(clause) or _TARGET_RE.search(sentence):
-        return TARGET
-    if _ACTUAL_RE.search(sentence):
-        return ACTUAL
-    return ACTUAL if explicit else TARGET
 
 
 def _strip_region(text: str, region: str) -> str:
@@ -151,7 +117,6 @@ def extract_from_text(
     rows: list[FigureRow] = []
     for sent in split_sentences(text):
         sentence_years = statement_years(_COMPARISON_RE.sub("", sent.text), headings, doc_year)
-        explicit = bool(re.search(r"(?:1[89]|20)\d\d年", sent.text))
         quoted = _quoted_spans(sent.text)
         for clause in split_clauses(sent.text):
             # 今年…，到2027年…: a clause's own year wins over the sentence's
@@ -181,7 +146,7 @@ def extract_from_text(
                 if segment.startswith("、") or (not segment.strip("、 ") and rows):
                     # 新增高新技术企业8家、雏鹰瞪羚企业2家: the verb of the first item is shared
                     verb = re.match(r"(?:新增|新建|完成|建成|实施|培育|引进|达到|增长|新开工|改造)",
-                                    _LEAD_TRIM_RE.sub("", before_all))
+                                    LEAD_TRIM_RE.sub("", before_all))
                     segment = (verb.group() if verb else "") + segment.lstrip("、 ")
                 unit_extra = ""
                 approx = re.match(r"^(多|余)(万亿|亿|万|千)?", after)
@@ -199,10 +164,10 @@ def extract_from_text(
                 if extra:
                     unit_extra += extra.group()
                     after = after[extra.end() :]
-                indicator = _clean_indicator(_strip_region(segment.strip(), region), after)
+                indicator = clean_indicator(_strip_region(segment.strip(), region), after)
                 if _CHANGE_ONLY_RE.match(indicator) and rows and rows[-1].sentence == sent.text:
                     # 国内生产总值超过126万亿元，增长5.2%: the change is of the previous subject
-                    subject = _TRAIL_TRIM_RE.sub("", _CHANGE_TAIL_RE.sub("", rows[-1].indicator))
+                    subject = TRAIL_TRIM_RE.sub("", _CHANGE_TAIL_RE.sub("", rows[-1].indicator))
                     indicator = f"{subject}{indicator}"
                 if not indicator:
                     continue
@@ -219,7 +184,7 @@ def extract_from_text(
                         value=value, number=number, unit=_display_unit(fig.text, value) + unit_extra,
                         qualifier=qualifier,
                         period=_period(years),
-                        kind=_kind(sent.text, clause.text, years, doc_year, explicit),
+                        kind=kind_of(clause.text, sent.text, years, doc_year, tuple(headings)),
                         section=section, sentence=sent.text, start=sent.start, end=sent.end,
                         position=offset + sent.start + local + fig.start,
                     )

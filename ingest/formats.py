@@ -19,7 +19,7 @@ import re
 import zipfile
 from pathlib import PurePosixPath
 
-from assistant.errors import DocumentError
+from common.errors import DocumentError
 from ingest.loaders import LoadedFile, content_hash, decode_text, load_bytes, register_loader
 
 # Limits against zip bombs: total uncompressed size, member count, per-member ratio, nesting.

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from assistant.errors import DocumentError
+from common.errors import DocumentError
 from ingest.loaders import LoadedFile, content_hash, decode_text, looks_binary
 from ingest.metadata import NEWS
 

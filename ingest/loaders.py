@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import DocumentError
+from common.errors import DocumentError
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 

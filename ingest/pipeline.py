@@ -16,17 +16,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from tqdm import tqdm
 
-from assistant.errors import DocumentError
+from common.errors import DocumentError
+from common.textutils import split_sentences
+from common.timeref import years_of
+from common.tokens import tokenize
 from ingest import metadata as doc_metadata
 from ingest.chunking import ChunkDraft, chunk_document
 from ingest.cleaning import KIND_LABELS, clean_text
 from ingest.figures import extract_from_chunks as extract_figures
+from ingest.frames import FRAMES_VERSION, frame_sentence
 from ingest.loaders import LoadedFile, iter_files, load_path
-from ingest.timeref import years_of
-from vectorstore.bm25 import tokenize
-from vectorstore.docstore import StoredChunk, StoredDocument
+from ingest.outline import build_outline, enumerations
+from vectorstore.docstore import StoredChunk, StoredDocument, StoredSentence
 from vectorstore.knowledge import KnowledgeBase
 
 TokenCounter = Callable[[str], int]
@@ -41,6 +45,7 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)  # gone from their container (zip, lines file)
     failed: list[tuple[str, str]] = field(default_factory=list)
     chunks: int = 0
+    sentences: int = 0
     chars: int = 0
     seconds: float = 0.0
 
@@ -66,6 +71,8 @@ class IngestReport:
 class PreparedDocument:
     document: StoredDocument
     chunks: list[StoredChunk]
+    sentences: list[StoredSentence]
+    outline: list[dict[str, Any]]
 
 
 def doc_id_for(content_hash: str) -> str:
@@ -76,28 +83,8 @@ def chunk_id(doc_id: str, draft: ChunkDraft) -> str:
     return hashlib.sha256(f"{doc_id}\x00{draft.start}\x00{draft.text}".encode()).hexdigest()[:32]
 
 
-def embed_head(text: str, count_tokens: TokenCounter, max_tokens: int) -> str:
-    """The opening of ``text`` that fits ``max_tokens`` embedder tokens, cut at a clause
-    boundary when one is near (``max_tokens`` <= 0: the whole text)."""
-    if max_tokens <= 0 or count_tokens(text) <= max_tokens:
-        return text
-    lo, hi = 1, len(text)
-    while lo < hi:  # longest prefix within budget
-        mid = (lo + hi + 1) // 2
-        if count_tokens(text[:mid]) <= max_tokens:
-            lo = mid
-        else:
-            hi = mid - 1
-    head = text[:lo]
-    cut = max(head.rfind(c) for c in "。；;，,：:！？")
-    return head[: cut + 1] if cut >= len(head) * 0.6 else head
-
-
-def prepare(
-    loaded: LoadedFile, count_tokens: TokenCounter, max_tokens: int, overlap: int, embed_tokens: int = 0
-) -> PreparedDocument:
-    """Clean, chunk and annotate one loaded file (no store is touched). ``embed_tokens`` > 0
-    embeds only the opening of each chunk (BM25 and answers always use the whole chunk)."""
+def prepare(loaded: LoadedFile, count_tokens: TokenCounter, max_tokens: int, overlap: int) -> PreparedDocument:
+    """Clean, chunk, split into sentences and frame one loaded file (no store is touched)."""
     clean = clean_text(loaded.text, fallback_title=Path(loaded.name).stem)
     if not clean.text.strip():
         raise DocumentError(loaded.source, "no text left after cleaning")
@@ -109,7 +96,7 @@ def prepare(
     drafts = chunk_document(clean, count_tokens, max_tokens, overlap)
     page_starts = _page_starts(loaded.text, clean.text, loaded.pages)
     chunks: list[StoredChunk] = []
-    prev_end = -1
+    sentences: dict[int, StoredSentence] = {}
     for idx, draft in enumerate(drafts):
         section = " > ".join(draft.headings)
         years = sorted(years_of(draft.text, meta.year) | years_of(section, meta.year))
@@ -123,17 +110,16 @@ def prepare(
         }
         metadata.update(_page_meta(page_starts, draft.start, draft.end))
         prefix = f"{label}：" if draft.kind in ("caption", "credit", "byline") else ""
-        # Dense vectors of the plain passage measured best (headings in the vector dilute it);
-        # headings, title, document label and resolved years ("今年" in a 2024 report → 2024年)
-        # go to BM25, which always indexes the whole chunk.
-        # With a cap, embed the opening of the chunk's *new* text: its first sentence(s) repeat
-        # the end of the previous chunk (overlap) and would otherwise fill the budget.
-        fresh = draft.text[prev_end - draft.start :] if embed_tokens and draft.start < prev_end < draft.end else draft.text
-        embed_text = embed_head(f"{prefix}{fresh.lstrip()}", count_tokens, embed_tokens)
-        prev_end = draft.end
         year_note = " ".join(f"{y}年" for y in years)
         tokens = tokenize(f"{title} {doc_label} {section} {year_note} {prefix}{draft.text}")
-        chunks.append(StoredChunk(chunk_id(doc_id, draft), doc_id, idx, draft.text, embed_text, tokens, metadata))
+        cid = chunk_id(doc_id, draft)
+        chunks.append(StoredChunk(cid, doc_id, idx, draft.text, "", tokens, metadata))
+        # Every sentence once (chunks overlap by whole sentences), framed under its headings.
+        for sent in split_sentences(draft.text, draft.start):
+            if sent.start not in sentences:
+                frame = frame_sentence(sent.text, draft.headings, meta.year)
+                framed = {**frame.as_dict(), "enums": enumerations(sent.text)}
+                sentences[sent.start] = StoredSentence(doc_id, sent.start, sent.end, cid, sent.text, framed)
     document = StoredDocument(
         doc_id=doc_id, source=loaded.source, title=title, status="pending", n_chunks=len(chunks),
         chars=len(clean.text), ingested_at=time.time(),
@@ -141,7 +127,8 @@ def prepare(
               "subtitle": clean.subtitle, "content_hash": loaded.content_hash, "container": loaded.container,
               "pages": loaded.pages[-1][1] if loaded.pages else 0, "line": loaded.meta.get("line", 0)},
     )
-    return PreparedDocument(document, chunks)
+    outline = [node.as_dict() for node in build_outline(clean)]
+    return PreparedDocument(document, chunks, list(sentences.values()), outline)
 
 
 def _page_starts(raw: str, clean: str, pages: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -189,7 +176,6 @@ class Ingestor:
         max_tokens: int = 160,
         overlap_sentences: int = 1,
         progress: bool = True,
-        embed_tokens: int = 0,
         batch_chunks: int = 128,
     ) -> None:
         self.kb = kb
@@ -197,7 +183,6 @@ class Ingestor:
         self.max_tokens = max_tokens
         self.overlap = overlap_sentences
         self.progress = progress
-        self.embed_tokens = embed_tokens
         self.batch_chunks = batch_chunks
 
     def ingest_paths(self, paths: Iterable[Path], lines: bool = False) -> IngestReport:
@@ -223,6 +208,7 @@ class Ingestor:
         most one batch of work and never leaves a half-visible document."""
         started = time.perf_counter()
         report = IngestReport()
+        self.upgrade()
         changed = self._resume(report)
         seen: set[str] = set()
         containers: dict[str, set[str]] = {}  # container → doc ids still in it
@@ -245,7 +231,7 @@ class Ingestor:
                     continue
                 seen.add(doc_id)
                 try:
-                    prep = prepare(item, self.count_tokens, self.max_tokens, self.overlap, self.embed_tokens)
+                    prep = prepare(item, self.count_tokens, self.max_tokens, self.overlap)
                 except DocumentError as exc:
                     report.failed.append((exc.path, exc.reason))
                     continue
@@ -269,21 +255,27 @@ class Ingestor:
         return report
 
     def _flush(self, batch: list[tuple[PreparedDocument, bool]], report: IngestReport, bar: tqdm) -> None:
-        """Stage, embed (one call for the whole batch) and publish a batch of documents."""
+        """Embed (one call for the whole batch: every sentence once), stage and publish a batch
+        of documents."""
         store = self.kb.docstore
+        sentences = [t for prep, _ in batch for t in prep.sentences]
+        vectors = self.kb.embeddings.embed_documents([t.text for t in sentences])
+        for sentence, vector in zip(sentences, vectors, strict=True):
+            sentence.vector = np.asarray(vector, dtype=np.float32)
         staged: list[tuple[PreparedDocument, bool, bool]] = []
         for prep, replaces in batch:
             doc = prep.document
             had_source = replaces and store.has_source(doc.source, exclude=doc.doc_id)
             figures = [f.public() for f in extract_figures(prep.chunks)]
-            store.stage_document(doc, prep.chunks, figures)
+            store.stage_document(doc, prep.chunks, figures, prep.sentences, prep.outline)
             staged.append((prep, replaces, had_source))
-        self.kb.write_vectors([c for prep, _, _ in staged for c in prep.chunks])
+        self.kb.write_vectors(sentences)
         for prep, replaces, had_source in staged:
             doc = prep.document
             self.kb.publish(doc.doc_id, doc.source if replaces else None)
             (report.replaced if had_source else report.added).append(doc.source)
             report.chunks += len(prep.chunks)
+            report.sentences += len(prep.sentences)
             report.chars += doc.chars
             bar.update(doc.chars)
         bar.set_postfix(docs=len(report.added) + len(report.replaced), chunks=report.chunks)
@@ -297,12 +289,56 @@ class Ingestor:
             report.removed.append(doc.source)
         return bool(gone)
 
+    def reframe(self) -> int:
+        """Work the frames of every stored sentence out again when the rules changed
+        (``FRAMES_VERSION``): from its text, its chunk's headings and its document's year."""
+        store = self.kb.docstore
+        if store.get_state("frames_version") == FRAMES_VERSION:
+            return 0
+        done = 0
+        for doc in store.documents(status=None):
+            year = int(doc.meta.get("year") or 0)
+            sections = {c.id: tuple(h for h in str(c.metadata.get("section") or "").split(" > ") if h)
+                        for c in store.chunks_of(doc.doc_id)}
+            frames = [(doc.doc_id, t.start, {**frame_sentence(t.text, sections.get(t.chunk_id, ()), year).as_dict(),
+                                            "enums": enumerations(t.text)})
+                      for t in store.sentences_of(doc.doc_id, with_vectors=False)]
+            store.set_frames(frames)
+            done += 1
+        store.set_state("frames_version", FRAMES_VERSION)
+        return done
+
+    def upgrade(self) -> int:
+        """Documents stored by a version that embedded chunks: their sentences are split from
+        the stored chunks, framed and embedded, and the old chunk vectors removed. Returns how
+        many documents were upgraded (nothing is re-read from the source files)."""
+        self.reframe()
+        old = self.kb.docstore.documents_without_sentences()
+        for doc in old:
+            year = int(doc.meta.get("year") or 0)
+            sentences: dict[int, StoredSentence] = {}
+            for chunk in self.kb.docstore.chunks_of(doc.doc_id):
+                headings = tuple(h for h in str(chunk.metadata.get("section") or "").split(" > ") if h)
+                for sent in split_sentences(chunk.text, int(chunk.metadata.get("start", 0))):
+                    if sent.start not in sentences:
+                        framed = {**frame_sentence(sent.text, headings, year).as_dict(), "enums": enumerations(sent.text)}
+                        sentences[sent.start] = StoredSentence(doc.doc_id, sent.start, sent.end, chunk.id, sent.text, framed)
+            rows = list(sentences.values())
+            vectors = self.kb.embeddings.embed_documents([t.text for t in rows])
+            for sentence, vector in zip(rows, vectors, strict=True):
+                sentence.vector = np.asarray(vector, dtype=np.float32)
+            self.kb.docstore.add_sentences(rows)
+            self.kb.write_vectors(rows)
+        if old:
+            self.kb.reconcile()
+        return len(old)
+
     def _resume(self, report: IngestReport) -> bool:
         """Finish documents a killed run staged but never published; drop orphan vectors."""
         pending = self.kb.docstore.documents(status="pending")
         for doc in pending:
             chunks = self.kb.docstore.chunks_of(doc.doc_id)
-            self.kb.write_vectors(chunks)
+            self.kb.write_vectors(self.kb.docstore.sentences_of(doc.doc_id))
             self.kb.publish(doc.doc_id, None if doc.meta.get("line") else doc.source)
             report.resumed.append(doc.source)
             report.chunks += len(chunks)

@@ -4,6 +4,7 @@
   the refusal phrase; numbered passages delimited inside ``<资料>…</资料>`` as data.
 * ``naive``: a plain prompt for the benchmark baseline (same passages, no rules).
 * ``rewrite``: turns a follow-up into a standalone question from the chat history.
+* ``compose``: prose around the checked items of a composed answer (parts, list, table).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def read(name: str) -> str:
 
 @cache
 def template(name: str) -> ChatPromptTemplate:
-    """``answer``, ``naive`` or ``rewrite``: system + user messages."""
+    """``answer``, ``naive``, ``rewrite`` or ``compose``: system + user messages."""
     system = read(f"{name}_system.md")
     if name == "answer":
         system = system.replace("{refusal}", REFUSAL.replace("{", "{{").replace("}", "}}"))

@@ -12,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.errors import ModelError  # noqa: E402
 from assistant.llm.models import MODELS, assemble  # noqa: E402
+from common.errors import ModelError  # noqa: E402
 
 
 def main() -> int:

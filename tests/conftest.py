@@ -61,3 +61,21 @@ def seed_dev() -> list[dict]:
 @pytest.fixture(scope="session")
 def seed_probes() -> list[dict]:
     return read_jsonl(DATA / "seed_probes.jsonl")
+
+
+# A scorer with stated geometry for hand-made passages (no vectors): a sentence answers when it
+# covers most of the question's terms (with its headings) and its answering clauses do too.
+LEXICAL_WEIGHTS = {"lex_ctx": 8.0, "lex_window": 4.0, "figure": 1.0, "prior": 0.5}
+
+
+def lexical_extract(question_or_analysis, docs):  # type: ignore[no-untyped-def]
+    """The extractive answer over hand-made passages with the lexical scorer."""
+    from assistant.evidence import candidates, refine_terms, sentences_of_documents
+    from assistant.extractive import extract
+    from assistant.question import understand
+    from assistant.scorer import LinearScorer
+
+    qa = understand(question_or_analysis) if isinstance(question_or_analysis, str) else question_or_analysis
+    qa = refine_terms(qa, docs)
+    scorer = LinearScorer(weights=LEXICAL_WEIGHTS, bias=-7.0, threshold=0.5)
+    return extract(qa, candidates(qa, docs, sentences_of_documents(docs), None), scorer)

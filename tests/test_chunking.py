@@ -5,9 +5,9 @@ import random
 
 import pytest
 
+from common.textutils import split_sentences
 from ingest.chunking import chunk_document
 from ingest.cleaning import clean_text
-from ingest.textutils import split_sentences
 from tests.conftest import SEED_FILE, SHARED
 
 

@@ -86,3 +86,14 @@ def test_docs_list_and_config(seed_service, seed_settings):
     assert docs[0]["year"] == 2024
     result = run(seed_settings, "config")
     assert "PLANQA_DATA_DIR" in result.output and "PLANQA_EMBEDDER" in result.output
+
+
+def test_outline_prints_the_heading_tree(seed_service, seed_settings):
+    doc = seed_service.documents()[0]
+    result = run(seed_settings, "outline", doc.doc_id)
+    assert result.exit_code == 0, result.output
+    assert "在推动经济高质量发展上实现新突破" in result.output
+    nodes = json.loads(run(seed_settings, "outline", doc.doc_id, "--json").output)
+    assert nodes and {"level", "number", "title", "parent", "start", "end"} <= set(nodes[0])
+    missing = run(seed_settings, "outline", "nope")
+    assert missing.exit_code == 2 and "no document nope" in missing.output

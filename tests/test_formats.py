@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import DocumentError
 from assistant.settings import Settings
+from common.errors import DocumentError
 from ingest.formats import member_name
 from ingest.lines import load_lines, parse_line
 from ingest.loaders import load_bytes, load_path
@@ -193,8 +193,7 @@ def test_bad_files_raise_a_clear_error_naming_them(name: str, reason: str):
 def test_bad_files_in_an_ingest_are_named_and_nothing_is_lost(tmp_path: Path):
     from assistant.factory import build_service
 
-    service = build_service(Settings(data_dir=tmp_path / "data", progress=False, collection="formats",
-                                     embed_tokens=48))
+    service = build_service(Settings(data_dir=tmp_path / "data", progress=False, collection="formats"))
     first = tmp_path / "first.docx"
     first.write_bytes(make_docx(["海城市今年将新建5G基站300个。"]))
     assert service.ingest([first]).added == [str(first)]

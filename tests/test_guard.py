@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from langchain_core.documents import Document
 
-from assistant.extractive import extract
 from assistant.generative import LLM
 from assistant.guard import Guard, parse
 from assistant.llm.scripted import ScriptedChatModel
-from assistant.question import analyze
+from assistant.question import understand
 from assistant.service import PlanqaService
-from ingest.textutils import figure_key, find_figures, strip_markers
+from common.textutils import figure_key, find_figures, strip_markers
+from tests.conftest import lexical_extract
 
 TITLE = "2024年政府工作报告"
 
@@ -35,9 +35,10 @@ PASSAGES = [
 
 
 def guarded(question: str, reply: str):
-    qa = analyze(question)
-    guard = Guard(qa, PASSAGES)
-    return guard.review(reply, extract(qa, PASSAGES))
+    qa = understand(question)
+    extraction = lexical_extract(qa, PASSAGES)
+    guard = Guard(qa, PASSAGES, extraction.pool)
+    return guard.review(reply, extraction)
 
 
 def shown_figures_are_quoted(result) -> bool:

@@ -34,7 +34,7 @@ def split_report(folder: Path, parts: int = 6) -> list[Path]:
 
 
 def settings_for(data: Path, **extra: object) -> Settings:
-    return Settings(data_dir=data, progress=False, collection="incremental", embed_tokens=32, **extra)  # type: ignore[arg-type]
+    return Settings(data_dir=data, progress=False, collection="incremental", **extra)  # type: ignore[arg-type]
 
 
 def ready_count(db: Path) -> int:

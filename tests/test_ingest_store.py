@@ -72,3 +72,26 @@ def test_remove_document(fresh_service, tmp_path):
     assert fresh_service.remove_document(d.doc_id)
     assert fresh_service.documents() == [] and fresh_service.kb.vector_count() == 0
     assert fresh_service.ask("海城今年新建改建农村道路多少公里？").refused
+
+
+def test_every_sentence_is_embedded_once_and_an_older_index_is_upgraded(fresh_service, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_FILE, corpus / "seed.txt")
+    report = fresh_service.ingest([corpus])
+    kb = fresh_service.kb
+    [doc] = fresh_service.documents()
+    sentences = kb.docstore.sentences_of(doc.doc_id)
+    assert report.sentences == len(sentences) == kb.vector_count()
+    assert all(s.vector is not None and len(s.vector) == 384 for s in sentences)
+    # The text of every chunk is covered by its sentences: all text is embedded.
+    for chunk in kb.docstore.chunks_of(doc.doc_id):
+        inside = kb.docstore.sentences_in_spans([("c", doc.doc_id, chunk.metadata["start"], chunk.metadata["end"])])["c"]
+        assert sum(len(s.text) for s in inside) >= len(chunk.text.replace("\n", "")) - 2 * len(inside)
+    # An index of the previous version held one vector per chunk and no sentences.
+    kb.docstore._db.execute("DELETE FROM sentences")
+    kb.collection.delete(ids=[s.id for s in sentences])
+    kb.collection.upsert(ids=["old-chunk-vector"], embeddings=[[0.0] * 383 + [1.0]], documents=["旧"])
+    assert fresh_service.ingestor.upgrade() == 1
+    assert len(kb.docstore.sentences_of(doc.doc_id)) == len(sentences) == kb.vector_count()
+    assert "新建改建农村道路100公里" in fresh_service.ask("海城今年计划新建改建多少公里农村道路？").answer

@@ -12,11 +12,11 @@ import httpx
 import pytest
 from conftest import ROOT
 
-from assistant.errors import ModelError
 from assistant.evaluation import citations_verbatim, figures_quoted
 from assistant.llm import make_llm
 from assistant.llm.models import model_path
 from assistant.service import PlanqaService
+from common.errors import ModelError
 
 MODELS_DIR = ROOT / ".planqa" / "models"
 ALIAS = "qwen-0.5b-test"
@@ -96,7 +96,7 @@ def test_unreachable_endpoint_is_a_model_error(seed_service):
 
 
 def test_openai_mode_needs_its_settings(seed_service):
-    from assistant.errors import ConfigError
+    from common.errors import ConfigError
 
     settings = seed_service.settings.model_copy(update={"answer_mode": "openai", "openai_base_url": ""})
     with pytest.raises(ConfigError, match="PLANQA_OPENAI_BASE_URL"):

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.errors import DocumentError
+from common.errors import DocumentError
 from ingest.loaders import decode_text, load_bytes, load_path
 
 

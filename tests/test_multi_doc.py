@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.evaluation import score_item
-from assistant.question import analyze
+from assistant.question import understand
 from assistant.scope import DocInfo, resolve
 from assistant.settings import Settings
 from ingest import metadata
@@ -85,36 +85,36 @@ CATALOGUE += [DocInfo("plan", 2021, "国务院", "规划", (2021, 2025), "十四
 
 
 def test_scope_strict_document_year():
-    scope = resolve(analyze("2020年政府工作报告提出的就业目标是多少？"), CATALOGUE)
+    scope = resolve(understand("2020年政府工作报告提出的就业目标是多少？"), CATALOGUE)
     assert scope.refusal and "2020年的政府工作报告" in scope.refusal and "2019、2021" in scope.refusal
-    scope = resolve(analyze("2021年政府工作报告提出了哪些任务？"), CATALOGUE)
+    scope = resolve(understand("2021年政府工作报告提出了哪些任务？"), CATALOGUE)
     assert scope.doc_ids == ["n2021"]
 
 
 def test_scope_time_year_includes_the_next_report_and_covering_plans():
-    scope = resolve(analyze("2021年赤字率是多少？"), CATALOGUE)
+    scope = resolve(understand("2021年赤字率是多少？"), CATALOGUE)
     assert sorted(scope.doc_ids or []) == ["n2021", "n2022", "plan"] and scope.loose
-    scope = resolve(analyze("2024年单位GDP能耗降低多少？"), CATALOGUE)
+    scope = resolve(understand("2024年单位GDP能耗降低多少？"), CATALOGUE)
     assert set(scope.doc_ids or []) == {"p河南省", "p湖北省", "plan"}  # 2025 reports review 2024
-    scope = resolve(analyze("2030年碳排放目标是多少？"), CATALOGUE)
+    scope = resolve(understand("2030年碳排放目标是多少？"), CATALOGUE)
     assert scope.refusal and "2030年" in scope.refusal
 
 
 def test_scope_regions():
-    scope = resolve(analyze("湖北2025年经济增长目标？"), CATALOGUE)
+    scope = resolve(understand("湖北2025年经济增长目标？"), CATALOGUE)
     assert scope.doc_ids == ["p湖北省"]
-    scope = resolve(analyze("西藏2025年经济增长目标？"), CATALOGUE)
+    scope = resolve(understand("西藏2025年经济增长目标？"), CATALOGUE)
     assert scope.refusal and "西藏自治区" in scope.refusal
-    scope = resolve(analyze("湖北2019年经济增长目标？"), CATALOGUE)
+    scope = resolve(understand("湖北2019年经济增长目标？"), CATALOGUE)
     assert scope.refusal and "湖北省" in scope.refusal and "2025" in scope.refusal
-    scope = resolve(analyze("全国2021年赤字率是多少？"), CATALOGUE)
+    scope = resolve(understand("全国2021年赤字率是多少？"), CATALOGUE)
     assert set(scope.doc_ids or []) == {"n2021", "n2022", "plan"}
 
 
 def test_scope_many_reports_and_single_report_corpora():
-    assert resolve(analyze("赤字率拟按多少安排？"), CATALOGUE).many
+    assert resolve(understand("赤字率拟按多少安排？"), CATALOGUE).many
     single = [CATALOGUE[0]]
-    scope = resolve(analyze("2018年政府工作报告提出的目标？"), single)
+    scope = resolve(understand("2018年政府工作报告提出的目标？"), single)
     assert not scope.refusal and scope.doc_ids is None and not scope.many
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from langchain_core.documents import Document
 
-from assistant.extractive import extract
 from assistant.packing import GAP, pack, pack_whole
-from assistant.question import analyze
+from assistant.question import understand
+from tests.conftest import lexical_extract
 
 TITLE = "2024年政府工作报告"
 
@@ -31,8 +31,8 @@ OVERLAP = chunk(23, "新建改建农村道路100公里，建设“四好农村�
 
 
 def packed(question: str, docs: list[Document], budget: int = 200):
-    qa = analyze(question)
-    return pack(qa, docs, extract(qa, docs), len, budget)
+    qa = understand(question)
+    return pack(qa, docs, lexical_extract(qa, docs), len, budget)
 
 
 def test_only_the_sentences_that_answer_are_shown_with_gaps_marked():

@@ -20,9 +20,9 @@ def test_overlapping_glossary_phrases_of_one_length_the_first_in_the_text_wins()
 
 def test_question_terms_do_not_depend_on_the_hash_seed():
     code = (
-        "import json; from assistant.question import analyze;"
-        "qa = analyze('鞍山市2023年地区生产总值增长多少？');"
-        "print(json.dumps([[t.text, list(t.alternatives)] for t in qa.terms] + [qa.bm25_tokens]))"
+        "import json; from assistant.question import understand;"
+        "qa = understand('鞍山市2023年地区生产总值增长多少？');"
+        "print(json.dumps([[t.text, list(t.alternatives)] for t in qa.terms] + [list(qa.bm25_tokens)]))"
     )
     outputs = set()
     for seed in ("1", "3", "11", "27"):
@@ -35,12 +35,11 @@ def test_question_terms_do_not_depend_on_the_hash_seed():
 
 
 def test_english_words_without_a_gloss_count_against_coverage_unless_they_are_names():
-    from assistant.evidence import TermWeights
-    from assistant.question import analyze
+    from assistant.question import Vocabulary, understand
 
-    qa = analyze("How many quantum villages will Haicheng build?")
-    TermWeights(df=lambda token: 1 if token in ("村", "建设", "新建", "建成") else 0, n_chunks=10,
-                tokenize=lambda text: [text]).weigh(qa)
+    known = ("村", "建设", "新建", "建成")
+    qa = understand("How many quantum villages will Haicheng build?",
+                    Vocabulary(df=lambda token: 1 if token in known else 0, n_chunks=10, words=lambda: {}))
     weights = {t.text: t.weight for t in qa.terms}
     assert weights["Haicheng"] == 0.0  # a name: says nothing either way
     assert weights["quantum"] == max(w for t, w in weights.items() if t not in ("quantum", "Haicheng"))
@@ -48,9 +47,9 @@ def test_english_words_without_a_gloss_count_against_coverage_unless_they_are_na
 
 
 def test_english_phrases_become_one_term_each_with_all_their_glosses():
-    from assistant.question import analyze
+    from assistant.question import understand
 
-    qa = analyze("How many kilometres of rural roads will be built?")
+    qa = understand("How many kilometres of rural roads will be built?")
     build = next(t for t in qa.terms if "建成" in t.alternatives)
     assert {"建设", "新建", "建成"} <= set(build.alternatives)
     assert sum("建成" in t.alternatives for t in qa.terms) == 1

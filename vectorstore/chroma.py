@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import ConfigError, StoreError
+from common.errors import ConfigError, StoreError
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
@@ -40,64 +40,62 @@ def make_client(persist_dir: Path, url: str | None = None) -> Any:
         raise StoreError(f"cannot open Chroma at {where}: {exc}") from exc
 
 
-def open_collection(client: Any, name: str, embeddings: Embeddings, embedder_name: str) -> Chroma:
-    """The langchain ``Chroma`` store for ``name``; cosine space; embedder checked."""
+def open_collection(client: Any, name: str, embeddings: Embeddings, embedder_name: str) -> tuple[Chroma, Any]:
+    """The collection ``name`` (cosine space, embedder checked) as a langchain ``Chroma``
+    vector store and as chromadb's own ``Collection`` (for precomputed vectors)."""
     try:
-        store = Chroma(
-            collection_name=name,
-            embedding_function=embeddings,
-            client=client,
-            collection_metadata={"hnsw:space": "cosine", "planqa_embedder": embedder_name},
-        )
-        stored = (store._collection.metadata or {}).get("planqa_embedder")
+        collection = client.get_or_create_collection(
+            name, metadata={"hnsw:space": "cosine", "planqa_embedder": embedder_name})
+        store = Chroma(collection_name=name, embedding_function=embeddings, client=client)
     except Exception as exc:
         raise StoreError(f"cannot open Chroma collection {name!r}: {exc}") from exc
+    stored = (collection.metadata or {}).get("planqa_embedder")
     if stored and stored != embedder_name:
         raise ConfigError(
             f"collection {name!r} was built with embedder {stored!r}, but PLANQA_EMBEDDER is "
             f"{embedder_name!r}: set PLANQA_EMBEDDER={stored} or choose another PLANQA_COLLECTION"
         )
-    return store
+    return store, collection
 
 
-def add_chunks(
-    store: Chroma, ids: list[str], texts: list[str], metadatas: list[dict[str, Any]], batch: int = 64
+def add_vectors(
+    collection: Any, ids: list[str], vectors: list[list[float]], texts: list[str],
+    metadatas: list[dict[str, Any]], batch: int = 512,
 ) -> None:
-    """Upsert chunks (``add_texts`` with ids is an upsert in langchain-chroma)."""
+    """Upsert precomputed vectors (sentences embedded at ingest) with their text and metadata."""
     for i in range(0, len(ids), batch):
-        store.add_texts(texts=texts[i : i + batch], metadatas=metadatas[i : i + batch], ids=ids[i : i + batch])
+        collection.upsert(ids=ids[i : i + batch], embeddings=vectors[i : i + batch],
+                          documents=texts[i : i + batch], metadatas=metadatas[i : i + batch])
 
 
-def delete_chunks(store: Chroma, ids: list[str]) -> None:
+def delete_ids(collection: Any, ids: list[str]) -> None:
     for i in range(0, len(ids), 500):
-        store.delete(ids=ids[i : i + 500])
+        collection.delete(ids=ids[i : i + 500])
 
 
 def dense_search(
-    store: Chroma, vector: list[float], k: int, doc_ids: list[str] | None = None,
+    collection: Any, vector: list[float], k: int, doc_ids: list[str] | None = None,
     where: dict[str, Any] | None = None,
 ) -> list[tuple[str, float]]:
-    """(chunk id, cosine similarity) of the ``k`` nearest chunks, optionally in ``doc_ids``
-    (or matching ``where``, a Chroma metadata filter, when given)."""
+    """(id, cosine similarity) of the ``k`` nearest vectors, optionally in ``doc_ids`` (or
+    matching ``where``, a Chroma metadata filter, when given)."""
     if doc_ids is not None and where is None:
         if not doc_ids:
             return []
         where = {"doc_id": doc_ids[0]} if len(doc_ids) == 1 else {"doc_id": {"$in": doc_ids}}
     # Ids and distances only: text and metadata come from the document store, and asking
     # Chroma for documents and metadatas costs ~6x the query itself.
-    found = store._collection.query(
-        query_embeddings=[vector], n_results=k, where=where, include=["distances"]  # type: ignore[arg-type]
-    )
+    found = collection.query(query_embeddings=[vector], n_results=k, where=where, include=["distances"])
     ids = (found.get("ids") or [[]])[0]
     distances = (found.get("distances") or [[]])[0]
     return [(cid, 1.0 - float(dist)) for cid, dist in zip(ids, distances, strict=False)]
 
 
-def stored_ids(store: Chroma) -> set[str]:
+def stored_ids(collection: Any) -> set[str]:
     out: set[str] = set()
     offset = 0
     while True:
-        got = store._collection.get(include=[], limit=5000, offset=offset)
+        got = collection.get(include=[], limit=5000, offset=offset)
         ids = got.get("ids") or []
         out.update(ids)
         if len(ids) < 5000:

@@ -1,6 +1,9 @@
-"""The document store: SQLite beside Chroma, the source of truth for which documents and chunks
-are live. Chroma holds the vectors; a chunk is searchable only when its document's row here
-is ``ready``. Replacing a document flips old → new in one transaction, so a question never
+"""The document store: SQLite beside Chroma, the source of truth for which documents, chunks
+and sentences are live. Chunks are what BM25 searches and citations show; sentences are the
+units that are embedded (every sentence once), each with its frame (the years it speaks about,
+its figures as targets or results; ``ingest/frames.py``) and its vector (float16). Chroma holds
+the same vectors for nearest-neighbour search; a sentence is searchable only when its
+document's row here is ``ready``. Replacing a document flips old → new in one transaction, so a question never
 sees both versions or neither; an ingest killed half-way leaves a ``pending`` row to resume.
 """
 
@@ -15,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import StoreError
+import numpy as np
+
+from common.errors import StoreError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -46,6 +51,18 @@ CREATE TABLE IF NOT EXISTS figures (
     row TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS figures_doc ON figures(doc_id);
+CREATE TABLE IF NOT EXISTS sentences (
+    doc_id TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    chunk_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    frame TEXT NOT NULL,
+    vector BLOB,
+    PRIMARY KEY (doc_id, start)
+);
+CREATE INDEX IF NOT EXISTS sentences_chunk ON sentences(chunk_id);
+CREATE TABLE IF NOT EXISTS outlines (doc_id TEXT PRIMARY KEY, nodes TEXT NOT NULL);
 """
 
 
@@ -58,6 +75,29 @@ class StoredChunk:
     embed_text: str
     tokens: list[str]
     metadata: dict[str, Any]
+
+
+@dataclass
+class StoredSentence:
+    """A sentence of a document: ``start``/``end`` are offsets in the cleaned document text;
+    ``chunk_id`` is the first chunk holding it; ``frame`` as ``SentenceFrame.as_dict``."""
+
+    doc_id: str
+    start: int
+    end: int
+    chunk_id: str
+    text: str
+    frame: dict[str, Any]
+    vector: np.ndarray | None = None
+
+    @property
+    def id(self) -> str:
+        return sentence_id(self.doc_id, self.start)
+
+
+def sentence_id(doc_id: str, start: int) -> str:
+    """The id of a sentence in the vector store."""
+    return f"{doc_id}:{start}"
 
 
 @dataclass
@@ -108,15 +148,24 @@ class DocStore:
 
     # ------------------------------------------------------------------ writes
     def stage_document(
-        self, doc: StoredDocument, chunks: list[StoredChunk], figures: list[dict[str, Any]] | None = None
+        self, doc: StoredDocument, chunks: list[StoredChunk], figures: list[dict[str, Any]] | None = None,
+        sentences: list[StoredSentence] | None = None, outline: list[dict[str, Any]] | None = None,
     ) -> None:
-        """Store a document and its chunks (and extracted figures) as ``pending`` (not yet
-        searchable); figures go live and are deleted with their document."""
+        """Store a document, its chunks and sentences (and extracted figures) as ``pending``
+        (not yet searchable); figures go live and are deleted with their document."""
         with self._lock, self._transaction():
             if figures is not None:
                 self._write_figures(doc.doc_id, figures)
-            self._db.execute("DELETE FROM chunks WHERE doc_id=? AND doc_id IN "
-                             "(SELECT doc_id FROM documents WHERE status='pending')", (doc.doc_id,))
+            for table in ("chunks", "sentences"):
+                self._db.execute(f"DELETE FROM {table} WHERE doc_id=? AND doc_id IN "
+                                 "(SELECT doc_id FROM documents WHERE status='pending')", (doc.doc_id,))
+            self._db.execute("INSERT OR REPLACE INTO outlines VALUES (?, ?)",
+                             (doc.doc_id, json.dumps(outline or [], ensure_ascii=False)))
+            self._db.executemany(
+                "INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(t.doc_id, t.start, t.end, t.chunk_id, t.text, json.dumps(t.frame, ensure_ascii=False),
+                  _blob(t.vector)) for t in sentences or []],
+            )
             self._db.execute(
                 "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)",
                 (doc.doc_id, doc.source, doc.title, len(chunks), doc.chars, time.time(),
@@ -130,7 +179,7 @@ class DocStore:
 
     def publish_document(self, doc_id: str, replaces_source: str | None) -> list[str]:
         """Make a staged document live; in the same transaction retire older documents from
-        the same source. Returns the chunk ids that are no longer live."""
+        the same source. Returns the sentence ids that are no longer live."""
         with self._lock, self._transaction():
             retired: list[str] = []
             if replaces_source is not None:
@@ -145,7 +194,7 @@ class DocStore:
             return retired
 
     def remove_document(self, doc_id: str) -> list[str]:
-        """Delete a document; returns its chunk ids (to delete from the vector store)."""
+        """Delete a document; returns its sentence ids (to delete from the vector store)."""
         with self._lock, self._transaction():
             ids = self._delete_rows(doc_id)
             self._bump()
@@ -165,7 +214,10 @@ class DocStore:
 
     def _delete_rows(self, doc_id: str) -> list[str]:
         self._db.execute("DELETE FROM figures WHERE doc_id=?", (doc_id,))
-        ids = [r[0] for r in self._db.execute("SELECT id FROM chunks WHERE doc_id=?", (doc_id,))]
+        ids = [sentence_id(doc_id, r[0]) for r in
+               self._db.execute("SELECT start FROM sentences WHERE doc_id=?", (doc_id,))]
+        self._db.execute("DELETE FROM sentences WHERE doc_id=?", (doc_id,))
+        self._db.execute("DELETE FROM outlines WHERE doc_id=?", (doc_id,))
         self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
         self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
         return ids
@@ -197,15 +249,6 @@ class DocStore:
             "SELECT * FROM documents WHERE status='ready' AND json_extract(meta, '$.container')=?", (container,)
         ).fetchall()
         return [_doc(r) for r in rows]
-
-    def chunk_ids_of(self, doc_ids: list[str]) -> set[str]:
-        """Ids of the chunks of these documents."""
-        out: set[str] = set()
-        for i in range(0, len(doc_ids), 500):
-            part = doc_ids[i : i + 500]
-            marks = ",".join("?" * len(part))
-            out.update(r[0] for r in self._db.execute(f"SELECT id FROM chunks WHERE doc_id IN ({marks})", part))
-        return out
 
     def chunks_of(self, doc_id: str) -> list[StoredChunk]:
         rows = self._db.execute("SELECT * FROM chunks WHERE doc_id=? ORDER BY idx", (doc_id,))
@@ -248,6 +291,70 @@ class DocStore:
     def all_chunk_ids(self) -> set[str]:
         return {r[0] for r in self._db.execute("SELECT id FROM chunks")}
 
+    def all_sentence_ids(self) -> set[str]:
+        return {sentence_id(r[0], r[1]) for r in self._db.execute("SELECT doc_id, start FROM sentences")}
+
+    def documents_without_sentences(self) -> list[StoredDocument]:
+        """Live documents stored by an older version (chunks only, no sentences)."""
+        rows = self._db.execute(
+            "SELECT * FROM documents d WHERE status='ready' AND NOT EXISTS "
+            "(SELECT 1 FROM sentences s WHERE s.doc_id=d.doc_id)").fetchall()
+        return [_doc(r) for r in rows]
+
+    def set_frames(self, frames: list[tuple[str, int, dict[str, Any]]]) -> None:
+        """Replace the frames of stored sentences: ``(doc_id, start, frame)``."""
+        with self._lock, self._transaction():
+            self._db.executemany("UPDATE sentences SET frame=? WHERE doc_id=? AND start=?",
+                                 [(json.dumps(f, ensure_ascii=False), d, s) for d, s, f in frames])
+
+    def add_sentences(self, sentences: list[StoredSentence]) -> None:
+        """Sentences of a live document (an upgrade of an older index)."""
+        with self._lock, self._transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(t.doc_id, t.start, t.end, t.chunk_id, t.text, json.dumps(t.frame, ensure_ascii=False),
+                  _blob(t.vector)) for t in sentences],
+            )
+
+    def outline(self, doc_id: str) -> list[dict[str, Any]]:
+        """The stored outline nodes of a document (``ingest.outline.OutlineNode.as_dict``)."""
+        row = self._db.execute("SELECT nodes FROM outlines WHERE doc_id=?", (doc_id,)).fetchone()
+        return list(json.loads(row[0])) if row else []
+
+    def sentences_of(self, doc_id: str, with_vectors: bool = True) -> list[StoredSentence]:
+        """The sentences of a document in text order."""
+        rows = self._db.execute(
+            f"SELECT doc_id, start, end, chunk_id, text, frame, {'vector' if with_vectors else 'NULL'} "
+            "FROM sentences WHERE doc_id=? ORDER BY start", (doc_id,))
+        return [_sentence(r) for r in rows]
+
+    def sentences_in_spans(self, spans: list[tuple[str, str, int, int]]) -> dict[str, list[StoredSentence]]:
+        """The stored sentences inside spans of documents given as ``(key, doc_id, start, end)``
+        (a chunk's span: its own sentences and those first stored with the chunk before it):
+        key → sentences in text order."""
+        out: dict[str, list[StoredSentence]] = {}
+        for key, doc_id, lo, hi in spans:
+            rows = self._db.execute(
+                "SELECT doc_id, start, end, chunk_id, text, frame, vector FROM sentences "
+                "WHERE doc_id=? AND start>=? AND end<=? ORDER BY start", (doc_id, lo, hi))
+            out[key] = [_sentence(r) for r in rows]
+        return out
+
+    def sentences_by_id(self, ids: list[str]) -> dict[str, StoredSentence]:
+        """Live sentences by vector-store id."""
+        out: dict[str, StoredSentence] = {}
+        for ident in ids:
+            doc_id, _, start = ident.rpartition(":")
+            if not doc_id or not start.isdigit():
+                continue  # a vector of an older index (chunks): not a sentence
+            row = self._db.execute(
+                "SELECT s.doc_id, s.start, s.end, s.chunk_id, s.text, s.frame, NULL FROM sentences s "
+                "JOIN documents d ON s.doc_id=d.doc_id WHERE d.status='ready' AND s.doc_id=? AND s.start=?",
+                (doc_id, int(start or 0))).fetchone()
+            if row is not None:
+                out[ident] = _sentence(row)
+        return out
+
     def close(self) -> None:
         self._db.close()
 
@@ -268,6 +375,15 @@ class DocStore:
 
 def _doc(row: tuple[Any, ...]) -> StoredDocument:
     return StoredDocument(row[0], row[1], row[2], row[3], row[4], row[5], row[6], json.loads(row[7]))
+
+
+def _blob(vector: np.ndarray | None) -> bytes | None:
+    return None if vector is None else np.asarray(vector, dtype=np.float16).tobytes()
+
+
+def _sentence(row: tuple[Any, ...]) -> StoredSentence:
+    vector = np.frombuffer(row[6], dtype=np.float16).astype(np.float32) if row[6] else None
+    return StoredSentence(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), vector)
 
 
 def _chunk(row: tuple[Any, ...]) -> StoredChunk:

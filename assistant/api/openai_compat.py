@@ -23,8 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.api.context import ApiContext
 from assistant.api.errors import error_body, status_for
 from assistant.api.security import Ctx, require_key
-from assistant.errors import PlanqaError, QuestionError
 from assistant.schema import Answer
+from common.errors import PlanqaError, QuestionError
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_key)], tags=["openai-compatible"])
 

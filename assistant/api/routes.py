@@ -13,8 +13,8 @@ from pydantic import BaseModel, Field
 
 from assistant.api.errors import error_body, status_for
 from assistant.api.security import Ctx, require_admin, require_key
-from assistant.errors import PlanqaError
 from assistant.schema import StreamEvent
+from common.errors import PlanqaError
 from ingest.figures import SORT_KEYS, select_figures
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_key)], tags=["planqa"])

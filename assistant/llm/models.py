@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.errors import ModelError
+from common.errors import ModelError
 
 SETUP_COMMAND = "make setup"
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from assistant.errors import ConfigError
+from common.errors import ConfigError
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,6 @@ from typing import Any
 import gradio as gr
 
 from assistant.api.context import ApiContext
-from assistant.errors import PlanqaError
 from assistant.feedback import FeedbackLog
 from assistant.webui.i18n import ZH, t
 from assistant.webui.render import (
@@ -23,6 +22,7 @@ from assistant.webui.render import (
     sources_panel,
     streaming_html,
 )
+from common.errors import PlanqaError
 
 EXAMPLES = [
     "2023年海城的GDP增速是多少？",

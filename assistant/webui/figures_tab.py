@@ -12,7 +12,8 @@ import gradio as gr
 from assistant.api.context import ApiContext
 from assistant.webui.i18n import ZH, t
 from assistant.webui.render import figure_rows, figure_source_html
-from ingest.figures import ACTUAL, TARGET, select_figures
+from ingest.figures import ACTUAL, select_figures
+from ingest.frames import TARGET
 
 SORTS = [("文档顺序 / document order", "position"), ("指标 / indicator", "indicator"),
          ("数值 / value", "number"), ("期间 / period", "period"), ("类型 / kind", "kind"),

@@ -13,9 +13,9 @@ from typing import Any
 import gradio as gr
 
 from assistant.api.context import ApiContext
-from assistant.errors import PlanqaError
 from assistant.webui.i18n import ZH, t
 from assistant.webui.render import document_rows, esc
+from common.errors import PlanqaError
 from ingest.loaders import supported_suffixes
 
 

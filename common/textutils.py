@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 _FULL_TO_HALF = {
     **{chr(0xFF10 + i): str(i) for i in range(10)},
@@ -87,7 +88,11 @@ def split_clauses(sentence: str, offset: int = 0) -> list[Span]:
             continue
         start, end = pos, pos + len(piece)
         pos = end
-        if piece.strip():
+        if spans and _THOUSANDS_RE.match(spans[-1].text[-2:] + piece[:4]):
+            # ３，６８０亿斤: a full-width comma inside a number does not end a clause
+            last = spans.pop()
+            spans.append(Span(last.text + piece, last.start, end + offset))
+        elif piece.strip():
             spans.append(Span(piece, start + offset, end + offset))
     return spans
 
@@ -132,7 +137,7 @@ def chinese_to_number(text: str) -> float | None:
 UNITS = sorted(
     [
         "万亿元", "亿元", "万元", "千元", "元", "万美元", "亿美元", "美元",
-        "万吨", "吨", "公斤", "千克", "万千瓦", "千瓦", "千瓦时", "万千瓦时", "亿千瓦时",
+        "万吨", "吨", "公斤", "千克", "斤", "立方米", "标准箱", "万千瓦", "千瓦", "千瓦时", "万千瓦时", "亿千瓦时",
         "公里", "千米", "米", "平方公里", "平方米", "万平方米", "亩", "万亩", "公顷",
         "个百分点", "百分点", "%", "‰", "倍",
         "万人次", "人次", "万人", "人", "万户", "户", "名", "位",
@@ -145,10 +150,17 @@ UNITS = sorted(
 _UNIT_ALT = "|".join(re.escape(u) for u in UNITS)
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN_NUM = r"[零〇一二两三四五六七八九十百千]+"
+_CN_FIGURE = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
 FIGURE_RE = re.compile(
-    rf"(?P<value>{_ARABIC}|{_CN_NUM})(?P<scale>万亿|亿|万|千)?(?P<unit>{_UNIT_ALT})?"
+    rf"(?P<percent>百分之)(?P<pvalue>{_CN_FIGURE})|"
+    rf"(?P<value>{_ARABIC}|{_CN_FIGURE})(?P<scale>万亿|亿|万|千)?(?P<unit>{_UNIT_ALT})?"
 )
+_THOUSANDS_RE = re.compile(r"^[\d０-９]，[\d０-９]{3}(?![\d０-９])")
+_FULL_COMMA_RE = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
 _YEAR_LIKE_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
+_CN_YEAR_RE = re.compile(r"^[一二][〇零一二三四五六七八九]{3}$")  # 一九八四(年)
+# Two figures joined as one range: 6%－6.5%, 6-6.5%, 8%至9%, 2%~3%.
+RANGE_JOIN_RE = re.compile(r"^\s*(?:[-－—–~～至到]|－－|——)\s*$")
 
 
 @dataclass(frozen=True)
@@ -163,15 +175,40 @@ class Figure:
 
     @property
     def is_year(self) -> bool:
-        return self.unit in ("", "年") and bool(_YEAR_LIKE_RE.match(self.text.rstrip("年")))
+        if self.unit not in ("", "年"):
+            return False
+        written = normalize_digits(self.text).rstrip("年")
+        return bool(_YEAR_LIKE_RE.match(written) or _CN_YEAR_RE.match(written))
+
+
+def _chinese_value(numeral: str) -> float | None:
+    """Value of a Chinese numeral, also with inner 万/亿 and a decimal part (``三亿六千万``,
+    ``七点五``), through ``cn2an``; the plain reader handles the common short forms."""
+    if "点" not in numeral and not any(big in numeral[:-1] for big in "万亿"):
+        value = chinese_to_number(numeral)
+        if value is not None:
+            return value
+    import cn2an
+
+    try:
+        return float(cn2an.cn2an(numeral, "smart"))
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
 
 
 def find_figures(text: str, require_unit_for_chinese: bool = True) -> list[Figure]:
     """Numbers in ``text``: Arabic numbers always; Chinese numerals only with a unit
-    (``三级``, ``四种``, ``二十项``), because bare ones are part of words (一批, 统一)."""
-    norm = normalize_digits(text)
+    (``三级``, ``四种``, ``二十项``, ``三百五十五元``) or as ``百分之六``, because bare ones are
+    part of words (一批, 统一)."""
+    # A full-width comma between digits is a thousands separator (３，６８０亿斤): same length.
+    norm = _FULL_COMMA_RE.sub(",", normalize_digits(text))
     figures: list[Figure] = []
     for m in FIGURE_RE.finditer(norm):
+        if m.group("percent"):
+            parsed = _chinese_value(m.group("pvalue"))
+            if parsed is not None:
+                figures.append(Figure(text[m.start() : m.end()], parsed, "%", m.start(), m.end()))
+            continue
         raw_value, scale, unit = m.group("value"), m.group("scale") or "", m.group("unit") or ""
         if raw_value[0].isdigit():
             if m.start() > 0 and (norm[m.start() - 1].isalpha() and norm[m.start() - 1].isascii()):
@@ -180,9 +217,11 @@ def find_figures(text: str, require_unit_for_chinese: bool = True) -> list[Figur
         else:
             if require_unit_for_chinese and not unit:
                 continue
+            if not any(ch in _CN_DIGITS and ch not in "两" for ch in raw_value) and not raw_value.startswith("十"):
+                continue  # 千万, 亿万: words of emphasis, not figures
             if unit in ("年", "天", "次", "位", "名", "场", "件", "处", "批", "类") and len(raw_value) == 1:
                 continue  # 一年, 一次, 一批: idioms, not figures
-            parsed = chinese_to_number(raw_value + scale)
+            parsed = _chinese_value(raw_value + scale)
             if parsed is None:
                 continue
             figures.append(Figure(text[m.start() : m.end()], parsed, unit, m.start(), m.end()))
@@ -192,7 +231,26 @@ def find_figures(text: str, require_unit_for_chinese: bool = True) -> list[Figur
     return figures
 
 
-def figure_key(fig: Figure) -> tuple[float, str]:
+def figure_ranges(text: str, figures: list[Figure]) -> list[tuple[Figure, Figure]]:
+    """Pairs of figures written as one range (``6%－6.5%``, ``6-6.5%``, ``8%至9%``)."""
+    pairs: list[tuple[Figure, Figure]] = []
+    for a, b in zip(figures, figures[1:], strict=False):
+        if RANGE_JOIN_RE.match(text[a.end : b.start]) and (not a.unit or a.unit == b.unit):
+            pairs.append((a, b))
+    return pairs
+
+
+class Measured(Protocol):
+    """Anything with a value and a unit (a ``Figure``, a stored figure frame)."""
+
+    @property
+    def value(self) -> float: ...
+
+    @property
+    def unit(self) -> str: ...
+
+
+def figure_key(fig: Measured) -> tuple[float, str]:
     """Comparable identity of a figure: rounded value and unit (scale folded into value)."""
     unit = fig.unit
     for scale in ("万亿", "亿", "万", "千"):

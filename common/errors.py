@@ -5,7 +5,8 @@ web chat and the API map them to messages and status codes at their boundary.
     ├── ConfigError          settings or stored state that cannot work together
     ├── InputError           something a user gave us is wrong
     │   ├── QuestionError    empty or over-long question
-    │   └── DocumentError    a file that cannot be ingested (names the file)
+    │   ├── DocumentError    a file that cannot be ingested (names the file)
+    │   └── NotFoundError    a document id that is not in the collection
     ├── ModelError           a model file missing/corrupt or an LLM endpoint failing
     └── StoreError           the vector store or index cannot be read or written
 """
@@ -36,6 +37,10 @@ class DocumentError(InputError):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class NotFoundError(InputError):
+    """A document (or other stored item) asked for by id that does not exist."""
 
 
 class ModelError(PlanqaError):

@@ -1,0 +1,326 @@
+"""Answers that compose: parts answered one by one, tables over years, lists and summaries,
+every item cited. Each part goes through the full checks of a single answer (year, place,
+target or result, unit); a part the documents do not answer is named as missing.
+
+* **parts / table**: one extractive answer per part, renumbered into one answer; a comparison
+  of two figures in one unit adds the difference, marked as computed (``（计算：…）``); three or
+  more years make a table (year → figure → citation), years without a report shown as missing;
+* **list**: the child headings of the outline section that best matches the question, or the
+  items of an enumeration in the best sentence, or the lead sentences of measure paragraphs;
+  a count the question states is checked against the items;
+* **summary**: the opening sentences of the body under the matching heading (never the heading).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+from langchain_core.documents import Document
+
+from assistant.evidence import Candidate, coverage, question_years
+from assistant.extractive import Extraction, citation_for, source_label
+from assistant.planner import MAX_TABLE_ROWS, Part, Plan
+from assistant.schema import Citation, Table
+from common.textutils import Span
+from ingest.outline import OutlineNode
+from vectorstore.docstore import StoredSentence
+
+if TYPE_CHECKING:
+    from assistant.service import PlanqaService
+
+_MARK_RE = re.compile(r"\[(\d+)\]")
+MAX_LIST_ITEMS = 30
+SUMMARY_SENTENCES = 3
+SUMMARY_CHARS = 600
+MIN_NODE_SCORE = 0.78  # least e5 similarity (plus coverage) of a section title to a list question
+
+
+@dataclass
+class Composition:
+    answer: str
+    refused: bool
+    citations: list[Citation]
+    table: Table | None = None
+    items: list[str] = field(default_factory=list)
+    chosen: list[Candidate] = field(default_factory=list)
+    # What any rewording must keep: each item's words or figure with its citation markers.
+    required: list[tuple[str, list[int]]] = field(default_factory=list)
+    computed: str = ""  # the computed comparison, to be copied as it is
+
+    def prose_keeps_items(self, text: str) -> bool:
+        """Whether a rewording (a generative mode's prose) keeps every item with its markers,
+        states no figure that is not in a cited quote, and copies the computed part as it is."""
+        from assistant.evaluation import figures_quoted
+        from assistant.schema import Answer
+        from common.textutils import compact
+
+        plain = compact(text)
+        for words, marks in self.required:
+            if compact(words) not in plain or any(f"[{n}]" not in text for n in marks):
+                return False
+        if self.computed and compact(self.computed) not in plain:
+            return False
+        probe = Answer(question="", answer=text, refused=False, mode="", citations=self.citations)
+        return figures_quoted(probe)
+
+
+def _renumbered(ext: Extraction, start: int) -> tuple[str, list[Citation]]:
+    """An extraction's answer and citations with markers shifted to start after ``start``."""
+    mapping = {c.n: start + i + 1 for i, c in enumerate(ext.citations)}
+    text = _MARK_RE.sub(lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", ext.answer)
+    return text, [c.model_copy(update={"n": mapping[c.n]}) for c in ext.citations]
+
+
+def _missing(part: Part, ext: Extraction, english: bool) -> str:
+    reason = ext.answer.rstrip("。.")
+    return f"{part.label}: not found in the documents ({reason})" if english else f"{part.label}：资料中未找到（{reason}）"
+
+
+def _computed(parts: list[tuple[Part, Extraction]], english: bool) -> str:
+    """The difference of two figures in one unit, marked as computed; '' otherwise."""
+    figs = [(p, ext.chosen[0].figure) for p, ext in parts if not ext.refused and ext.chosen and ext.chosen[0].figure]
+    if len(figs) != 2:
+        return ""
+    (pa, a), (pb, b) = figs
+    assert a is not None and b is not None
+    if a.unit != b.unit or "－" in a.text or "－" in b.text or "-" in a.text[1:] or "-" in b.text[1:]:
+        return ""  # other units, or a range: no single difference
+    diff = round(a.value - b.value, 4)
+    unit = "个百分点" if a.unit.endswith("%") else a.unit
+    value = f"{abs(diff):g}" if not a.unit.endswith("元") or abs(diff) < 1e4 else f"{abs(diff) / 1e8:g}亿"
+    unit = unit if not value.endswith("亿") else unit.lstrip("万亿")
+    higher = pa.label if diff > 0 else pb.label
+    if diff == 0:
+        return f"(computed: {a.text} − {b.text} = 0; the same)" if english else f"（计算：{a.text} − {b.text} = 0，两者相同）"
+    if english:
+        return f"(computed: {a.text} − {b.text} = {'' if diff > 0 else '−'}{value} {unit}; {higher} is higher)"
+    return f"（计算：{a.text} − {b.text} = {'' if diff > 0 else '−'}{value}{unit}，{higher}更高）"
+
+
+def compose_parts(service: PlanqaService, p: Plan) -> Composition:
+    english = p.question.is_english
+    results = [(part, service.extract_scoped(part.question)[0]) for part in p.parts]
+    citations: list[Citation] = []
+    pieces: list[str] = []
+    chosen: list[Candidate] = []
+    rows: list[list[str]] = []
+    required: list[tuple[str, list[int]]] = []
+    for part, ext in results:
+        if ext.refused:
+            pieces.append(_missing(part, ext, english))
+            required.append((part.label, []))
+            rows.append([part.label, "资料中没有" if not english else "not in the documents", ""])
+            continue
+        text, cites = _renumbered(ext, len(citations))
+        citations += cites
+        chosen += ext.chosen
+        label_in = part.label.rstrip("年") in text or part.label in text
+        pieces.append(text.rstrip("。.") if label_in else f"{part.label}：{text.rstrip('。.')}")
+        figure = ext.chosen[0].figure if ext.chosen else None
+        shown = figure.text if figure is not None else ext.chosen[0].window.text
+        rows.append([part.label, shown, "".join(f"[{c.n}]" for c in cites)])
+        required.append((shown, [c.n for c in cites]))
+    if not citations:
+        reasons = "；".join(_missing(part, ext, english) for part, ext in results)
+        return Composition(reasons + "。", True, [])
+    sep = "; " if english else "；"
+    answer = sep.join(pieces) + ("." if english else "。")
+    computed = _computed(results, english) if p.compare else ""
+    answer += computed
+    table = None
+    if p.kind == "table":
+        columns = ["year", "figure", "source"] if english else ["年份", "数值", "出处"]
+        note = ""
+        if p.capped:
+            note = (f"capped at {MAX_TABLE_ROWS} rows: the {p.capped} earliest years are left out" if english
+                    else f"只列出最近{MAX_TABLE_ROWS}年，更早的{p.capped}年未列出")
+            answer += f"（{note}）" if not english else f" ({note})"
+        table = Table(columns=columns, rows=rows, note=note)
+    return Composition(answer, False, citations, table=table, chosen=chosen, required=required, computed=computed)
+
+
+# ---------------------------------------------------------------------------- lists, summaries
+def _chunk_doc(service: PlanqaService, sentence: StoredSentence) -> Document | None:
+    chunk = service.kb.docstore.get_chunk(sentence.chunk_id)
+    if chunk is None:
+        return None
+    return Document(page_content=chunk.text, metadata=dict(chunk.metadata), id=chunk.id)
+
+
+def cite_sentence(service: PlanqaService, sentence: StoredSentence, n: int) -> Citation | None:
+    """A citation of a stored sentence, quoted inside the chunk that holds it."""
+    doc = _chunk_doc(service, sentence)
+    if doc is None:
+        return None
+    local = sentence.start - int(doc.metadata.get("start", 0))
+    span = Span(sentence.text, local, local + len(sentence.text))
+    cand = Candidate(doc, 0, span, span, set(), 0.0, 0.0, 0.0, None)
+    return citation_for(n, cand)
+
+
+@dataclass
+class _Section:
+    node: OutlineNode
+    kids: list[OutlineNode]
+    title: StoredSentence | None
+    score: float
+
+
+def _sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector: np.ndarray) -> list[_Section]:
+    """Outline sections of the documents, scored against the question: e5 similarity of the
+    title, plus coverage of the question's terms by the title and its parents' titles; a
+    section about another year than the one asked is left out."""
+    q = p.question
+    out: list[_Section] = []
+    for doc_id in doc_ids:
+        nodes = service.outline(doc_id)
+        by_id = {n.id: n for n in nodes}
+        doc = service.kb.docstore.document(doc_id)
+        doc_year = int((doc.meta if doc else {}).get("year") or 0)
+        wanted = question_years(q, doc_year)
+        sentences = {s.start: s for s in service.kb.docstore.sentences_of(doc_id)}
+        for node in nodes:
+            kids = [n for n in nodes if n.parent == node.id]
+            title = sentences.get(node.title_start)
+            if title is None or title.vector is None:
+                continue
+            years = set(title.frame.get("years") or [])
+            if wanted and years and not wanted & years and node.kind != "lead":
+                continue
+            path, parent = [node.title], node.parent
+            while parent is not None:
+                path.append(by_id[parent].title)
+                parent = by_id[parent].parent
+            score = float(np.dot(vector, title.vector)) + 0.1 * coverage(q.terms, " ".join(path))
+            out.append(_Section(node, kids, title, score))
+    return sorted(out, key=lambda s: s.score, reverse=True)
+
+
+def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
+    """The items of the answer's own enumeration, or of the best matching outline section;
+    ``None`` when neither fits (the question is then answered as a single question).
+
+    * the sentence the scorer accepts has an enumeration: its items;
+    * else a section whose title is close to the question (e5, and its terms) lists its
+      children's titles, when it is closer than the best sentence;
+    * a count in the question (``哪四个``) picks the section or enumeration that has it."""
+    q = p.question
+    scope = service.scope(q)
+    if scope.refusal:
+        return Composition(scope.refusal, True, [])
+    vector = service.query_vector(q)
+    docs = service.retrieve(q, None, scope, vector)
+    refined, pool = service.pool(q, docs, vector)
+    ext = service.extract_from_pool(refined, pool, many=False)
+    accepted = [c for c in ext.pool if not c.rejected and c.score >= service.scorer.threshold_for(q.is_english)]
+    doc_ids = list(dict.fromkeys(str(d.metadata.get("doc_id")) for d in docs))[:3]
+    sections = [s for s in _sections(service, p, doc_ids, vector) if len(s.kids) >= 2]
+    if p.count:
+        counted = next((s for s in sections[:5] if len(s.kids) == p.count), None)
+        if counted is not None:
+            return _section_list(service, p, counted)
+        for cand in accepted[:5]:
+            match = next((items for items in _stored_enums(service, cand) if len(items) == p.count), None)
+            if match is not None:
+                return _inline_list(service, p, cand, match)
+    best = accepted[0] if accepted else None
+    enums = [items for items in _stored_enums(service, best) if len(items) >= 2] if best is not None else []
+    if best is not None and enums:
+        return _inline_list(service, p, best, max(enums, key=len))
+    section = sections[0] if sections and sections[0].score >= MIN_NODE_SCORE else None
+    if section is not None and (best is None or section.score > best.features.get("dense", 0.0)):
+        return _section_list(service, p, section)
+    return None
+
+
+def _stored_enums(service: PlanqaService, cand: Candidate) -> list[list[str]]:
+    start = int(cand.doc.metadata.get("start", 0)) + cand.sentence.start
+    doc_id = str(cand.doc.metadata.get("doc_id"))
+    found = service.kb.docstore.sentences_in_spans([("s", doc_id, start, start + len(cand.sentence.text))])
+    return [list(e) for s in found.get("s", []) for e in s.frame.get("enums") or []]
+
+
+def _count_note(p: Plan, n: int) -> str:
+    if not p.count or p.count == n:
+        return ""
+    if p.question.is_english:
+        return f" (the documents list {n} items, not the {p.count} asked)"
+    return f"（资料列出的是{n}项，与问题所说的{p.count}项不一致）"
+
+
+def _section_list(service: PlanqaService, p: Plan, section: _Section) -> Composition:
+    english = p.question.is_english
+    doc_id = section.title.doc_id if section.title else ""
+    sentences = {s.start: s for s in service.kb.docstore.sentences_of(doc_id, with_vectors=False)}
+    citations: list[Citation] = []
+    items: list[str] = []
+    required: list[tuple[str, list[int]]] = []
+    for kid in section.kids[:MAX_LIST_ITEMS]:
+        sentence = sentences.get(kid.title_start)
+        cite = cite_sentence(service, sentence, len(citations) + 1) if sentence else None
+        if cite is None:
+            continue
+        citations.append(cite)
+        items.append(f"{kid.number}{kid.title}[{cite.n}]")
+        required.append((kid.title, [cite.n]))
+    meta = service.kb.docstore.document(doc_id)
+    name = source_label({**(meta.meta if meta else {}), "label": (meta.meta if meta else {}).get("label")}, english)
+    head = (f"According to {name}, “{section.node.title}” has {len(items)} parts:" if english
+            else f"{name}“{section.node.number}{section.node.title}”部分共{len(items)}项：")
+    body = "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
+    return Composition(f"{head}{_count_note(p, len(items))}\n{body}", False, citations, items=items, required=required)
+
+
+def _inline_list(service: PlanqaService, p: Plan, cand: Candidate, items: list[str]) -> Composition:
+    english = p.question.is_english
+    cite = citation_for(1, cand)
+    name = source_label(cand.doc.metadata, english)
+    listed = [f"{item}[1]" for item in items]
+    head = (f"According to {name} ({len(items)} items):" if english else f"{name}列出{len(items)}项：")
+    body = "\n".join(f"{i}. {item}" for i, item in enumerate(listed, start=1))
+    return Composition(f"{head}{_count_note(p, len(items))}\n{body}", False, [cite], items=listed, chosen=[cand],
+                       required=[(item, [1]) for item in items])
+
+
+def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
+    """The opening sentences of the body under the section that best matches (its title
+    names what is asked: 总体要求, 指导思想…), never the title itself."""
+    q = p.question
+    scope = service.scope(q)
+    if scope.refusal:
+        return Composition(scope.refusal, True, [])
+    vector = service.query_vector(q)
+    docs = service.retrieve(q, None, scope, vector)
+    doc_ids = list(dict.fromkeys(str(d.metadata.get("doc_id")) for d in docs))[:3]
+    sections = _sections(service, p, doc_ids, vector)
+    if not sections or sections[0].score < MIN_NODE_SCORE:
+        return None
+    section = sections[0]
+    node = section.node
+    doc_id = section.title.doc_id if section.title else ""
+    body = [s for s in service.kb.docstore.sentences_of(doc_id, with_vectors=False)
+            if node.title_end <= s.start < node.end and s.start != node.title_start]
+    chosen: list[StoredSentence] = []
+    for sentence in body:
+        if len(chosen) >= SUMMARY_SENTENCES or sum(len(s.text) for s in chosen) >= SUMMARY_CHARS:
+            break
+        chosen.append(sentence)
+    citations: list[Citation] = []
+    parts: list[str] = []
+    required: list[tuple[str, list[int]]] = []
+    for sentence in chosen:
+        cite = cite_sentence(service, sentence, len(citations) + 1)
+        if cite is None:
+            continue
+        citations.append(cite)
+        parts.append(f"{sentence.text.rstrip('。')}[{cite.n}]")
+        required.append(("", [cite.n]))
+    if not citations:
+        return None
+    meta = service.kb.docstore.document(doc_id)
+    name = source_label(meta.meta if meta else {}, q.is_english)
+    head = (f"According to {name}, “{node.title}”: " if q.is_english else f"{name}“{node.number}{node.title}”：")
+    return Composition(head + "。".join(parts) + "。", False, citations, required=required)

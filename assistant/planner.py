@@ -1,0 +1,133 @@
+"""The plan of a question: one answer, or several parts answered one by one, or a list, or a
+summary of a section, or a table over years.
+
+Forms recognised (general wording of questions, not of any document):
+* two or more places (``湖南和陕西…分别``, ``Beijing's and Shanghai's``) → one part per place;
+* two or more years, or a span (``2021年至2024年历年``, ``2014年到2016年``), or one year compared
+  with the year before (``与去年相比…高还是低``) → one part per year; three or more make a table;
+* ``哪几个方面``, ``有哪些``, ``哪四个``, ``包括什么`` → a list (the count asked, if any, is kept);
+* ``总体要求``, ``指导思想``, ``主要任务``, ``工作重点`` → a summary of the section so named.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from assistant.question import Question
+from common.places import Place
+from common.textutils import chinese_to_number
+
+MAX_TABLE_ROWS = 12  # a trend longer than this is cut, and the answer says so
+
+_SPAN_RE = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:至|到|-|—|–|~|～)\s*((?:19|20)\d\d)\s*年?")
+_EN_SPAN_RE = re.compile(r"\b(?:from\s+)?((?:19|20)\d\d)\s*(?:to|through|until|-|–)\s*((?:19|20)\d\d)\b", re.I)
+_COMPARE_RE = re.compile(r"高还是低|多还是少|增加还是减少|提高还是降低|上升还是下降|哪个更|谁更|有何变化|有什么变化|变化|相比|对比|比较|"
+                         r"\b(?:higher|lower|more|less|compare|compared|change|changed)\b", re.I)
+# Words that ask for each of several years or places, or for a comparison of them.
+_EACH_RE = re.compile(r"历年|逐年|分别|各是|各为|各有|各多少|各自|高还是低|多还是少|增加还是减少|哪个更|哪一年|两年|几年|"
+                      r"\b(?:respectively|each|both|which year|compare|compared)\b", re.I)
+_PREVIOUS_RE = re.compile(r"与(?:去年|上年|上一年)(?:相比|比较)|比(?:去年|上年)(?:高|低|多|少)|和(?:去年|上年)(?:比|相比)")
+_LIST_RE = re.compile(
+    r"哪几[个项条类方面大点]|哪些|哪[一二两三四五六七八九十\d]+[个项条类大]|包括(?:什么|哪些)|分为哪|"
+    r"分别是什么|都有什么|列举|\b(?:which|what)\b.*\b(?:areas|aspects|tasks|items|measures|parts|points)\b|\blist\b",
+    re.I,
+)
+_COUNT_RE = re.compile(r"(?:哪|这)?([一二两三四五六七八九十\d]+)(?:个|项|条|类|大|方面|点)")
+# A summary is asked when the question asks what such a section says (…的总体要求是什么), not when
+# it only names one (首次把…列入主要预期目标).
+_SUMMARY_RE = re.compile(r"(?:总体要求|指导思想|主要任务|工作重点|重点工作|总体思路|基本思路|主要预期目标)(?:是|有|包括|主要|"
+                         r"的主要内容|的内容|分别)|的(?:总体要求|指导思想|主要任务|工作重点|总体思路)[？?]?$|\b(?:what (?:are|were|is|was) the (?:overall requirements?|"
+                         r"guiding (?:thought|principles?)|main tasks|priorities))\b", re.I)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a multi-part question: the question narrowed to one place or one year."""
+
+    label: str  # how the part is named in the answer: 湖南省, 2021年
+    question: Question
+    missing_reason: str = ""  # set when the corpus cannot have it (no report of that year)
+
+
+@dataclass(frozen=True)
+class Plan:
+    kind: str  # "single" | "parts" | "table" | "list" | "summary"
+    question: Question
+    parts: tuple[Part, ...] = ()
+    compare: bool = False  # the question asks which is higher / how it changed
+    count: int = 0  # the number of items the question states (哪四个 → 4)
+    capped: int = 0  # rows left out of a table longer than MAX_TABLE_ROWS
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _years_asked(q: Question) -> list[int]:
+    """The years of a question asked one by one: several reports named; or a span or several
+    years with a word that asks for each (历年, 分别, 各, 高还是低…); or one year compared with the
+    year before. A span asked as one period (``1949年至1952年…平均每年``) or a change from a
+    base year (``比1952年增长``) is one question."""
+    text = q.text
+    if len(q.report_years) >= 2:
+        return sorted(q.report_years)
+    each = bool(_EACH_RE.search(text))
+    m = _SPAN_RE.search(text) or (_EN_SPAN_RE.search(text) if q.is_english else None)
+    if m and each:
+        lo, hi = sorted((int(m.group(1)), int(m.group(2))))
+        return list(range(lo, hi + 1))
+    if len(q.years) >= 2 and each:
+        return sorted(q.years)
+    years = sorted(q.years or q.report_years)
+    if len(years) == 1 and _PREVIOUS_RE.search(text):
+        return [years[0] - 1, years[0]]
+    return []
+
+
+def _count(text: str) -> int:
+    m = _COUNT_RE.search(text)
+    if not m:
+        return 0
+    raw = m.group(1)
+    value = int(raw) if raw.isdigit() else chinese_to_number(raw)
+    return int(value or 0)
+
+
+def _narrow_year(q: Question, year: int) -> Question:
+    """The question about one year: a report year stays a report year (``2013年政府工作报告…``)."""
+    if q.report_years:
+        return replace(q, report_years=frozenset({year}), years=frozenset(), search_text=_one_year(q.search_text, year))
+    return replace(q, years=frozenset({year}), search_text=_one_year(q.search_text, year))
+
+
+def _one_year(text: str, year: int) -> str:
+    text = _SPAN_RE.sub(f"{year}年", text)
+    return re.sub(r"(?:19|20)\d\d年?(?:和|与|、|及)?", "", text).strip() or text
+
+
+def _narrow_place(q: Question, place: Place) -> Question:
+    others = [p for p in q.places if p != place]
+    text = q.search_text
+    for other in others:
+        text = text.replace(other.name, "").replace(other.short, "")
+    return replace(q, places=(place,), search_text=text)
+
+
+def plan(q: Question) -> Plan:
+    """The plan of a question (see the module docstring)."""
+    text = q.text
+    compare = bool(_COMPARE_RE.search(text))
+    places = list(dict.fromkeys(q.places))
+    if len(places) >= 2:
+        parts = tuple(Part(p.name if not q.is_english else p.english, _narrow_place(q, p)) for p in places)
+        return Plan("parts", q, parts, compare=compare)
+    years = _years_asked(q)
+    if len(years) >= 2:
+        capped = max(0, len(years) - MAX_TABLE_ROWS)
+        years = years[-MAX_TABLE_ROWS:] if capped else years
+        parts = tuple(Part(f"{y}年" if not q.is_english else str(y), _narrow_year(q, y)) for y in years)
+        kind = "table" if len(years) >= 3 else "parts"
+        return Plan(kind, q, parts, compare=compare or len(years) >= 3, capped=capped)
+    if _SUMMARY_RE.search(text) and not q.wants_number:
+        return Plan("summary", q)
+    if _LIST_RE.search(text) and not q.wants_number or (_LIST_RE.search(text) and _count(text) and not q.unit):
+        return Plan("list", q, count=_count(text))
+    return Plan("single", q)

@@ -1,0 +1,164 @@
+"""The outline of a document, worked out at ingest and stored with it: its heading tree and the
+enumerations inside its sentences.
+
+* **Nodes**: headings (``一、2024年工作回顾``, ``（三）…``, unnumbered short lines), numbered
+  paragraphs (``（一）大力提振消费…。促进…``: their first sentence is their title) and the lead
+  sentences that open measure paragraphs (``实施提振消费专项行动。…``). Each node has its level,
+  its number as written, its title, its parent, and two spans in the cleaned text: its title's,
+  and the whole section's (up to the next node of the same or a higher level).
+* **Enumerations** of a sentence: ``一是…二是…三是…``; ``A、B、C和D``; a quoted name and its
+  items (``“三去一降一补”，即去产能、去库存…``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from common.tokens import jieba_module
+from ingest.cleaning import CleanDocument
+
+_NUMBER_RE = re.compile(r"^(第[一二三四五六七八九十百]+[编章篇部分节]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|"
+                        r"\d{1,2}[.、．](?!\d))\s*")
+_ORDINAL_ITEM_RE = re.compile(r"([一二三四五六七八九十]+)是")
+_LIST_SEP_RE = re.compile(r"、")
+_LIST_END_RE = re.compile(r"以及|和|及|与")
+MAX_ITEM_CHARS = 24
+
+
+@dataclass(frozen=True)
+class OutlineNode:
+    id: int
+    level: int
+    number: str  # as written: 一、 （三） 1. or ""
+    title: str  # without its number and final punctuation
+    parent: int | None
+    kind: str  # heading | numbered | lead
+    title_start: int
+    title_end: int
+    start: int  # the section: from the title to the next node of the same or a higher level
+    end: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> OutlineNode:
+        return OutlineNode(**data)
+
+
+def split_number(text: str) -> tuple[str, str]:
+    """``（三）深入实施…`` → (``（三）``, ``深入实施…``)."""
+    m = _NUMBER_RE.match(text)
+    return (m.group(1), text[m.end():]) if m else ("", text)
+
+
+def build_outline(clean: CleanDocument) -> list[OutlineNode]:
+    """The outline nodes of a cleaned document, in text order."""
+    raw: list[tuple[int, str, str, str, int, int]] = []  # level, number, title, kind, start, end
+    deepest = 0
+    for block in clean.blocks:
+        if block.kind == "heading" and block.level:
+            number, title = split_number(block.text)
+            raw.append((block.level, number, title.rstrip("。：:"), "heading", block.start, block.end))
+            deepest = block.level
+        elif block.kind == "body" and block.lead:
+            lead_end = block.start + len(block.lead) + 1
+            if block.level:  # a numbered paragraph
+                number, title = split_number(block.lead)
+                raw.append((block.level, number, title, "numbered", block.start, lead_end))
+                deepest = block.level
+            else:
+                raw.append((deepest + 1, "", block.lead, "lead", block.start, lead_end))
+    nodes: list[OutlineNode] = []
+    stack: list[int] = []  # indexes of open nodes, by increasing level
+    end_of_text = len(clean.text)
+    for i, (level, number, title, kind, start, end) in enumerate(raw):
+        while stack and raw[stack[-1]][0] >= level:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        section_end = next((r[4] for r in raw[i + 1:] if r[0] <= level), end_of_text)
+        nodes.append(OutlineNode(i, level, number, title, parent, kind, start, end, start, section_end))
+        stack.append(i)
+    return nodes
+
+
+def children(nodes: list[OutlineNode], node: OutlineNode) -> list[OutlineNode]:
+    return [n for n in nodes if n.parent == node.id]
+
+
+def render(nodes: list[OutlineNode]) -> str:
+    """The tree as indented text (``planqa outline``)."""
+    depth: dict[int, int] = {}
+    lines = []
+    for node in nodes:
+        depth[node.id] = 0 if node.parent is None else depth.get(node.parent, 0) + 1
+        mark = "" if node.kind == "heading" else ("· " if node.kind == "lead" else "")
+        lines.append(f"{'  ' * depth[node.id]}{mark}{node.number}{node.title}  [{node.start}–{node.end}]")
+    return "\n".join(lines)
+
+
+def enumerations(sentence: str) -> list[list[str]]:
+    """The enumerations of a sentence, each as its items in order (at least two items for
+    ``一是…二是…`` and a quoted name's items, three for a plain ``A、B、C`` list)."""
+    out: list[list[str]] = []
+    ordinals = list(_ORDINAL_ITEM_RE.finditer(sentence))
+    if len(ordinals) >= 2:
+        items = []
+        for m, nxt in zip(ordinals, [*ordinals[1:], None], strict=False):
+            piece = sentence[m.end(): nxt.start() if nxt else len(sentence)]
+            items.append(re.split(r"[，,；;。]", piece.strip("，,：:"))[0])
+        out.append([i for i in items if i])
+    for clause in re.split(r"[，,；;。：:！？]", sentence):
+        parts = [p for p in _LIST_SEP_RE.split(clause) if p]
+        if len(parts) < 3 and not (len(parts) == 2 and "“" in sentence):
+            continue
+        last = parts[-1]
+        if "等" in last:  # …、C等新增长引擎: the list ends at 等
+            last = last.split("等")[0]
+            parts = [*parts[:-1], last]
+        else:  # …、C和D
+            tail = _LIST_END_RE.split(last, maxsplit=1)
+            if len(tail) > 1 and tail[0] and 0 < len(tail[1]) <= MAX_ITEM_CHARS:
+                parts = [*parts[:-1], tail[0], tail[1]]
+        items = [_item(p) for p in parts]
+        items = [_trim_lead(items[0], items[1:]), *items[1:-1], _trim_tail(items[-1], items[:-1])]
+        items = [i for i in items if 0 < len(i) <= MAX_ITEM_CHARS]
+        if len(items) >= 3 or (len(items) == 2 and "“" in sentence):
+            out.append(items)
+    return out
+
+
+def _trim_lead(first: str, others: list[str]) -> str:
+    """The first item without the words of its clause before it: leading adverbs and
+    conjunctions (即, 大力), then leading verbs while it is longer than the other items
+    (推进良田 → 良田, 大力发展智能网联新能源汽车 → 智能网联新能源汽车)."""
+    if not others:
+        return first
+    import jieba.posseg as pseg
+
+    jieba_module()
+    usual = sorted(len(o) for o in others)[len(others) // 2]
+    words = [(w.word, w.flag) for w in pseg.cut(first)]
+    while len(words) > 1 and words[0][1][:1] in ("c", "p", "d", "u") or (
+        len(words) > 1 and words[0][1].startswith(("v", "a")) and sum(len(w) for w, _ in words) > usual + 1
+    ):
+        words.pop(0)
+    return "".join(w for w, _ in words) or first
+
+
+def _trim_tail(last: str, others: list[str]) -> str:
+    """The last item without the noun the list qualifies (正向激励的干部工作链条 → 正向激励)."""
+    if "的" not in last or not others:
+        return last
+    head = last.split("的")[0]
+    usual = sorted(len(o) for o in others)[len(others) // 2]
+    return head if 2 <= len(head) <= usual + 2 else last
+
+
+def _item(text: str) -> str:
+    """An item without leading verbs of the clause or a trailing quoted name (推进良田 → 良田 is
+    left to the caller; only the quotes and brackets are taken off)."""
+    text = re.sub(r"“[^”]*”.*$", "", text)  # the name after the items (良制“五良”融合)
+    return text.strip(" “”\"'（）()")

@@ -1,0 +1,39 @@
+"""Sentence frames: the years a sentence speaks about and whether its figures are targets or
+results, one model for answers and the figures table."""
+
+from __future__ import annotations
+
+from common.timeref import plan_periods
+from ingest.frames import RESULT, TARGET, frame_sentence
+
+
+def kinds(sentence: str, headings: tuple[str, ...], year: int) -> dict[str, str]:
+    return {f.text: f.kind for f in frame_sentence(sentence, headings, year).figures}
+
+
+def test_this_years_targets_and_last_years_results():
+    assert kinds("今年发展的主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上。", (), 2024) == {
+        "5%": TARGET, "1200万人": TARGET}
+    review = kinds("城镇新增就业1244万人，年末城镇调查失业率为5.2%。", ("一、2023年工作回顾",), 2024)
+    assert review == {"1244万人": RESULT, "5.2%": RESULT}
+    assert kinds("据初步核算，2023年，海城市地区生产总值同比增长6.7%。", (), 2024) == {"6.7%": RESULT}
+
+
+def test_a_range_is_one_figure():
+    frame = frame_sentence("国内生产总值增长6%－6.5%。", ("二、2019年经济社会发展总体要求和政策取向",), 2019)
+    assert [(f.text, f.kind) for f in frame.figures] == [("6%－6.5%", TARGET)]
+
+
+def test_chinese_numerals_are_figures_and_years_are_not():
+    frame = frame_sentence("一九八四年全国农民人均纯收入达到三百五十五元，比上年增长百分之十四点七。", (), 1985)
+    assert [f.text for f in frame.figures] == ["三百五十五元", "百分之十四点七"]
+    assert frame.years == (1984,) and {f.kind for f in frame.figures} == {RESULT}
+
+
+def test_plan_periods_and_the_past_five_years():
+    assert plan_periods("“十四五”时期") == [(2021, 2025)]
+    assert plan_periods("第六个五年计划") == [(1981, 1985)]
+    assert plan_periods("“七五”计划草案") == [(1986, 1990)]
+    frame = frame_sentence("“七五”期间国民生产总值平均每年增长百分之七点五。", (), 1986)
+    assert frame.years == (1986, 1987, 1988, 1989, 1990) and frame.figures[0].kind == TARGET
+    assert frame_sentence("过去五年，经济总量跃上新台阶。", (), 2023).years == (2018, 2019, 2020, 2021, 2022)

@@ -1,0 +1,36 @@
+"""What users type is normalised before anything else: characters, width, script, numerals,
+and the part of a long message that asks."""
+
+from __future__ import annotations
+
+from common.normalize import asking_part, clean_chars, has_words, normalize, numerals_to_digits
+
+
+def test_traditional_full_width_and_numerals():
+    assert normalize("２０２４年財政赤字率是多少？") == "2024年财政赤字率是多少？"
+    assert normalize("增长百分之七点五") == "增长7.5%"
+    assert numerals_to_digits("全国农民人均纯收入达到三百五十五元，招收一万二千人") == "全国农民人均纯收入达到355元，招收12000人"
+    assert numerals_to_digits("二〇二四年") == "2024年"
+    # Counted names are not figures.
+    assert numerals_to_digits("三农问题、一是加强、四个方面、一般公共预算") == "三农问题、一是加强、四个方面、一般公共预算"
+
+
+def test_unprintable_characters_are_dropped():
+    assert clean_chars("赤字\ud800率\x00是多少") == "赤字率是多少"
+
+
+def test_the_asking_part_of_a_long_message():
+    message = "您好！我是某单位的工作人员，正在准备一份汇报材料。关于城镇新增就业，2025年宁夏的目标是多少？麻烦尽快回复，谢谢！"
+    assert asking_part(normalize(message)) == "关于城镇新增就业，2025年宁夏的目标是多少？"
+    assert asking_part("我在写材料，麻烦确认一下：2024年财政赤字率是多少，谢谢") == "2024年财政赤字率是多少"
+    english = "Hi, I'm preparing a briefing. Could you tell me what Ningxia's 2025 GDP growth target is? Thanks!"
+    assert "Ningxia's 2025 GDP growth target" in asking_part(english) and "briefing" not in asking_part(english)
+    assert asking_part("2024年赤字率是多少？") == "2024年赤字率是多少？"  # short: kept whole
+
+
+def test_messages_without_words_are_not_questions():
+    assert not has_words("？？！！")
+    assert not has_words("😀😀👍")
+    assert not has_words("https://example.gov.cn/report?id=1")
+    assert has_words("GDP?")
+    assert has_words("赤字率")

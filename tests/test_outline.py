@@ -1,0 +1,54 @@
+"""Outlines (heading trees) and enumerations, kept at ingest; multi-part question plans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.cleaning import clean_text
+from ingest.loaders import load_path
+from ingest.outline import build_outline, enumerations
+from tests.conftest import SHARED
+
+NATIONAL_2025 = SHARED / "corpora" / "national-work-reports" / "2025年中华人民共和国国务院政府工作报告.txt"
+
+
+def test_numbered_paragraphs_are_children_of_their_part():
+    loaded = next(iter(load_path(NATIONAL_2025)))
+    clean = clean_text(loaded.text, fallback_title=Path(loaded.name).stem)
+    nodes = build_outline(clean)
+    tasks = next(n for n in nodes if n.title == "2025年政府工作任务")
+    assert tasks.number == "三、" and tasks.level == 1 and tasks.parent is None
+    kids = [n for n in nodes if n.parent == tasks.id and n.kind == "numbered"]
+    assert [k.number for k in kids] == [f"（{c}）" for c in "一二三四五六七八九十"]
+    assert kids[0].title.startswith("大力提振消费")
+    for node in nodes:  # spans nest: a child lies inside its parent
+        if node.parent is not None:
+            parent = nodes[node.parent]
+            assert parent.start <= node.start and node.end <= parent.end
+        assert clean.text[node.title_start:].startswith(node.number + node.title[:4]) or node.kind == "lead"
+
+
+def test_enumerations_inside_sentences():
+    assert enumerations("推进良田、良种、良机、良法、良制“五良”融合，建设高标准农田。") == [["良田", "良种", "良机", "良法", "良制"]]
+    assert enumerations("积极打造生物制造、商业航天、低空经济等新增长引擎。") == [["生物制造", "商业航天", "低空经济"]]
+    assert enumerations("一是稳增长，扩内需；二是促改革，增活力；三是惠民生。")[0] == ["稳增长", "促改革", "惠民生"]
+    assert enumerations("加强监管、优化服务。") == []  # two items without a name: a pair, not a list
+
+
+def test_plans_of_multi_part_questions():
+    from assistant.planner import plan
+    from assistant.question import understand
+
+    p = plan(understand("湖南和陕西2025年的城镇新增就业目标分别是多少？"))
+    assert p.kind == "parts" and [part.label for part in p.parts] == ["湖南省", "陕西省"]
+    p = plan(understand("2022年至2024年历年政府工作报告拟安排的地方政府专项债券规模各是多少？"))
+    assert p.kind == "table" and [part.label for part in p.parts] == ["2022年", "2023年", "2024年"]
+    assert all(len(part.question.report_years) == 1 for part in p.parts)
+    p = plan(understand("2013年的居民消费价格涨幅目标比2012年高还是低？"))
+    assert p.kind == "parts" and p.compare
+    p = plan(understand("2025年政府工作报告部署的政府工作任务分为哪几个方面？"))
+    assert p.kind == "list" and not p.question.wants_number
+    assert plan(understand("四川省政府工作报告里说的“五良”融合具体指哪五个“良”？")).count == 5
+    assert plan(understand("2024年政府工作的总体要求是什么？")).kind == "summary"
+    assert plan(understand("2024年财政赤字率是多少？")).kind == "single"
+    assert plan(understand("1954年至2025年历年国内生产总值增长目标是多少？")).capped > 0
