@@ -112,7 +112,9 @@ def detect_region(name: str, doc: CleanDocument) -> str:
     if _NATIONAL_RE.search(head):
         return NATIONAL
     issuer = _ISSUER_RE.search(head)
-    if issuer and not any(short in issuer.group(1) for short in PROVINCES):
+    place = issuer.group(1) + head[issuer.end(1)] if issuer else ""
+    # (宁夏回族自治区第十三届…: the lazy match can start inside a province's name, 夏回族自治区)
+    if issuer and not any(short in place or place in full for short, full in PROVINCES.items()):
         return issuer.group(1) + "市" if "市" in head else issuer.group(1)
     for short, full in PROVINCES.items():
         if short in head:
