@@ -6,11 +6,14 @@ for in the web chat (``on_demand``, the default). Progress is read from the buil
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib
 import importlib.util
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -87,6 +90,7 @@ class LocalRuntime:
         self._thread: threading.Thread | None = None
         self._started = 0.0
         self._failure = ""
+        self._process: subprocess.Popen[bytes] | None = None
 
     @property
     def managed(self) -> bool:
@@ -137,8 +141,11 @@ class LocalRuntime:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         try:
             with self.log_path.open("a", encoding="utf-8") as log:
-                code = subprocess.call(self.command(), stdout=log, stderr=subprocess.STDOUT, env=env,
-                                       stdin=subprocess.DEVNULL)
+                # its own process group: stopped with the server (atexit), compiler and all
+                self._process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT, env=env,
+                                                 stdin=subprocess.DEVNULL, start_new_session=True)
+                atexit.register(self.stop)
+                code = self._process.wait()
         except OSError as exc:
             self._failure = f"cannot run make ({exc})"
             return
@@ -151,6 +158,13 @@ class LocalRuntime:
         if not llama_installed():
             self._failure = f"llama-cpp-python is still not importable; log: {self.log_path}"
         print(f"planqa: local model runtime ready (log: {self.log_path})", file=sys.stderr)
+
+    def stop(self) -> None:
+        """End a running preparation (the server is stopping); the next start begins it again."""
+        process = self._process
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(OSError):
+                os.killpg(process.pid, signal.SIGTERM)
 
     def wait(self, timeout: float | None = None) -> RuntimeStatus:
         thread = self._thread
