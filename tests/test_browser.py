@@ -73,9 +73,7 @@ def test_chat_answer_cites_and_opens_the_highlighted_passage(page: Page, planqa_
     entries = [json.loads(x) for x in feedback.read_text(encoding="utf-8").splitlines()[before:]]
     assert entries[-1]["rating"] == "up" and entries[-1]["question"] == item["question"]
     assert entries[-1]["citations"][0]["quote"]
-    page.get_by_text("复制答案及出处").click()
-    copy = page.locator("#planqa-copy textarea")
-    expect(copy).to_have_value(re.compile(r"出处：\n\[1\] 乘势而上启新程"))
+    expect(page.locator("#planqa-sources #planqa-copy-0")).to_have_text(re.compile(r"出处：\n\[1\] 乘势而上启新程"))
 
     # a follow-up in the same session; the first answer's [1] still opens the first passage
     page.locator("#planqa-question textarea").fill(seed_dev[2]["question"])
@@ -166,10 +164,20 @@ def test_upload_escapes_document_html_and_delete(page: Page, planqa_server, tmp_
 
 
 def test_figures_tab_filters_and_opens_the_source(page: Page, planqa_server):
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(planqa_server.url + "/")
     page.locator("button[role=tab]:has-text('目标与数据')").first.click()
     table = page.locator("#planqa-figures")
     expect(table).to_contain_text("农村道路")
+    # at 1366 px every column shows: no header cell ends past the table's visible edge
+    box = table.bounding_box()
+    headers = table.locator("th")
+    expect(headers).to_have_count(8)
+    assert box is not None
+    for i in range(8):
+        cell = headers.nth(i).bounding_box()
+        assert cell is not None and cell["width"] > 20 and cell["x"] + cell["width"] <= box["x"] + box["width"] + 1, i
+    expect(table.locator("[role=gridcell]", has_text="100公里").first).to_be_visible()  # one readable value
     page.locator("#planqa-fig-kind").get_by_text("实际").click()
     expect(table).not_to_contain_text("农村道路")
     expect(table).to_contain_text("地区生产总值")
@@ -236,17 +244,54 @@ def test_portal_web_component_works_offline(page: Page, portal_site, seed_servic
         server.stop()
 
 
-def test_unavailable_answer_mode_fails_clearly(page: Page, planqa_server, seed_dev):
-    """The tests configure no OpenAI-compatible endpoint: choosing that mode must say so,
-    either when it is chosen or with the answer — never answer as if it worked."""
-    page.goto(planqa_server.url + "/")
-    page.locator("#planqa-mode").get_by_text("openai").click()
-    status = page.locator("#planqa-chat-status")
-    expect(status).not_to_be_empty()
-    page.locator("#planqa-question textarea").fill(seed_dev[0]["question"])
-    page.locator("#planqa-send").click()
-    warning = page.locator("#planqa-chat .planqa-warn, #planqa-chat-status:has-text('⚠️')")
-    expect(warning.first).to_be_visible(timeout=ANSWER_TIMEOUT)
+def test_only_modes_that_can_answer_are_offered(page: Page, seed_service, seed_settings, tmp_path: Path):
+    """`local` without its model file put a 22-package pip command into the chat, `openai`
+    without an endpoint an English error about an environment variable. Now neither is
+    offered, and the page says why, in its language."""
+    from live_server import LiveServer
+
+    from assistant.server import create_app
+
+    settings = seed_settings.model_copy(update={"models_dir": tmp_path / "no-models", "rate_limit_per_minute": 0,
+                                                "local_setup": "off"})
+    server = LiveServer(create_app(settings, service=seed_service))
+    try:
+        page.goto(server.url + "/")
+        modes = page.locator("#planqa-mode")
+        expect(modes.get_by_role("radio")).to_have_count(1)
+        expect(modes).to_contain_text("原文摘录")
+        note = page.locator("#planqa-mode-note")
+        expect(note.locator(".planqa-mode-off")).to_have_count(2)
+        expect(note).to_contain_text("本地大模型暂不可用")
+        expect(note).to_contain_text("外部模型接口暂不可用：未配置外部模型接口")
+        expect(page.locator("#planqa-prepare-local")).to_be_hidden()  # PLANQA_LOCAL_SETUP=off
+        assert "pip install" not in page.content()
+        page.screenshot(path=str(ARTIFACTS / "modes-offered.png"), full_page=True)
+        page.goto(server.url + "/en/")
+        expect(page.locator("#planqa-mode-note")).to_contain_text("OpenAI-compatible endpoint is off")
+    finally:
+        server.stop()
+
+
+def test_docs_render_offline(page: Page, planqa_server):
+    """/docs was a blank page without internet: Swagger UI came from a CDN. Every request that
+    leaves the server is refused here, as on an offline machine."""
+    leaving: list[str] = []
+
+    def offline(route):  # type: ignore[no-untyped-def]
+        if route.request.url.startswith(planqa_server.url):
+            route.continue_()
+        else:
+            leaving.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", offline)
+    page.goto(planqa_server.url + "/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("planqa")
+    expect(page.locator(".opblock-summary-path[data-path='/api/v1/ask']")).to_be_visible()
+    expect(page.locator(".opblock-summary-path[data-path='/v1/chat/completions']")).to_be_visible()
+    assert leaving == []
+    page.screenshot(path=str(ARTIFACTS / "docs-offline.png"), full_page=True)
 
 
 def test_knowledge_base_writes_need_the_admin_key_when_set(page: Page, seed_service, seed_settings, tmp_path: Path):

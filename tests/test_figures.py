@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 from conftest import DATA, SHARED, read_jsonl
 
-from ingest.figures import extract_from_chunks, extract_from_text, figure_years, named_indicator, select_figures
+from ingest.figures import (
+    extract_from_chunks,
+    extract_from_text,
+    figure_years,
+    named_indicator,
+    select_figures,
+)
 from ingest.loaders import load_path
 from ingest.metadata import PROVINCES
 from ingest.pipeline import prepare

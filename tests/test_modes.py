@@ -88,3 +88,27 @@ def test_a_server_without_the_runtime_checkout_does_not_offer_to_build_it(tmp_pa
     assert not runtime.managed
     assert runtime.prepare().state in ("unmanaged", "model_missing")
     assert not runtime.building
+
+
+def test_a_build_in_progress_stops_with_the_server(seed_service, seed_settings, tmp_path):
+    """uvicorn re-raises SIGTERM after its shutdown, so no atexit runs: the compiler kept
+    running after the server was gone. The server's shutdown stops it."""
+    from fastapi.testclient import TestClient
+
+    from assistant.server import create_app
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "Makefile").write_text("local:\n\t@echo planqa-step build\n\tsleep 120\n", encoding="utf-8")
+    settings = seed_settings.model_copy(update={"models_dir": tmp_path / "no-models", "data_dir": tmp_path / "data"})
+    app = create_app(settings, service=seed_service, ui=False)
+    runtime = app.state.planqa.services.runtime
+    runtime.project_root = project
+    with TestClient(app):
+        assert runtime.prepare().state == "building"
+        deadline = time.monotonic() + 10
+        while runtime._process is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process = runtime._process
+    assert process is not None and process.wait(timeout=10) is not None
+    assert runtime.wait(10).state == "failed"  # stopped, not finished: the next start begins again

@@ -6,7 +6,15 @@ from assistant.feedback import FeedbackLog
 from assistant.schema import Answer, Citation
 from assistant.webui.i18n import EN, ZH
 from assistant.webui.messages import localize
-from assistant.webui.render import Turn, answer_html, copy_text, figure_rows, figure_value, md_esc, sources_panel
+from assistant.webui.render import (
+    Turn,
+    answer_html,
+    copy_text,
+    figure_rows,
+    figure_value,
+    md_esc,
+    sources_panel,
+)
 
 EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)"> *粗体* [链接](javascript:x) $$x$$'
 
