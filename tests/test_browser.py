@@ -320,3 +320,51 @@ def test_knowledge_base_writes_need_the_admin_key_when_set(page: Page, seed_serv
             if d.source == "admin-check.txt":
                 seed_service.remove_document(d.doc_id)
         server.stop()
+
+
+def test_local_mode_is_prepared_on_demand_with_progress(page: Page, seed_service, seed_settings, tmp_path: Path):
+    """Local mode's runtime is built only when asked for, with its progress shown, and the
+    mode is offered when it is in. The 10-minute compile is stood in for by a Makefile that
+    prints the same steps and puts the real 0.5B model file in place; the runtime, make, the
+    progress and the model check are the real ones."""
+    from live_server import LiveServer
+
+    from assistant.llm.models import MODELS
+    from assistant.server import create_app
+
+    models = tmp_path / "models"
+    project = tmp_path / "project"
+    project.mkdir()
+    real = ROOT / ".planqa" / "models" / MODELS["qwen2.5-coder-0.5b"].filename
+    (project / "Makefile").write_text(
+        "local:\n"
+        "\t@echo planqa-step build\n"
+        "\t@echo '[40/100] Building CXX object'\n"
+        "\t@sleep 4\n"
+        "\t@echo planqa-step install\n"
+        "\t@sleep 2\n"
+        "\t@echo planqa-step models\n"
+        f"\tmkdir -p {models} && ln -sf {real} {models}/\n",
+        encoding="utf-8",
+    )
+    settings = seed_settings.model_copy(update={"models_dir": models, "llm_model": "qwen2.5-coder-0.5b",
+                                                "local_setup": "on_demand", "rate_limit_per_minute": 0})
+    app = create_app(settings, service=seed_service)
+    app.state.planqa.services.runtime.project_root = project
+    server = LiveServer(app)
+    try:
+        page.goto(server.url + "/")
+        modes = page.locator("#planqa-mode")
+        expect(modes.get_by_role("radio")).to_have_count(1)
+        prepare = page.locator("#planqa-prepare-local")
+        expect(prepare).to_be_visible()
+        prepare.click()
+        note = page.locator("#planqa-mode-note")
+        expect(note).to_contain_text("正在准备本地模型：编译模型运行库（35%")
+        expect(note.locator("progress")).to_have_attribute("value", "35")
+        page.screenshot(path=str(ARTIFACTS / "local-preparing.png"), full_page=True)
+        expect(modes.get_by_text("本地大模型")).to_be_visible(timeout=60_000)
+        expect(note).not_to_contain_text("本地大模型")
+        expect(prepare).to_be_hidden()
+    finally:
+        server.stop()
