@@ -368,3 +368,19 @@ def test_local_mode_is_prepared_on_demand_with_progress(page: Page, seed_service
         expect(prepare).to_be_hidden()
     finally:
         server.stop()
+
+
+def test_gradio_queue_status_follows_the_page_language(page: Page, planqa_server):
+    """Gradio writes "queue: 1/2 |" and "processing |" in English whatever its locale; a busy
+    server showed them on the Chinese page. They are put in Chinese as they appear."""
+    add = "(t) => { const s = document.createElement('span'); s.className = 'probe'; s.textContent = t;" \
+          " document.body.appendChild(s); }"
+    page.goto(planqa_server.url + "/")
+    expect(page.locator("#planqa-send")).to_be_visible()
+    page.evaluate(add, "queue: 1/2 |")
+    page.evaluate(add, "processing |")
+    expect(page.locator(".probe")).to_have_text(["排队：1/2 |", "处理中 |"])
+    page.goto(planqa_server.url + "/en/")
+    expect(page.locator("#planqa-send")).to_be_visible()
+    page.evaluate(add, "queue: 1/2 |")
+    expect(page.locator(".probe")).to_have_text("queue: 1/2 |")

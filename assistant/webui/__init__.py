@@ -13,7 +13,7 @@ from assistant.api.context import ApiContext
 from assistant.webui.api import install_ask_endpoint
 from assistant.webui.chat import CITE_JS, build_chat_tab
 from assistant.webui.figures_tab import build_figures_tab
-from assistant.webui.i18n import LANGUAGES, LOCALE_JS, SWITCH_JS, ZH, t
+from assistant.webui.i18n import LANGUAGES, LOCALE_JS, STATUS_JS, SWITCH_JS, ZH, t
 from assistant.webui.knowledge import build_knowledge_tab
 
 __all__ = ["CSS", "build_ui", "page_js"]
@@ -44,7 +44,7 @@ CSS = """
 def page_js(lang: str) -> str:
     """Run on page load: the click handlers (the sources panel installs them too, which covers
     embedded pages) and Gradio's own strings in the page's language."""
-    return "() => {" + CITE_JS + LOCALE_JS + f"window.planqaSetLocale('{lang}');" + "}"
+    return "() => {" + CITE_JS + LOCALE_JS + STATUS_JS + f"window.planqaSetLocale('{lang}'); window.planqaStatusText();" + "}"
 
 
 def build_ui(ctx: ApiContext, lang_code: str = ZH) -> gr.Blocks:

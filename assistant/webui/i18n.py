@@ -195,6 +195,32 @@ window.planqaSetLocale = async function (lang) {
 };
 """
 
+# Gradio writes its queue status in English whatever its locale ("queue: 1/2 |", "processing |"):
+# on a Chinese page those texts are put in Chinese as they appear.
+STATUS_JS = r"""
+window.planqaStatusText = function () {
+  if (window.__planqaStatusText || document.documentElement.getAttribute('data-planqa-lang') !== 'zh-CN') return;
+  window.__planqaStatusText = true;
+  var fix = function (node) {
+    var text = node.nodeValue, m = /^(\s*)queue: (\d+)\/(\d*) \|(\s*)$/.exec(text);
+    if (m) node.nodeValue = m[1] + '排队：' + m[2] + '/' + m[3] + ' |' + m[4];
+    else if (/^\s*processing \|\s*$/.test(text)) node.nodeValue = text.replace('processing', '处理中');
+  };
+  var walk = function (root) {
+    if (root.nodeType === 3) { fix(root); return; }
+    var w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (var n = w.nextNode(); n; n = w.nextNode()) fix(n);
+  };
+  new MutationObserver(function (changes) {
+    changes.forEach(function (c) {
+      if (c.type === 'characterData') fix(c.target);
+      else c.addedNodes.forEach(walk);
+    });
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+  walk(document.body);
+};
+"""
+
 
 def t(lang: str, key: str, **kwargs: object) -> str:
     text = STRINGS.get(lang, STRINGS[ZH]).get(key) or STRINGS[ZH][key]
