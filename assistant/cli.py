@@ -138,13 +138,17 @@ def batch(ctx: click.Context, input_file: Path, output: Path) -> None:
 @click.argument("gold_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Markdown report path (default: reports/eval-<name>.md).")
+@click.option("--jsonl", "jsonl_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Per-question results (default: reports/eval-<name>.jsonl).")
 @mode_option
 @click.pass_context
-def eval_command(ctx: click.Context, gold_file: Path, report_path: Path | None) -> None:
-    """Score answers against a gold JSONL (question, answer_all, evidence)."""
-    from assistant.evaluation import evaluate, render_markdown, render_table
+def eval_command(ctx: click.Context, gold_file: Path, report_path: Path | None, jsonl_path: Path | None) -> None:
+    """Score answers against a gold JSONL (question, answer_all, evidence, source_contains, sources)."""
+    from assistant.eval_report import render_markdown, render_table, write_jsonl
+    from assistant.evaluation import evaluate, read_gold
 
     try:
+        read_gold(gold_file)  # a file that is not gold fails before any model loads
         result = evaluate(_ready_service(ctx), gold_file)
     except PlanqaError as exc:
         _fail(exc)
@@ -152,7 +156,9 @@ def eval_command(ctx: click.Context, gold_file: Path, report_path: Path | None) 
     path = report_path or Path("reports") / f"eval-{gold_file.stem}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_markdown(result), encoding="utf-8")
-    click.echo(f"report: {path}")
+    lines = jsonl_path or path.with_suffix(".jsonl")
+    write_jsonl(result, lines)
+    click.echo(f"report: {path}\nper question: {lines}")
 
 
 @cli.command()

@@ -1,6 +1,16 @@
-"""``planqa eval``: score answers against a gold JSONL in the format of ``shared/eval``:
-``question``, ``answer_all`` (keywords a correct answer contains; empty = must refuse),
-``evidence`` (substring of the source) and optionally ``source_contains``."""
+"""``planqa eval``: score answers against a gold JSONL, one question per line:
+
+* ``question`` (required);
+* ``answer_all`` (required): keywords a correct answer contains, all of them; ``[]`` means the
+  documents do not answer and the question must be refused;
+* ``evidence`` (optional): a substring of the sentence that should be cited;
+* ``source_contains`` (optional): a substring of the cited document's source or title, checked
+  with ``evidence``;
+* ``sources`` (optional): substrings of sources or titles that must each be cited;
+* ``id`` (optional), and any other fields (ignored).
+
+A file whose lines carry no gold field is refused with an error (it would score every question
+as must-refuse). Rendering (table, Markdown, per-question JSONL) is in ``eval_report.py``."""
 
 from __future__ import annotations
 
@@ -12,7 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from assistant.schema import Answer
+from common.errors import InputError
 from common.textutils import compact, figure_key, find_figures, strip_markers
+
+GOLD_FIELDS = ("answer_all", "evidence", "source_contains", "sources")
 
 
 @dataclass
@@ -22,11 +35,31 @@ class ItemResult:
     answerable: bool
     correct: bool
     refused: bool
-    evidence_cited: bool | None
+    evidence_cited: bool | None  # None: no evidence given (or must refuse)
     verbatim: bool
     numbers_quoted: bool
     latency_ms: float
     answer: str
+    expected: list[str] = field(default_factory=list)
+    sources_cited: bool | None = None  # None: no ``sources`` given
+    quotes: list[str] = field(default_factory=list)
+    cold: bool = False  # the first question of the run (models and indexes loading)
+
+    @property
+    def checks(self) -> dict[str, bool | None]:
+        return {"correct": self.correct, "evidence_cited": self.evidence_cited, "sources_cited": self.sources_cited,
+                "citations_verbatim": self.verbatim, "figures_in_quotes": self.numbers_quoted}
+
+    @property
+    def failed_checks(self) -> list[str]:
+        return [name for name, ok in self.checks.items() if ok is False]
+
+    def record(self) -> dict[str, Any]:
+        """One line of the per-question JSONL."""
+        return {"id": self.id, "question": self.question, "expected": self.expected,
+                "must_refuse": not self.answerable, "answer": self.answer, "refused": self.refused,
+                "checks": self.checks, "passed": not self.failed_checks, "quotes": self.quotes,
+                "latency_ms": round(self.latency_ms, 1), "cold": self.cold}
 
 
 @dataclass
@@ -42,7 +75,7 @@ class EvalResult:
     def metrics(self) -> dict[str, tuple[int, int]]:
         answerable = [i for i in self.items if i.answerable]
         unanswerable = [i for i in self.items if not i.answerable]
-        return {
+        metrics = {
             "answer accuracy (all)": self._share([i.correct for i in self.items]),
             "answer accuracy (answerable)": self._share([i.correct for i in answerable]),
             "evidence cited": self._share([bool(i.evidence_cited) for i in answerable if i.evidence_cited is not None]),
@@ -51,13 +84,27 @@ class EvalResult:
             "citations verbatim": self._share([i.verbatim for i in self.items]),
             "figures in cited quotes": self._share([i.numbers_quoted for i in self.items]),
         }
+        with_sources = [bool(i.sources_cited) for i in self.items if i.sources_cited is not None]
+        if with_sources:
+            metrics["sources cited"] = self._share(with_sources)
+        return metrics
+
+    @property
+    def cold_ms(self) -> float | None:
+        """Latency of the first question (models and indexes load on it)."""
+        return next((i.latency_ms for i in self.items if i.cold), None)
 
     @property
     def latency(self) -> tuple[float, float]:
-        values = sorted(i.latency_ms for i in self.items) or [0.0]
+        """p50 and p95 of the warm questions (the cold first one excluded)."""
+        values = sorted(i.latency_ms for i in self.items if not i.cold) or [0.0]
         p50 = statistics.median(values)
         p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
         return p50, p95
+
+    @property
+    def failures(self) -> list[ItemResult]:
+        return [i for i in self.items if i.failed_checks]
 
 
 def contains_all(answer: str, keywords: list[str]) -> bool:
@@ -87,7 +134,7 @@ def figures_quoted(answer: Answer) -> bool:
     return all(figure_key(f) in quoted for f in find_figures(plain) if not f.is_year)
 
 
-def score_item(gold: dict[str, Any], answer: Answer) -> ItemResult:
+def score_item(gold: dict[str, Any], answer: Answer, cold: bool = False) -> ItemResult:
     keywords = gold.get("answer_all") or []
     answerable = bool(keywords)
     correct = (not answer.refused and contains_all(answer.answer, keywords)) if answerable else answer.refused
@@ -99,45 +146,54 @@ def score_item(gold: dict[str, Any], answer: Answer) -> ItemResult:
             compact(evidence) in compact(c.quote) and (not want or want in c.source or want in c.title)
             for c in answer.citations
         )
+    sources = gold.get("sources") or []
+    sources_cited = (all(any(s in c.source or s in c.title for c in answer.citations) for s in sources)
+                     if answerable and sources else None)
     return ItemResult(
         id=str(gold.get("id", "")), question=str(gold.get("question", "")), answerable=answerable,
         correct=correct, refused=answer.refused, evidence_cited=cited,
         verbatim=citations_verbatim(answer), numbers_quoted=figures_quoted(answer),
-        latency_ms=answer.latency_ms, answer=answer.answer,
+        latency_ms=answer.latency_ms, answer=answer.answer, expected=list(keywords),
+        sources_cited=sources_cited, quotes=[c.quote for c in answer.citations], cold=cold,
     )
 
 
-def evaluate(service: Any, gold_file: Path) -> EvalResult:
-    result = EvalResult(name=gold_file.name, mode=service.settings.answer_mode)
-    for line in gold_file.read_text(encoding="utf-8").splitlines():
+def read_gold(gold_file: Path) -> list[dict[str, Any]]:
+    """The gold lines, or an ``InputError`` naming the file and line that is not usable."""
+    items: list[dict[str, Any]] = []
+    missing: list[int] = []
+    for line_no, line in enumerate(gold_file.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
-        gold = json.loads(line)
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{gold_file}: line {line_no}: not valid JSON ({exc.msg})") from exc
+        if not isinstance(item, dict) or not isinstance(item.get("question"), str) or not item["question"].strip():
+            raise InputError(f"{gold_file}: line {line_no}: needs a 'question' (a non-empty string)")
+        if not isinstance(item.get("answer_all", []), list):
+            raise InputError(f"{gold_file}: line {line_no}: 'answer_all' must be a list of keywords")
+        if "answer_all" not in item:
+            missing.append(line_no)
+        items.append(item)
+    if not items:
+        raise InputError(f"{gold_file}: no questions (one JSON object per line)")
+    if not any(key in item for item in items for key in GOLD_FIELDS):
+        raise InputError(
+            f"{gold_file}: no gold fields ({', '.join(GOLD_FIELDS)}) on any line: this is a question file, not a "
+            "gold file (use `planqa batch` to answer it, or add 'answer_all': [keywords], [] for must-refuse)"
+        )
+    if missing:
+        shown = ", ".join(str(n) for n in missing[:10]) + (" …" if len(missing) > 10 else "")
+        raise InputError(f"{gold_file}: line(s) {shown} have no 'answer_all' (the keywords of a correct answer; "
+                         "[] when the question must be refused)")
+    return items
+
+
+def evaluate(service: Any, gold_file: Path) -> EvalResult:
+    items = read_gold(gold_file)
+    result = EvalResult(name=gold_file.name, mode=service.settings.answer_mode)
+    for n, gold in enumerate(items):
         answer = service.ask(gold["question"], id=gold.get("id"))
-        result.items.append(score_item(gold, answer))
+        result.items.append(score_item(gold, answer, cold=n == 0))
     return result
-
-
-def render_table(result: EvalResult) -> str:
-    rows = [(name, f"{a}/{b}", f"{(100 * a / b if b else 0):.1f}%") for name, (a, b) in result.metrics.items()]
-    p50, p95 = result.latency
-    rows.append(("latency p50 / p95", f"{p50:.0f} / {p95:.0f} ms", ""))
-    width = max(len(r[0]) for r in rows)
-    lines = [f"{result.name} ({result.mode})", "-" * (width + 24)]
-    lines += [f"{name:<{width}}  {count:>14}  {pct:>6}" for name, count, pct in rows]
-    return "\n".join(lines)
-
-
-def render_markdown(result: EvalResult) -> str:
-    p50, p95 = result.latency
-    out = [f"# planqa eval: {result.name}", "", f"Answer mode: `{result.mode}`", "",
-           "| metric | count | share |", "|---|---|---|"]
-    for name, (a, b) in result.metrics.items():
-        out.append(f"| {name} | {a}/{b} | {(100 * a / b if b else 0):.1f}% |")
-    out += [f"| latency p50 / p95 | {p50:.0f} / {p95:.0f} ms | |", "", "## Questions", "",
-            "| id | ok | refused | evidence | question | answer |", "|---|---|---|---|---|---|"]
-    for i in result.items:
-        ev = "" if i.evidence_cited is None else ("yes" if i.evidence_cited else "no")
-        answer = i.answer.replace("|", "\\|").replace("\n", " ")
-        out.append(f"| {i.id} | {'✅' if i.correct else '❌'} | {i.refused} | {ev} | {i.question} | {answer} |")
-    return "\n".join(out) + "\n"

@@ -294,9 +294,9 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
         places = [m.place for m in gazetteer.find(whole)]
         national = any(w in whole for w in ("全国", "国务院", "我国", "国家", "中央", "中国"))
         kinds = _ANSWER_TYPE_RE.findall(text)
-        names = [p.short for p in places] + [p.name for p in places] + ["全国", "我国", "国家", "中国", "国务院"]
+        place_names = [p.short for p in places] + [p.name for p in places] + ["全国", "我国", "国家", "中国", "国务院"]
         terms = [Term(t, alternatives(t) + _arabic_count(t), answer_type=any(k.startswith(t) for k in kinds))
-                 for t in chinese_terms(text, names)]
+                 for t in chinese_terms(text, place_names)]
         wants_number = bool(_QUANTITY_RE.search(text))
         m = _UNIT_AFTER_RE.search(text)
         unit = m.group(1) if m else ("%" if wants_number and _RATIO_RE.search(text) else "")

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 
 from assistant.api import ApiContext, ServiceProvider, install_api
+from assistant.api.docs import install_docs
 from assistant.api.security import BodySizeLimit
 from assistant.settings import Settings, get_settings
 from common.errors import PlanqaError
@@ -32,6 +35,35 @@ def _gradio_js() -> Path:
     return Path(gradio.__file__).parent / "templates" / "frontend" / "gradio.js"
 
 
+# A question that touches every part a real one does: jieba and its part-of-speech tables, the
+# BM25 index, the embedder, Chroma, the sentence scorer.
+WARMUP_QUESTION = "今年的主要预期目标是什么？"
+_warmed: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def warm_up(service: Any) -> float:
+    """Load everything the first question would load, so that it answers as fast as the next
+    ones; returns the seconds it took (0 when this service was warmed before)."""
+    if service in _warmed:
+        return 0.0
+    started = time.perf_counter()
+    try:
+        service.ask(WARMUP_QUESTION)
+        service.figures()
+    except PlanqaError as exc:  # an empty or broken store: the first question says so
+        print(f"planqa: warm-up failed: {exc}", file=sys.stderr)
+    _warmed.add(service)
+    return time.perf_counter() - started
+
+
+def _prepare_local(ctx: ApiContext) -> None:
+    runtime = ctx.services.runtime
+    if runtime is not None and runtime.status().state == "missing":
+        print(f"planqa: preparing the local model runtime in the background (log: {runtime.log_path})",
+              file=sys.stderr)
+        runtime.prepare()
+
+
 def _preload_model(service: Any) -> None:
     try:
         service.llm()
@@ -39,9 +71,12 @@ def _preload_model(service: Any) -> None:
         print(f"planqa: the {service.settings.answer_mode} model is not available: {exc}", file=sys.stderr)
 
 
-def create_app(settings: Settings | None = None, service: Any = None, *, ui: bool = True) -> FastAPI:
+def create_app(settings: Settings | None = None, service: Any = None, *, ui: bool = True,
+               warm: bool = True) -> FastAPI:
     """The whole server. ``service`` defaults to the factory's for ``settings`` (the default
-    corpus is ingested on first start)."""
+    corpus is ingested on first start). With ``warm`` the retriever, the embedder and the scorer
+    are loaded before the app is returned, so the server reports ready on ``/healthz`` only
+    when the first question will be as fast as the next ones."""
     from assistant.factory import build_service
 
     settings = settings or get_settings()
@@ -50,6 +85,7 @@ def create_app(settings: Settings | None = None, service: Any = None, *, ui: boo
         report = service.ensure_default_corpus()
         if report is not None:
             print(f"ingested the default corpus: {report.summary()}", file=sys.stderr)
+    warmup_s = warm_up(service) if warm else 0.0
     ctx = ApiContext(settings, ServiceProvider(settings, service, factory=build_service))
     if settings.answer_mode != "extractive":  # load the model and read its system prompt before the first question
         threading.Thread(target=_preload_model, args=(service,), name="planqa-model-preload", daemon=True).start()
@@ -60,7 +96,7 @@ def create_app(settings: Settings | None = None, service: Any = None, *, ui: boo
         description="Grounded, cited answers about government plans and work reports. "
         "`/api/v1`: planqa's JSON API (SSE with `stream: true`); `/v1`: OpenAI-compatible chat "
         "completions with citations. Send `Authorization: Bearer <key>` when the server has API keys.",
-        docs_url="/docs",
+        docs_url=None,  # /docs is served from the installed Swagger UI (assistant/api/docs.py)
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -69,7 +105,13 @@ def create_app(settings: Settings | None = None, service: Any = None, *, ui: boo
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["*"],
                        allow_headers=["*"], allow_credentials=False)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    if settings.local_setup == "background" and settings.workers == 1:
+        # the chat answers at once; local mode's runtime is built meanwhile (progress in the chat)
+        app.router.on_startup.append(lambda: _prepare_local(ctx))
+    if ctx.services.runtime is not None:  # a build in progress stops with the server (uvicorn
+        app.router.on_shutdown.append(ctx.services.runtime.stop)  # re-raises SIGTERM: no atexit)
     install_api(app, ctx)
+    install_docs(app, "planqa")
 
     @app.get("/healthz", tags=["planqa"], summary="Liveness and readiness")
     def healthz() -> JSONResponse:
@@ -78,7 +120,8 @@ def create_app(settings: Settings | None = None, service: Any = None, *, ui: boo
         except Exception as exc:  # the store cannot be read: not ready
             return JSONResponse({"status": "error", "error": str(exc)}, status_code=503)
         return JSONResponse({"status": "ok", "version": VERSION, "documents": documents,
-                             "answer_mode": settings.answer_mode})
+                             "answer_mode": settings.answer_mode, "warm": service in _warmed,
+                             "warmup_seconds": round(warmup_s, 2)})
 
     @app.get("/gradio.js", include_in_schema=False)
     def gradio_js() -> FileResponse:
@@ -88,13 +131,19 @@ def create_app(settings: Settings | None = None, service: Any = None, *, ui: boo
     if ui:
         import gradio as gr
 
-        from assistant.webui import CSS, JS, build_ui
+        from assistant.webui import CSS, build_ui, page_js
+        from assistant.webui.i18n import EN, ZH
+        from assistant.webui.locale import PageLocale
 
-        gr.mount_gradio_app(
-            app, build_ui(ctx), path="/", css=CSS, js=JS, footer_links=[], run_history=False,
-            max_file_size=settings.max_request_bytes, show_error=True, ssr_mode=False,
-            server_name=settings.host, server_port=settings.port,
-        )
+        app.add_middleware(PageLocale, pages={"/": "zh-CN", "/en/": "en"})
+
+        # /en first: the app at / would take its requests otherwise.
+        for path, lang in (("/en", EN), ("/", ZH)):
+            gr.mount_gradio_app(
+                app, build_ui(ctx, lang), path=path, css=CSS, js=page_js(lang), footer_links=[],
+                run_history=False, max_file_size=settings.max_request_bytes, show_error=True, ssr_mode=False,
+                server_name=settings.host, server_port=settings.port,
+            )
     return app
 
 

@@ -15,8 +15,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS_DIR = PROJECT_ROOT / "ingest" / "default_corpus"
+# Where `make setup` assembles the local model files (not under PLANQA_DATA_DIR: another data dir
+# must not lose them).
+DEFAULT_MODELS_DIR = PROJECT_ROOT / ".planqa" / "models"
 
 AnswerMode = Literal["extractive", "local", "openai"]
+LocalSetup = Literal["off", "on_demand", "background"]
 LocalModel = Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"]
 
 
@@ -50,7 +54,14 @@ class Settings(BaseSettings):
     )
     models_dir: Path | None = Field(
         default=None,
-        description="Folder holding the assembled model files (default: <data_dir>/models).",
+        description="Folder holding the assembled model files (default: .planqa/models in the project folder, "
+        "where 'make setup' puts them, whatever PLANQA_DATA_DIR is).",
+    )
+    local_setup: LocalSetup = Field(
+        default="on_demand",
+        description="Preparing the 'local' mode's runtime (llama-cpp-python, built from source, and the model files) "
+        "when it is missing: 'background' starts 'make local' right after the server is up ('make run' sets it), "
+        "'on_demand' when local mode is chosen in the web chat, 'off' never (the chat says how to install it).",
     )
     llm_context_tokens: int = Field(
         default=2048, ge=512, le=32768, description="Context window of the local model (prompt + answer)."
@@ -181,8 +192,8 @@ class Settings(BaseSettings):
 
     @property
     def model_dir(self) -> Path:
-        """Where the local model files are (``models_dir`` or ``<data_dir>/models``)."""
-        return self.models_dir if self.models_dir is not None else self.data_dir / "models"
+        """Where the local model files are (``models_dir``, else where ``make setup`` puts them)."""
+        return self.models_dir if self.models_dir is not None else DEFAULT_MODELS_DIR
 
     @property
     def chroma_dir(self) -> Path:

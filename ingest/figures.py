@@ -11,7 +11,10 @@ a past year, 据初步核算, 比上年…). Rules, all general:
 * the indicator is the clause text before the number (without leading subject, time words and
   hedges like 努力实现), plus the noun after it when the number sits mid-phrase (实施20项民生保障工程);
 * the period is the year the sentence speaks about (its own 2023年/今年/年内, else its headings',
-  else the document's year).
+  else the document's year);
+* only a figure with a *named* indicator is a row: an indicator that is only a verb (新增, 培育),
+  a hedge (左右) or punctuation, a count of parts of a speech (9个方面), a bare scale word used
+  as an adjective (千亩示范片, 每千人口, 400亿级) and an age bound (3岁以下) are not figures.
 
 Figures are extracted from stored chunks (so existing documents can be back-filled) and
 de-duplicated by their offset in the document (chunks overlap by whole sentences).
@@ -27,9 +30,10 @@ from typing import Any
 from common.textutils import UNITS, find_figures, split_clauses, split_sentences
 from common.timeref import statement_years, years_of
 from ingest.frames import LEAD_TRIM_RE, RESULT, TRAIL_TRIM_RE, clean_indicator, kind_of
+from ingest.frames import TARGET as TARGET  # the figures tab and API name kinds from here
 
 # Bump when the rules change: stored figures of older versions are re-extracted.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 ACTUAL = RESULT
 
@@ -49,6 +53,34 @@ _CHANGE_TAIL_RE = re.compile(r"(?:(?:比|较)(?:上年|去年)(?:同期)?)?(?:�
 _ORDINAL_BEFORE_RE = re.compile(r"(?:第|十届|届|次|号|第[一二三四五六七八九十]+)$")
 _ENUM_UNITS = ("个", "大", "项", "类", "种", "条", "方面", "大类")
 _CN_NUMERAL_RE = re.compile(r"^[零〇一二两三四五六七八九十百千万亿]+")
+# A scale word alone (千亩示范片, 每千人口, 百亿级) is an adjective, not a quantity.
+_SCALE_ONLY_RE = re.compile(r"^[十百千万亿]+$")
+# Counts of the parts of a speech or plan (重点做好9个方面工作), and class or age bounds.
+_STRUCTURE_AFTER_RE = re.compile(r"^(?:个|大)?(?:方面|领域|板块|维度|层面)")
+_DESCRIPTOR_UNITS = ("级", "岁", "周岁", "周年")
+# Leading enumerators of a list item (一是…, 十一是…, （1）, ⑤, 3．).
+
+# Words that name no indicator on their own: verbs of doing, hedges, connectors.
+_VERB_ONLY = frozenset(
+    "在 为 过 超 达 有 具有 新增 新建 新开工 新发布 发布 获批 再获批 建设 建成 实施 培育 打造 推进 推动 推出 遴选 "
+    "布局 设立 改造 搬迁 投资 投入 惠及 受益 完工 完成 废止 提升 提高 增长 增 降 下降 左右 以上 累计 其中 共 合计 "
+    "总计 分别 开工 开展 引进 办理 举办 制定 出台 组织 支持 争取 安排 形成 启动 建 成 执行好 坚持".split()
+)
+# Prepositions and place words that open a clause before its subject (在全省…, 把其中…, 全疆77%…).
+_LEAD_FUNCTION_RE = re.compile(r"^(?:坚持将|持续将|在|把|将|对|向|为|其中|全省|全市|全区|全疆|全国)+")
+
+
+def named_indicator(indicator: str) -> bool:
+    """Whether ``indicator`` names what a figure measures: not a bare verb, hedge, unit,
+    year or a fragment of a fraction (1/3) or of a class (400亿级)."""
+    text = indicator.strip()
+    if not text or text.endswith("/") or re.match(r"^[A-Za-z]{1,2}[、，,]", text):
+        return False
+    if re.fullmatch(r"\d{4}年", text) or re.search(r"\d+[万亿]?级", text):
+        return False
+    core = re.sub(r"[^\u4e00-\u9fff]", "", _LEAD_FUNCTION_RE.sub("", text))
+    is_unit = core in UNITS or core in _MEASURE_UNITS or bool(_EXTRA_UNITS_RE.fullmatch(core))
+    return len(core) >= 2 and core not in _VERB_ONLY and not is_unit
 
 
 @dataclass
@@ -135,6 +167,12 @@ def extract_from_text(
                 chinese = bool(_CN_NUMERAL_RE.match(fig.text))
                 if chinese and not fig.unit.endswith(_MEASURE_UNITS):
                     continue
+                if _SCALE_ONLY_RE.match(fig.text[: len(fig.text) - len(fig.unit)] or fig.text):
+                    continue  # 千亩示范片, 每千人口: a scale word as an adjective
+                if fig.unit.endswith(_DESCRIPTOR_UNITS) or after.startswith(_DESCRIPTOR_UNITS):
+                    continue  # 400亿级产业名镇, 3岁以下: a class or an age bound
+                if _STRUCTURE_AFTER_RE.match(fig.unit[-1:] + after if fig.unit else after):
+                    continue  # 重点做好9个方面工作: parts of the speech, not a quantity
                 if (not fig.unit and not chinese and not after.startswith(("%", "％"))
                         and not re.match(r"\s*(?:以上|左右|多|余)", after)):
                     continue  # a bare number, unless it reads as a quantity (…达到300以上)
@@ -169,7 +207,7 @@ def extract_from_text(
                     # 国内生产总值超过126万亿元，增长5.2%: the change is of the previous subject
                     subject = TRAIL_TRIM_RE.sub("", _CHANGE_TAIL_RE.sub("", rows[-1].indicator))
                     indicator = f"{subject}{indicator}"
-                if not indicator:
+                if not named_indicator(indicator):
                     continue
                 hedge = _QUALIFIER_RE.match(after)
                 qualifier = hedge.group() if hedge else (approx.group(1) if approx else "")
@@ -223,7 +261,21 @@ def extract_from_chunks(chunks: Iterable[Any], doc_year: int = 0, region: str = 
     return rows
 
 
-SORT_KEYS = ("position", "indicator", "number", "unit", "period", "kind", "title", "section")
+SORT_KEYS = ("position", "indicator", "number", "unit", "period", "kind", "title", "section", "region")
+
+
+def period_years(period: str) -> tuple[int, int]:
+    """``2024年`` → (2024, 2024); ``2021—2025年`` → (2021, 2025); ``""`` → (0, 0)."""
+    years = [int(y) for y in re.findall(r"(?:19|20)\d\d", period)]
+    return (min(years), max(years)) if years else (0, 0)
+
+
+def figure_years(row: dict[str, Any]) -> range:
+    """The years a figure speaks about: its period, else its document's year."""
+    low, high = period_years(str(row.get("period", "")))
+    if not low:
+        low = high = int(row.get("doc_year") or 0)
+    return range(low, high + 1) if low else range(0)
 
 
 def select_figures(
@@ -235,13 +287,20 @@ def select_figures(
     period: str | None = None,
     sort: str = "position",
     descending: bool = False,
+    region: str | None = None,
+    year: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Filter and sort stored figure rows (as ``DocStore.figures`` returns them)."""
+    """Filter and sort stored figure rows (as ``DocStore.figures`` returns them). ``region`` is
+    the document's region (``湖北省``); ``year`` keeps the figures whose period covers it."""
     out = rows
     if kind:
         out = [r for r in out if r.get("kind") == kind]
     if doc_id:
         out = [r for r in out if r.get("doc_id") == doc_id]
+    if region:
+        out = [r for r in out if r.get("region") == region]
+    if year:
+        out = [r for r in out if year in figure_years(r)]
     if period:
         out = [r for r in out if period in str(r.get("period", ""))]
     if text:

@@ -44,7 +44,9 @@ LEAD_TRIM_RE = re.compile(
     r"^(?:(?:其中|同时|此外|另外|并|并且|和|及|以及|与|全年|今年|年内|本年|到年底|年底前|力争|努力|确保|争取|预计|"
     r"预期|计划|实现|拟安排|拟|全市|全省|全县|全区|我市|我省|我县|我区|要|将|还)[,，、]?)+"
 )
-TRAIL_TRIM_RE = re.compile(r"(?:达到|达|为|至|到|超过|突破|累计达到|累计|约|近|共|总计|合计|从(?:去年|上年)?的?|的)+$")
+# Leading enumerators of a list item (一是…, 十一是…, （1）, ⑤, 3．).
+ENUMERATOR_RE = re.compile(r"^(?:[一二三四五六七八九十]+是|[（(]\d+[)）]|[①-⑳]|\d+[．.、])")
+TRAIL_TRIM_RE = re.compile(r"(?:达到|达|为|至|到|超过|超|逾|过|突破|累计达到|累计|约|近|共|总计|合计|从(?:去年|上年)?的?|的)+$")
 
 
 
@@ -87,7 +89,8 @@ class SentenceFrame:
 def clean_indicator(before: str, after: str, counted: bool = True) -> str:
     """What a figure measures, from the words before it in its clause (without the subject,
     time words and hedges) and a noun right after it (实施20项「民生保障工程」)."""
-    head = LEAD_TRIM_RE.sub("", before.strip(" ，,、：:；;"))
+    head = ENUMERATOR_RE.sub("", before.strip(" ，,、：:；;"))
+    head = LEAD_TRIM_RE.sub("", head)
     head = TRAIL_TRIM_RE.sub("", head)
     tail = ""
     m = re.match(r"[\u4e00-\u9fff“”A-Za-z]{2,14}", after) if counted else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import string
 
 import httpx
@@ -302,3 +303,128 @@ def test_planqa_serve_command(seed_settings, tmp_path):
         proc.wait(timeout=30)
         log.close()
     assert "http://127.0.0.1:" in (tmp_path / "serve.log").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- standard clients, offline docs
+
+def test_docs_are_served_without_a_cdn(planqa_server):
+    """/docs loaded Swagger UI from cdn.jsdelivr.net: a blank page offline."""
+    page = httpx.get(f"{planqa_server.url}/docs")
+    assert page.status_code == 200
+    urls = re.findall(r"""(?:src|href)=['"]([^'"]+)['"]""", page.text) + re.findall(r"url: '([^']+)'", page.text)
+    assert urls and all(u.startswith("/") for u in urls), urls  # same origin only
+    for url in urls:
+        r = httpx.get(f"{planqa_server.url}{url}")
+        assert r.status_code == 200 and len(r.content) > 100, url
+    assert "SwaggerUIBundle" in httpx.get(f"{planqa_server.url}/docs-assets/swagger-ui-bundle.js").text
+
+
+def test_gradio_client_gets_cited_answers(planqa_server, seed_dev):
+    """Client(url) used to find 0 endpoints (every event of the chat is private)."""
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    client = Client(planqa_server.url + "/", verbose=False)
+    item = seed_dev[0]
+    answer = client.predict(item["question"], api_name="/ask")
+    assert list(answer) == PUBLIC_KEYS and not answer["refused"]
+    assert any(a in answer["answer"] for a in item["answer_all"]) and "[1]" in answer["answer"]
+    cite = answer["citations"][0]
+    assert cite["text"][cite["start"]:cite["end"]] == cite["quote"] and cite["title"]
+    follow = client.predict("那一般公共预算收入呢？", "", 0,
+                            [{"role": "user", "content": item["question"]},
+                             {"role": "assistant", "content": answer["answer"]}], api_name="/ask")
+    assert "30.6%" in follow["answer"]
+    with pytest.raises(AppError, match="question is empty"):
+        client.predict("  ", api_name="/ask")
+
+
+def test_gradio_client_needs_a_key_when_the_api_has_keys(seed_service, seed_settings):
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+    from live_server import LiveServer
+
+    from assistant.server import create_app
+
+    settings = seed_settings.model_copy(update={"api_keys": "k1", "rate_limit_per_minute": 0})
+    server = LiveServer(create_app(settings, service=seed_service))
+    try:
+        with pytest.raises(AppError, match="401"):
+            Client(server.url + "/", verbose=False).predict("海城要实施几项民生保障工程？", api_name="/ask")
+        keyed = Client(server.url + "/", verbose=False, headers={"Authorization": "Bearer k1"})
+        assert "20" in keyed.predict("海城要实施几项民生保障工程？", api_name="/ask")["answer"]
+    finally:
+        server.stop()
+
+
+def test_langchain_chat_openai_gets_the_citations_as_markdown_footnotes(planqa_server, seed_dev):
+    """ChatOpenAI keeps no unknown message fields, so `citations` never reached LangChain."""
+    from langchain_openai import ChatOpenAI
+
+    item = seed_dev[0]
+    plain = ChatOpenAI(base_url=f"{planqa_server.url}/v1", api_key="unused", model="planqa", max_retries=0)
+    assert "[^1]" not in str(plain.invoke(item["question"]).content)  # unchanged unless asked for
+
+    cited = ChatOpenAI(base_url=f"{planqa_server.url}/v1", api_key="unused", model="planqa", max_retries=0,
+                       extra_body={"planqa": {"citations": "markdown"}})
+    text = str(cited.invoke(item["question"]).content)
+    body, notes = text.split("\n\n[^1]: ", 1)
+    assert "[^1]" in body and any(a in body for a in item["answer_all"]) and "[1]" not in body
+    assert notes.startswith("《乘势而上启新程 策马扬鞭再出发》") and f"「{item['evidence']}" not in notes
+    assert item["evidence"] in notes and "」" in notes
+
+    streamed = ChatOpenAI(base_url=f"{planqa_server.url}/v1", api_key="unused", model="planqa:markdown",
+                          max_retries=0)
+    text = "".join(str(chunk.content) for chunk in streamed.stream(seed_dev[2]["question"]))
+    assert "[^1]" in text.split("\n\n")[0] and "\n\n[^1]: 《" in text and "[1]" not in text
+
+
+def test_models_lists_only_modes_that_can_answer(seed_service, seed_settings, tmp_path):
+    """planqa-local was listed, then answered 503 (model file missing)."""
+    from assistant.server import create_app
+
+    settings = seed_settings.model_copy(update={"models_dir": tmp_path / "no-models"})
+    with TestClient(create_app(settings, service=seed_service, ui=False)) as client:
+        ids = [m["id"] for m in client.get("/v1/models").json()["data"]]
+        assert ids == ["planqa", "planqa-extractive", "planqa:markdown", "planqa-extractive:markdown"]
+        r = client.post("/v1/chat/completions", json={"model": "planqa-local",
+                                                      "messages": [{"role": "user", "content": "海城"}]})
+        assert r.status_code == 404 and "cannot answer now" in r.json()["error"]["message"]
+        r = client.post("/api/v1/ask", json={"question": "海城要实施几项民生保障工程？", "mode": "local"})
+        assert r.status_code == 503 and "not available" in r.json()["error"]["message"]
+    with TestClient(create_app(seed_settings, service=seed_service, ui=False)) as client:  # models in place
+        assert "planqa-local" in [m["id"] for m in client.get("/v1/models").json()["data"]]
+
+
+def test_figures_filter_by_region_and_year(planqa_server):
+    url = f"{planqa_server.url}/api/v1/figures"
+    every = httpx.get(url).json()["count"]
+    assert every > 0
+    assert httpx.get(url, params={"region": "海城市"}).json()["count"] == every
+    assert httpx.get(url, params={"region": "湖北省"}).json()["count"] == 0
+    y2023 = httpx.get(url, params={"year": 2023}).json()["figures"]
+    assert y2023 and all("2023" in f["period"] for f in y2023) and all(f["region"] == "海城市" for f in y2023)
+
+
+def test_serve_warms_up_before_it_reports_ready(seed_settings, tmp_path):
+    """The first question after start took 6.7 s: jieba's dictionaries, the BM25 index, the
+    embedder and Chroma loaded on it. A server started in a fresh process has them loaded
+    before create_app returns (so before /healthz answers)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, jieba\n"
+        "from assistant.settings import Settings\n"
+        "from assistant.factory import build_service\n"
+        "from assistant.server import create_app\n"
+        f"settings = Settings(data_dir={str(seed_settings.data_dir)!r}, progress=False)\n"
+        "service = build_service(settings)\n"
+        "before = (jieba.dt.initialized, 'jieba.posseg' in sys.modules, service.kb.bm25._version != -1)\n"
+        "create_app(settings, service=service, ui=False)\n"
+        "after = (jieba.dt.initialized, 'jieba.posseg' in sys.modules, service.kb.bm25._version != -1)\n"
+        "print(before, after, len(service.kb.embeddings._cache._items))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split()[-7:] == ["(False,", "False,", "False)", "(True,", "True,", "True)", "1"], out.stdout

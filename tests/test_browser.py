@@ -73,9 +73,7 @@ def test_chat_answer_cites_and_opens_the_highlighted_passage(page: Page, planqa_
     entries = [json.loads(x) for x in feedback.read_text(encoding="utf-8").splitlines()[before:]]
     assert entries[-1]["rating"] == "up" and entries[-1]["question"] == item["question"]
     assert entries[-1]["citations"][0]["quote"]
-    page.get_by_text("复制答案及出处").click()
-    copy = page.locator("#planqa-copy textarea")
-    expect(copy).to_have_value(re.compile(r"出处：\n\[1\] 乘势而上启新程"))
+    expect(page.locator("#planqa-sources #planqa-copy-0")).to_have_text(re.compile(r"出处：\n\[1\] 乘势而上启新程"))
 
     # a follow-up in the same session; the first answer's [1] still opens the first passage
     page.locator("#planqa-question textarea").fill(seed_dev[2]["question"])
@@ -166,10 +164,20 @@ def test_upload_escapes_document_html_and_delete(page: Page, planqa_server, tmp_
 
 
 def test_figures_tab_filters_and_opens_the_source(page: Page, planqa_server):
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(planqa_server.url + "/")
     page.locator("button[role=tab]:has-text('目标与数据')").first.click()
     table = page.locator("#planqa-figures")
     expect(table).to_contain_text("农村道路")
+    # at 1366 px every column shows: no header cell ends past the table's visible edge
+    box = table.bounding_box()
+    headers = table.locator("th")
+    expect(headers).to_have_count(8)
+    assert box is not None
+    for i in range(8):
+        cell = headers.nth(i).bounding_box()
+        assert cell is not None and cell["width"] > 20 and cell["x"] + cell["width"] <= box["x"] + box["width"] + 1, i
+    expect(table.locator("[role=gridcell]", has_text="100公里").first).to_be_visible()  # one readable value
     page.locator("#planqa-fig-kind").get_by_text("实际").click()
     expect(table).not_to_contain_text("农村道路")
     expect(table).to_contain_text("地区生产总值")
@@ -236,17 +244,54 @@ def test_portal_web_component_works_offline(page: Page, portal_site, seed_servic
         server.stop()
 
 
-def test_unavailable_answer_mode_fails_clearly(page: Page, planqa_server, seed_dev):
-    """The tests configure no OpenAI-compatible endpoint: choosing that mode must say so,
-    either when it is chosen or with the answer — never answer as if it worked."""
-    page.goto(planqa_server.url + "/")
-    page.locator("#planqa-mode").get_by_text("openai").click()
-    status = page.locator("#planqa-chat-status")
-    expect(status).not_to_be_empty()
-    page.locator("#planqa-question textarea").fill(seed_dev[0]["question"])
-    page.locator("#planqa-send").click()
-    warning = page.locator("#planqa-chat .planqa-warn, #planqa-chat-status:has-text('⚠️')")
-    expect(warning.first).to_be_visible(timeout=ANSWER_TIMEOUT)
+def test_only_modes_that_can_answer_are_offered(page: Page, seed_service, seed_settings, tmp_path: Path):
+    """`local` without its model file put a 22-package pip command into the chat, `openai`
+    without an endpoint an English error about an environment variable. Now neither is
+    offered, and the page says why, in its language."""
+    from live_server import LiveServer
+
+    from assistant.server import create_app
+
+    settings = seed_settings.model_copy(update={"models_dir": tmp_path / "no-models", "rate_limit_per_minute": 0,
+                                                "local_setup": "off"})
+    server = LiveServer(create_app(settings, service=seed_service))
+    try:
+        page.goto(server.url + "/")
+        modes = page.locator("#planqa-mode")
+        expect(modes.get_by_role("radio")).to_have_count(1)
+        expect(modes).to_contain_text("原文摘录")
+        note = page.locator("#planqa-mode-note")
+        expect(note.locator(".planqa-mode-off")).to_have_count(2)
+        expect(note).to_contain_text("本地大模型暂不可用")
+        expect(note).to_contain_text("外部模型接口暂不可用：未配置外部模型接口")
+        expect(page.locator("#planqa-prepare-local")).to_be_hidden()  # PLANQA_LOCAL_SETUP=off
+        assert "pip install" not in page.content()
+        page.screenshot(path=str(ARTIFACTS / "modes-offered.png"), full_page=True)
+        page.goto(server.url + "/en/")
+        expect(page.locator("#planqa-mode-note")).to_contain_text("OpenAI-compatible endpoint is off")
+    finally:
+        server.stop()
+
+
+def test_docs_render_offline(page: Page, planqa_server):
+    """/docs was a blank page without internet: Swagger UI came from a CDN. Every request that
+    leaves the server is refused here, as on an offline machine."""
+    leaving: list[str] = []
+
+    def offline(route):  # type: ignore[no-untyped-def]
+        if route.request.url.startswith(planqa_server.url):
+            route.continue_()
+        else:
+            leaving.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", offline)
+    page.goto(planqa_server.url + "/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("planqa")
+    expect(page.locator(".opblock-summary-path[data-path='/api/v1/ask']")).to_be_visible()
+    expect(page.locator(".opblock-summary-path[data-path='/v1/chat/completions']")).to_be_visible()
+    assert leaving == []
+    page.screenshot(path=str(ARTIFACTS / "docs-offline.png"), full_page=True)
 
 
 def test_knowledge_base_writes_need_the_admin_key_when_set(page: Page, seed_service, seed_settings, tmp_path: Path):
@@ -275,3 +320,67 @@ def test_knowledge_base_writes_need_the_admin_key_when_set(page: Page, seed_serv
             if d.source == "admin-check.txt":
                 seed_service.remove_document(d.doc_id)
         server.stop()
+
+
+def test_local_mode_is_prepared_on_demand_with_progress(page: Page, seed_service, seed_settings, tmp_path: Path):
+    """Local mode's runtime is built only when asked for, with its progress shown, and the
+    mode is offered when it is in. The 10-minute compile is stood in for by a Makefile that
+    prints the same steps and puts the real 0.5B model file in place; the runtime, make, the
+    progress and the model check are the real ones."""
+    from live_server import LiveServer
+
+    from assistant.llm.models import MODELS
+    from assistant.server import create_app
+
+    models = tmp_path / "models"
+    project = tmp_path / "project"
+    project.mkdir()
+    real = ROOT / ".planqa" / "models" / MODELS["qwen2.5-coder-0.5b"].filename
+    (project / "Makefile").write_text(
+        "local:\n"
+        "\t@echo planqa-step build\n"
+        "\t@echo '[40/100] Building CXX object'\n"
+        "\t@sleep 4\n"
+        "\t@echo planqa-step install\n"
+        "\t@sleep 2\n"
+        "\t@echo planqa-step models\n"
+        f"\tmkdir -p {models} && ln -sf {real} {models}/\n",
+        encoding="utf-8",
+    )
+    settings = seed_settings.model_copy(update={"models_dir": models, "llm_model": "qwen2.5-coder-0.5b",
+                                                "local_setup": "on_demand", "rate_limit_per_minute": 0})
+    app = create_app(settings, service=seed_service)
+    app.state.planqa.services.runtime.project_root = project
+    server = LiveServer(app)
+    try:
+        page.goto(server.url + "/")
+        modes = page.locator("#planqa-mode")
+        expect(modes.get_by_role("radio")).to_have_count(1)
+        prepare = page.locator("#planqa-prepare-local")
+        expect(prepare).to_be_visible()
+        prepare.click()
+        note = page.locator("#planqa-mode-note")
+        expect(note).to_contain_text("正在准备本地模型：编译模型运行库（35%")
+        expect(note.locator("progress")).to_have_attribute("value", "35")
+        page.screenshot(path=str(ARTIFACTS / "local-preparing.png"), full_page=True)
+        expect(modes.get_by_text("本地大模型")).to_be_visible(timeout=60_000)
+        expect(note).not_to_contain_text("本地大模型")
+        expect(prepare).to_be_hidden()
+    finally:
+        server.stop()
+
+
+def test_gradio_queue_status_follows_the_page_language(page: Page, planqa_server):
+    """Gradio writes "queue: 1/2 |" and "processing |" in English whatever its locale; a busy
+    server showed them on the Chinese page. They are put in Chinese as they appear."""
+    add = "(t) => { const s = document.createElement('span'); s.className = 'probe'; s.textContent = t;" \
+          " document.body.appendChild(s); }"
+    page.goto(planqa_server.url + "/")
+    expect(page.locator("#planqa-send")).to_be_visible()
+    page.evaluate(add, "queue: 1/2 |")
+    page.evaluate(add, "processing |")
+    expect(page.locator(".probe")).to_have_text(["排队：1/2 |", "处理中 |"])
+    page.goto(planqa_server.url + "/en/")
+    expect(page.locator("#planqa-send")).to_be_visible()
+    page.evaluate(add, "queue: 1/2 |")
+    expect(page.locator(".probe")).to_have_text("queue: 1/2 |")

@@ -62,21 +62,56 @@ def test_batch_keeps_order_and_reports_bad_lines(seed_service, seed_settings, tm
     assert "empty" in lines[4]["error"]
 
 
-def test_eval_prints_table_and_writes_markdown(seed_service, seed_settings, tmp_path):
+def _gold(tmp_path, items):
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(
-        "\n".join(json.dumps(x, ensure_ascii=False) for x in [
-            {"id": "1", "question": "海城今年计划新建改建多少公里农村道路？", "answer_all": ["100"], "evidence": "新建改建农村道路100公里"},
-            {"id": "2", "question": "海城的菱镁矿储量是多少吨？", "answer_all": [], "evidence": None},
-        ]),
-        encoding="utf-8",
-    )
+    gold.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in items) + "\n", encoding="utf-8")
+    return gold
+
+
+def test_eval_prints_table_writes_markdown_and_per_question_jsonl(seed_service, seed_settings, tmp_path):
+    gold = _gold(tmp_path, [
+        {"id": "1", "question": "海城今年计划新建改建多少公里农村道路？", "answer_all": ["100"], "evidence": "新建改建农村道路100公里"},
+        {"id": "2", "question": "海城的菱镁矿储量是多少吨？", "answer_all": [], "evidence": None},
+        {"id": "3", "question": "海城要实施几项民生保障工程？", "answer_all": ["35项"], "evidence": "实施20项民生保障工程",
+         "sources": ["haicheng"]},
+    ])
     report = tmp_path / "report.md"
     result = run(seed_settings, "eval", str(gold), "--report", str(report))
     assert result.exit_code == 0, result.output
-    assert "answer accuracy (all)" in result.output and "2/2" in result.output
+    assert "answer accuracy (all)" in result.output and "2/3" in result.output
     text = report.read_text(encoding="utf-8")
-    assert "| refusal accuracy | 1/1 |" in text and "latency p50" in text
+    assert "| refusal accuracy | 1/1 |" in text and "| sources cited | 1/1 |" in text
+    # latency: the cold first question apart, p50/p95 over the others
+    assert "| latency cold (first question) |" in text and "| latency warm p50 / p95 (2 questions) |" in text
+    # the failures, the expected answer next to the given one
+    failures = text.split("## Failures (1)")[1].split("## Questions")[0]
+    row = next(x for x in failures.splitlines() if x.startswith("| 3 |"))
+    assert row.startswith("| 3 | 海城要实施几项民生保障工程？ | 35项 | ") and "实施20项民生保障工程[1]。 | correct | " in row
+    lines = [json.loads(x) for x in report.with_suffix(".jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [x["id"] for x in lines] == ["1", "2", "3"] and [x["cold"] for x in lines] == [True, False, False]
+    first, refused, wrong = lines
+    assert first["expected"] == ["100"] and "100公里" in first["answer"] and first["passed"]
+    assert first["checks"] == {"correct": True, "evidence_cited": True, "sources_cited": None,
+                               "citations_verbatim": True, "figures_in_quotes": True}
+    assert "新建改建农村道路100公里" in first["quotes"][0] and first["latency_ms"] > 0
+    assert refused["must_refuse"] and refused["refused"] and refused["quotes"] == [] and refused["passed"]
+    assert not wrong["passed"] and wrong["checks"]["correct"] is False and wrong["checks"]["sources_cited"] is True
+
+
+def test_eval_refuses_a_file_without_gold_fields(seed_settings, tmp_path):
+    """A question file given to eval used to score every question as must-refuse."""
+    questions = _gold(tmp_path, [{"id": "a", "question": "海城要实施几项民生保障工程？"},
+                                 {"id": "b", "question": "2023年海城的GDP增速是多少？"}])
+    result = run(seed_settings, "eval", str(questions))
+    assert result.exit_code == 2
+    assert str(questions) in result.output and "no gold fields" in result.output and "answer_all" in result.output
+    partly = _gold(tmp_path, [{"question": "海城要实施几项民生保障工程？", "answer_all": ["20"]}, {"question": "另一个问题"}])
+    result = run(seed_settings, "eval", str(partly))
+    assert result.exit_code == 2 and "line(s) 2 have no 'answer_all'" in result.output
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"question": "x", "answer_all": []}\n{oops\n', encoding="utf-8")
+    result = run(seed_settings, "eval", str(broken))
+    assert result.exit_code == 2 and f"{broken}: line 2: not valid JSON" in result.output
 
 
 def test_docs_list_and_config(seed_service, seed_settings):

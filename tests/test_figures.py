@@ -6,9 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import DATA, read_jsonl
+import pytest
+from conftest import DATA, SHARED, read_jsonl
 
-from ingest.figures import extract_from_text, select_figures
+from ingest.figures import (
+    extract_from_chunks,
+    extract_from_text,
+    figure_years,
+    named_indicator,
+    select_figures,
+)
+from ingest.loaders import load_path
+from ingest.metadata import PROVINCES
+from ingest.pipeline import prepare
 
 NATIONAL_2024 = [
     ("一、2023年工作回顾",
@@ -87,3 +97,56 @@ def test_select_filters_and_sorts():
     assert [r["value"] for r in select_figures(rows, sort="number")] == ["6.7", "100"]
     assert [r["value"] for r in select_figures(rows, text="道路")] == ["100"]
     assert [r["value"] for r in select_figures(rows, period="2023")] == ["6.7"]
+
+
+def test_only_figures_with_a_named_indicator_are_rows():
+    """Fragments used to be listed as indicators (重点做好方面工作 · 9; 县建设粮油高产示范片 · 千 · 亩)."""
+    assert _values("重点做好9个方面工作：", doc_year=2025) == []
+    assert _values("今年要重点做好以下11个方面工作。", doc_year=2025) == []
+    rows = extract_from_text("在115个县建设粮油千亩高产示范片1000个，全省粮食产量726.8亿斤，再创历史新高。", doc_year=2025)
+    assert ("726.8", "亿斤") in [(r.value, r.unit) for r in rows] and "千" not in [r.value for r in rows]
+    assert _values("每千人口拥有3岁以下婴幼儿托位数4个以上。", doc_year=2025) == [("4", "个")]
+    assert all("亿级" not in r.indicator and r.unit != "亿级"
+               for r in extract_from_text("培育1个400亿级、3个100亿级产业名镇。", doc_year=2025))
+    for fragment in ("新增", "培育", "在", "左右", "—", "P、增长", "持续将1/", "立方米", "2024年", "全疆"):
+        assert not named_indicator(fragment), fragment
+    for name in ("粮食产量", "总产", "5G基站", "城镇新增就业", "“吨粮田”"):
+        assert named_indicator(name), name
+
+
+PROVINCIAL = SHARED / "corpora" / "provincial-2025"
+
+
+@pytest.fixture(scope="module")
+def provincial_rows() -> list[dict[str, Any]]:
+    """The figures of all 31 provincial reports of 2025, through the ingest path up to storage
+    (load, clean, metadata, chunk, extract), as the store returns them: with region and year."""
+    from vectorstore.embeddings import make_embeddings
+
+    count = make_embeddings("e5-small").count_tokens
+    rows: list[dict[str, Any]] = []
+    for path in sorted(PROVINCIAL.glob("*.docx")):
+        for loaded in load_path(path):
+            prepared = prepare(loaded, count, 160, 1)
+            meta = prepared.document.meta
+            found = extract_from_chunks(prepared.chunks, int(meta["year"]), str(meta["region"]))
+            rows += [{**r.public(), "title": prepared.document.title, "file": path.name, "region": meta["region"],
+                      "doc_year": meta["year"]} for r in found]
+    return rows
+
+
+def test_figures_filter_by_region_and_year_in_all_31_provincial_reports(provincial_rows):
+    """宁夏, 广西 and 新疆 used to get 夏回族自治 / 西壮族自治 / 维吾尔自治 as their region, so
+    filtering by the province found nothing."""
+    files = sorted({r["file"] for r in provincial_rows})
+    assert len(files) == 31
+    for file in files:
+        province = PROVINCES[next(short for short in PROVINCES if short in file)]
+        mine = [r for r in provincial_rows if r["file"] == file]
+        assert select_figures(provincial_rows, region=province) == mine, file
+        targets = select_figures(provincial_rows, region=province, year=2025, kind="目标")
+        results = select_figures(provincial_rows, region=province, year=2024, kind="实际")
+        assert len(mine) >= 50 and targets and results, (file, len(mine), len(targets), len(results))
+        assert all(2025 in figure_years(r) for r in targets) and all(r["period"] != "2025年" for r in results)
+    assert all(named_indicator(r["indicator"]) for r in provincial_rows)
+    assert not [r for r in provincial_rows if r["value"] in ("千", "百", "万", "千亿", "百亿", "千万", "百万")]

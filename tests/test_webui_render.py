@@ -5,7 +5,16 @@ from __future__ import annotations
 from assistant.feedback import FeedbackLog
 from assistant.schema import Answer, Citation
 from assistant.webui.i18n import EN, ZH
-from assistant.webui.render import Turn, answer_html, copy_text, md_esc, sources_panel
+from assistant.webui.messages import localize
+from assistant.webui.render import (
+    Turn,
+    answer_html,
+    copy_text,
+    figure_rows,
+    figure_value,
+    md_esc,
+    sources_panel,
+)
 
 EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)"> *粗体* [链接](javascript:x) $$x$$'
 
@@ -55,6 +64,41 @@ def test_copy_text_has_answer_and_sources():
     text = copy_text(Turn("q", _answer("新建道路100公里[1]。")), ZH)
     assert text.startswith("新建道路100公里[1]。") and "出处：" in text and "「新建道路100公里。」" in text
     assert "Sources:" in copy_text(Turn("q", _answer("x[1]")), EN)
+
+
+def test_every_answer_has_its_own_copy_of_answer_and_sources_as_plain_text():
+    """The chat's copy button copied the bubble's markup (6\\.7%<a class=…>[1]</a>), and the
+    copy box held only the last answer."""
+    turns = [Turn("第一问", _answer("增长6.7%[1]。")), Turn("出错的问题", error="boom"),
+             Turn("第二问", _answer("新建道路100公里[1]。"))]
+    for i in (0, 2):
+        assert f'<a class="planqa-copy" href="#planqa-copy-{i}">复制答案及出处</a>' in answer_html(turns[i].answer, i, ZH)
+    panel = sources_panel(turns, ZH)
+    first = panel.split('<pre class="planqa-copytext" id="planqa-copy-0">')[1].split("</pre>")[0]
+    assert first.startswith("增长6.7%[1]。\n\n出处：\n[1] 标题") and "「新建道路100公里。」" in first
+    assert "<a" not in first and "\\" not in first and "planqa-cite" not in first
+    assert 'id="planqa-copy-2"' in panel and 'id="planqa-copy-1"' not in panel  # no copy of an error
+    assert "&lt;script&gt;" in first  # document text stays escaped in the page
+
+
+def test_figure_values_read_as_one_phrase():
+    assert figure_value({"value": "725", "unit": "亿斤", "qualifier": "以上"}) == "725亿斤以上"
+    assert figure_value({"value": "6600", "unit": "万人", "qualifier": "多"}) == "6600多万人"
+    assert figure_value({"value": "6.7", "unit": "%", "qualifier": ""}) == "6.7%"
+    row = {"indicator": "粮食产量", "value": "725", "unit": "亿斤", "qualifier": "以上", "period": "2021—2025年",
+           "kind": "目标", "region": "湖北省", "title": "报告", "section": "一 > 二"}
+    assert figure_rows([row], ZH) == [[1, "粮食产量", "725亿斤以上", "2021—2025年", "目标", "湖北省", "报告", "一 › 二"]]
+    assert figure_rows([row], EN)[0][3:5] == ["2021–2025", "target"]
+
+
+def test_messages_from_below_are_shown_in_the_interface_language():
+    assert localize("report.exe: unsupported file type .exe; supported: .docx, .md", ZH) == \
+        "report.exe：不支持的文件类型 .exe（支持：.docx, .md）"
+    assert localize("empty file (0 bytes)", ZH) == "文件为空（0 字节）"
+    assert localize("question is too long (2500 characters; the limit is 2000)", ZH) == "问题过长（2500 字，上限 2000 字）"
+    assert localize("1 added, 0 replaced, 2 unchanged, 1 failed; 43 chunks, 4750 chars in 21.2s", ZH) == \
+        "新增 1 篇，替换 0 篇，未变 2 篇，失败 1 篇；43 个片段，4750 字，用时 21.2 秒"
+    assert localize("empty file (0 bytes)", EN) == "empty file (0 bytes)"
 
 
 def test_feedback_is_appended_as_json_lines(tmp_path):

@@ -277,12 +277,15 @@ class DocStore:
         return out
 
     def figures(self) -> list[dict[str, Any]]:
-        """Figures of live documents, in document order, each with its document's title."""
+        """Figures of live documents, in document order, each with its document's title,
+        source, region and year."""
         rows = self._db.execute(
-            "SELECT f.row, d.title, d.source FROM figures f JOIN documents d ON f.doc_id=d.doc_id "
+            "SELECT f.row, d.title, d.source, json_extract(d.meta, '$.region'), json_extract(d.meta, '$.year') "
+            "FROM figures f JOIN documents d ON f.doc_id=d.doc_id "
             "WHERE d.status='ready' ORDER BY d.ingested_at, f.doc_id, f.position"
         ).fetchall()
-        return [{**json.loads(r[0]), "title": r[1], "source": r[2]} for r in rows]
+        return [{**json.loads(r[0]), "title": r[1], "source": r[2], "region": r[3] or "", "doc_year": int(r[4] or 0)}
+                for r in rows]
 
     def get_chunk(self, chunk_id: str) -> StoredChunk | None:
         """One live chunk by id."""

@@ -99,7 +99,12 @@ class SentenceTransformerEmbeddings(Embeddings):
             )
         try:
             from sentence_transformers import SentenceTransformer
-
+        except ImportError as exc:  # an optional extra: the default embedder needs no torch
+            raise ModelError(
+                "PLANQA_EMBEDDER=sentence-transformers:… needs the 'st' extra (torch, sentence-transformers): "
+                "pip install -e '.[st]' (make setup installs it)"
+            ) from exc
+        try:
             self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         except Exception as exc:  # the library raises many types; map them at this boundary
             raise ModelError(f"cannot load sentence-transformers model from {path}: {exc}") from exc

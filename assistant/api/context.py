@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
+from assistant.llm.runtime import LocalRuntime, RuntimeStatus
 from assistant.settings import AnswerMode, Settings
-from common.errors import ConfigError
+from common.errors import ConfigError, ModelError
 
 ServiceFactory = Callable[[Settings], Any]
 
@@ -19,16 +20,38 @@ def answer_modes() -> list[str]:
     return list(get_args(AnswerMode))
 
 
+@dataclass(frozen=True)
+class ModeState:
+    """Whether an answer mode can answer now; ``reason`` (a key of the web chat's strings:
+    ``off_openai``, ``off_local_runtime``, …) and ``detail`` (English) say why not."""
+
+    mode: str
+    available: bool
+    reason: str = ""
+    detail: str = ""
+    runtime: RuntimeStatus | None = None
+
+
+_LOCAL_REASONS = {"missing": "off_local_runtime", "building": "off_local_building", "failed": "off_local_failed",
+                  "model_missing": "off_local_model", "unmanaged": "off_local_unmanaged"}
+
+
 @dataclass
 class ServiceProvider:
     """The default service, and services for the other answer modes built on demand by the
-    factory (a mode that cannot be built raises its ``PlanqaError``: a missing model says so)."""
+    factory. Only modes that can answer now are offered (``available_modes``); asking for
+    another is a ``ModelError`` that says why."""
 
     settings: Settings
     default: Any
     factory: ServiceFactory | None = None
+    runtime: LocalRuntime | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _built: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.runtime is None:
+            self.runtime = LocalRuntime(self.settings)
 
     @property
     def default_mode(self) -> str:
@@ -37,11 +60,32 @@ class ServiceProvider:
     def modes(self) -> list[str]:
         return answer_modes()
 
+    def state(self, mode: str) -> ModeState:
+        if mode == "local":
+            assert self.runtime is not None
+            status = self.runtime.status()
+            if status.ready:
+                return ModeState(mode, True, runtime=status)
+            return ModeState(mode, False, _LOCAL_REASONS[status.state], status.explain(), status)
+        if mode == "openai" and not (self.settings.openai_base_url and self.settings.openai_model):
+            return ModeState(mode, False, "off_openai",
+                             "no OpenAI-compatible endpoint is configured (PLANQA_OPENAI_BASE_URL, PLANQA_OPENAI_MODEL)")
+        return ModeState(mode, True)
+
+    def states(self) -> list[ModeState]:
+        return [self.state(m) for m in self.modes()]
+
+    def available_modes(self) -> list[str]:
+        return [s.mode for s in self.states() if s.available]
+
     def get(self, mode: str | None = None) -> Any:
+        if mode and mode not in self.modes():
+            raise ConfigError(f"unknown answer mode {mode!r}; available: {', '.join(self.available_modes())}")
+        state = self.state(mode or self.settings.answer_mode)
+        if not state.available:
+            raise ModelError(f"answer mode {state.mode!r} is not available: {state.detail}")
         if not mode or mode == self.settings.answer_mode:
             return self.default
-        if mode not in self.modes():
-            raise ConfigError(f"unknown answer mode {mode!r}; available: {', '.join(self.modes())}")
         with self._lock:
             if mode not in self._built:
                 if self.factory is None:

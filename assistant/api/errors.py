@@ -1,4 +1,4 @@
-"""``assistant/errors.py`` mapped to HTTP status codes, in one place.
+"""``common/errors.py`` mapped to HTTP status codes, in one place.
 
 /api/v1 answers ``{"error": {"type", "message"[, "file"]}}``; /v1 answers in OpenAI's shape
 ``{"error": {"message", "type", "param", "code"}}`` so that OpenAI clients show the message."""

@@ -1,9 +1,12 @@
 """/v1: an OpenAI-compatible chat-completions API over the same service.
 
-* ``model``: ``planqa`` (the server's answer mode) or ``planqa-<mode>``; ``GET /v1/models`` lists them;
+* ``model``: ``planqa`` (the server's answer mode) or ``planqa-<mode>``; ``GET /v1/models`` lists
+  those that can answer now (a mode whose model is missing is not listed, and asking for it is 404);
 * the last ``user`` message is the question, earlier user/assistant messages are the history;
 * the answer's citations are in ``choices[0].message.citations`` (and the whole planqa answer
   in ``planqa``); when streaming, in the last chunk (``citations``, ``planqa``);
+* clients that keep only the text (LangChain's ``ChatOpenAI``) get the sources as Markdown
+  footnotes with ``"planqa": {"citations": "markdown"}`` or a model name ending in ``:markdown``;
 * streamed tokens are provisional: if the final, checked answer differs from them, a last
   content delta says so and gives the checked answer (OpenAI's protocol cannot retract text).
 """
@@ -14,7 +17,7 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import StreamingResponse
@@ -22,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.api.context import ApiContext
 from assistant.api.errors import error_body, status_for
+from assistant.api.footnotes import SUFFIX, MarkerStream, footnote_markers, footnotes, markdown_answer
 from assistant.api.security import Ctx, require_key
 from assistant.schema import Answer
 from common.errors import PlanqaError, QuestionError
@@ -38,6 +42,16 @@ class OpenAIMessage(BaseModel):
     content: str | list[dict[str, Any]] | None = None
 
 
+class PlanqaOptions(BaseModel):
+    """planqa's own request options (the ``planqa`` field, e.g. ``extra_body`` of OpenAI clients)."""
+
+    citations: Literal["field", "markdown"] = Field(
+        default="field",
+        description="'field': citations only in message.citations; 'markdown': also appended to the "
+        "content as Markdown footnotes ([^1] … [^1]: title › section：「quote」).",
+    )
+
+
 class ChatCompletionRequest(BaseModel):
     """OpenAI's request; sampling parameters (temperature, …) are accepted and ignored."""
 
@@ -46,6 +60,11 @@ class ChatCompletionRequest(BaseModel):
     messages: list[OpenAIMessage]
     stream: bool = False
     top_k: int | None = Field(default=None, ge=1, le=50, description="planqa extension: passages to retrieve.")
+    planqa: PlanqaOptions | None = Field(default=None, description="planqa extension: output options.")
+
+    @property
+    def markdown(self) -> bool:
+        return self.model.endswith(SUFFIX) or (self.planqa is not None and self.planqa.citations == "markdown")
 
 
 def _text(content: str | list[dict[str, Any]] | None) -> str:
@@ -57,12 +76,24 @@ def _text(content: str | list[dict[str, Any]] | None) -> str:
 
 
 def _mode_of(model: str, ctx: ApiContext) -> str | None:
-    if model == MODEL_PREFIX:
-        return None
-    mode = model.removeprefix(f"{MODEL_PREFIX}-")
-    if model.startswith(f"{MODEL_PREFIX}-") and mode in ctx.services.modes():
-        return mode
-    raise HTTPException(status_code=404, detail=f"model {model!r} does not exist; see GET /v1/models")
+    name = model.removesuffix(SUFFIX)
+    mode = ctx.services.default_mode if name == MODEL_PREFIX else name.removeprefix(f"{MODEL_PREFIX}-")
+    if name != MODEL_PREFIX and (not name.startswith(f"{MODEL_PREFIX}-") or mode not in ctx.services.modes()):
+        raise HTTPException(status_code=404, detail=f"model {model!r} does not exist; see GET /v1/models")
+    state = ctx.services.state(mode)
+    if not state.available:
+        raise HTTPException(status_code=404, detail=f"model {model!r} cannot answer now: {state.detail}; "
+                            "see GET /v1/models")
+    return None if name == MODEL_PREFIX else mode
+
+
+def model_ids(ctx: ApiContext) -> list[str]:
+    """``planqa`` (when the server's own mode can answer) and ``planqa-<mode>`` for each mode that
+    can answer now, each also with the ``:markdown`` suffix."""
+    available = ctx.services.available_modes()
+    ids = [MODEL_PREFIX] if ctx.services.default_mode in available else []
+    ids += [f"{MODEL_PREFIX}-{m}" for m in available]
+    return ids + [f"{i}{SUFFIX}" for i in ids]
 
 
 def split_messages(messages: list[OpenAIMessage]) -> tuple[str, list[dict[str, str]]]:
@@ -75,10 +106,10 @@ def split_messages(messages: list[OpenAIMessage]) -> tuple[str, list[dict[str, s
     return _text(messages[last].content), history
 
 
-@router.get("/models", summary="Models (answer modes) served")
+@router.get("/models", summary="Models (answer modes) that can answer now")
 def models(ctx: Ctx) -> dict[str, Any]:
     created = int(ctx.started)
-    ids = [MODEL_PREFIX] + [f"{MODEL_PREFIX}-{m}" for m in ctx.services.modes()]
+    ids = model_ids(ctx)
     return {"object": "list",
             "data": [{"id": i, "object": "model", "created": created, "owned_by": "planqa"} for i in ids]}
 
@@ -97,11 +128,12 @@ def chat_completions(req: ChatCompletionRequest, ctx: Ctx) -> Any:
         service.validate(question)
         events = service.stream(question, top_k=req.top_k, history=history or None)
         return StreamingResponse(
-            _chunks(events, completion_id, created, req.model), media_type="text/event-stream",
+            _chunks(events, completion_id, created, req.model, req.markdown), media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
     answer = service.ask(question, top_k=req.top_k, history=history or None)
-    message = {"role": "assistant", "content": answer.answer, "citations": _citations(answer),
+    content = markdown_answer(answer) if req.markdown else answer.answer
+    message = {"role": "assistant", "content": content, "citations": _citations(answer),
                "refused": answer.refused}
     return {
         "id": completion_id, "object": "chat.completion", "created": created, "model": req.model,
@@ -117,19 +149,28 @@ def _chunk(completion_id: str, created: int, model: str, delta: dict[str, Any],
     return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
 
 
-def _chunks(events: Iterator[Any], completion_id: str, created: int, model: str) -> Iterator[str]:
+def _chunks(events: Iterator[Any], completion_id: str, created: int, model: str,
+            markdown: bool = False) -> Iterator[str]:
     yield _chunk(completion_id, created, model, {"role": "assistant", "content": ""})
     streamed: list[str] = []
+    markers = MarkerStream()
     try:
         for event in events:
             if event.type == "token" and event.text:
                 streamed.append(event.text)
-                yield _chunk(completion_id, created, model, {"content": event.text})
+                text = markers.feed(event.text) if markdown else event.text
+                if text:
+                    yield _chunk(completion_id, created, model, {"content": text})
             elif event.type == "answer" and event.answer is not None:
                 answer: Answer = event.answer
+                rest = markers.flush()
+                if rest:
+                    yield _chunk(completion_id, created, model, {"content": rest})
                 if "".join(streamed).strip() != answer.answer.strip():
                     fix = answer.answer if not streamed else CORRECTION + answer.answer
-                    yield _chunk(completion_id, created, model, {"content": fix})
+                    yield _chunk(completion_id, created, model, {"content": footnote_markers(fix) if markdown else fix})
+                if markdown and answer.citations:
+                    yield _chunk(completion_id, created, model, {"content": footnotes(answer)})
                 citations = _citations(answer)
                 yield _chunk(completion_id, created, model, {"citations": citations}, "stop",
                              citations=citations, planqa=answer.public())

@@ -136,10 +136,12 @@ def figures(
     q: Annotated[str | None, Query(description="Text to find in indicator, sentence or title")] = None,
     doc_id: str | None = None,
     period: Annotated[str | None, Query(description="e.g. 2024年")] = None,
+    region: Annotated[str | None, Query(description="The document's region, e.g. 湖北省 or 国务院")] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100, description="Figures about this year")] = None,
     sort: Annotated[str, Query(description="Column to sort by: " + ", ".join(SORT_KEYS))] = "position",
     order: Literal["asc", "desc"] = "asc",
     limit: Annotated[int, Query(ge=1, le=20000)] = 2000,
 ) -> dict[str, Any]:
     rows = select_figures(ctx.service.figures(), kind=kind, text=q, doc_id=doc_id, period=period,
-                          sort=sort, descending=order == "desc")
+                          sort=sort, descending=order == "desc", region=region, year=year)
     return {"count": len(rows), "figures": rows[:limit]}

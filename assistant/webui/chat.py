@@ -1,6 +1,7 @@
 """The chat tab: streaming answers, [n] markers opening the cited passage in the side panel,
-nearest passages for "not found" answers, answer-mode and top-k switches, per-session history
-passed to the service for follow-ups, a copyable answer with sources, 👍/👎 feedback."""
+nearest passages for "not found" answers, per-session history passed to the service for
+follow-ups, a copy link on every answer (its text and sources as plain text), 👍/👎 feedback.
+The answer-mode switch and its notes are in ``modes.py``."""
 
 from __future__ import annotations
 
@@ -12,36 +13,36 @@ import gradio as gr
 
 from assistant.api.context import ApiContext
 from assistant.feedback import FeedbackLog
-from assistant.webui.i18n import ZH, t
-from assistant.webui.render import (
-    Turn,
-    answer_html,
-    copy_text,
-    error_html,
-    md_esc,
-    sources_panel,
-    streaming_html,
-)
+from assistant.webui.i18n import EXAMPLES, t
+from assistant.webui.messages import localize
+from assistant.webui.modes import ModeControls, build_mode_controls
+from assistant.webui.render import Turn, answer_html, error_html, md_esc, sources_panel, streaming_html
 from common.errors import PlanqaError
 
-EXAMPLES = [
-    "2023年海城的GDP增速是多少？",
-    "海城今年计划新建改建多少公里农村道路？",
-    "海城要加快启动哪类企业的培育计划？",
-    "那高新技术企业呢？",
-]
-
 # Installed once per page (also inside an embedding portal): a click on a [n] marker shows the
-# cited passage of that turn in the side panel and highlights it.
+# cited passage of that turn in the side panel and highlights it; a click on an answer's copy
+# link copies that turn's answer and sources as plain text (#planqa-copy-<turn>).
 CITE_JS = """
 if (!window.__planqaCites) {
   window.__planqaCites = true;
+  var copyText = function (text, done) {
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { fallback(text); done(); });
+    } else { fallback(text); done(); }
+  };
+  var fallback = function (text) {  // plain http on an intranet: no Clipboard API
+    var area = document.createElement('textarea');
+    area.value = text; area.setAttribute('readonly', ''); area.style.position = 'fixed'; area.style.opacity = '0';
+    document.body.appendChild(area); area.select();
+    try { document.execCommand('copy'); } catch (e) { /* nothing more to try */ }
+    document.body.removeChild(area);
+  };
   document.addEventListener('click', function (e) {
     var path = e.composedPath ? e.composedPath() : [e.target];
     var a = null;
     for (var i = 0; i < path.length; i++) {
       var n = path[i];
-      if (n && n.classList && n.classList.contains('planqa-cite')) { a = n; break; }
+      if (n && n.classList && (n.classList.contains('planqa-cite') || n.classList.contains('planqa-copy'))) { a = n; break; }
     }
     if (!a) return;
     e.preventDefault();
@@ -51,6 +52,13 @@ if (!window.__planqaCites) {
     var scope = root.querySelectorAll ? root : document;
     var el = (root.getElementById && root.getElementById(id)) || document.getElementById(id);
     if (!el) return;
+    if (a.classList.contains('planqa-copy')) {
+      copyText(el.textContent, function () {
+        a.classList.add('planqa-copied');
+        setTimeout(function () { a.classList.remove('planqa-copied'); }, 2000);
+      });
+      return;
+    }
     var turn = el.closest('.planqa-turn');
     scope.querySelectorAll('.planqa-turn').forEach(function (s) {
       s.classList.toggle('planqa-hidden', s !== turn);
@@ -82,30 +90,13 @@ class ChatTab:
     box: gr.Textbox
     send: gr.Button
     new: gr.Button
-    mode: gr.Radio
+    modes: ModeControls
     top_k: gr.Slider
+    examples: gr.Dataset
     sources_title: gr.Markdown
     sources: gr.HTML
-    copy_box: gr.Textbox
     status: gr.Markdown
     turns: gr.State
-
-    def relabelled(self) -> list[Any]:
-        return [self.chat, self.box, self.send, self.new, self.mode, self.top_k, self.sources_title,
-                self.copy_box]
-
-    @staticmethod
-    def relabel(lang: str) -> list[Any]:
-        return [
-            gr.update(label=t(lang, "chat")),
-            gr.update(label=t(lang, "question"), placeholder=t(lang, "placeholder")),
-            gr.update(value=t(lang, "send")),
-            gr.update(value=t(lang, "new_chat")),
-            gr.update(label=t(lang, "mode")),
-            gr.update(label=t(lang, "top_k")),
-            gr.update(value=f"### {t(lang, 'sources')}"),
-            gr.update(label=t(lang, "copy_box")),
-        ]
 
 
 def build_chat_tab(ctx: ApiContext, lang: gr.State) -> ChatTab:
@@ -114,42 +105,40 @@ def build_chat_tab(ctx: ApiContext, lang: gr.State) -> ChatTab:
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             chat = gr.Chatbot(
-                label=t(ZH, "chat"), height=520, elem_id="planqa-chat", sanitize_html=True,
-                render_markdown=True, latex_delimiters=[], buttons=["copy"], allow_tags=False,
+                label=t(lang.value, "chat"), height=520, elem_id="planqa-chat", sanitize_html=True,
+                render_markdown=True, latex_delimiters=[], buttons=[], allow_tags=False,
                 group_consecutive_messages=False, feedback_options=("Like", "Dislike"),
             )
             with gr.Row():
-                box = gr.Textbox(label=t(ZH, "question"), placeholder=t(ZH, "placeholder"), scale=5,
+                box = gr.Textbox(label=t(lang.value, "question"), placeholder=t(lang.value, "placeholder"), scale=5,
                                  elem_id="planqa-question", max_lines=4,
                                  max_length=settings.max_question_chars)
-                send = gr.Button(t(ZH, "send"), variant="primary", scale=1, elem_id="planqa-send")
+                send = gr.Button(t(lang.value, "send"), variant="primary", scale=1, elem_id="planqa-send")
             with gr.Row():
-                mode = gr.Radio(ctx.services.modes(), value=ctx.services.default_mode,
-                                label=t(ZH, "mode"), elem_id="planqa-mode", scale=3)
-                top_k = gr.Slider(1, 20, value=settings.top_k, step=1, label=t(ZH, "top_k"),
-                                  elem_id="planqa-topk", scale=2)
-                new = gr.Button(t(ZH, "new_chat"), scale=1, elem_id="planqa-new")
+                modes = build_mode_controls(ctx, lang)
+                top_k = gr.Slider(1, 20, value=settings.top_k, step=1, label=t(lang.value, "top_k"),
+                                  elem_id="planqa-topk", scale=2, buttons=[])
+                new = gr.Button(t(lang.value, "new_chat"), scale=1, elem_id="planqa-new")
+            modes.render_note()
             status = gr.Markdown("", elem_id="planqa-chat-status")
-            gr.Examples(EXAMPLES, inputs=box, label=t(ZH, "examples"))
-            with gr.Accordion(t(ZH, "copy"), open=False):
-                copy_box = gr.Textbox(label=t(ZH, "copy_box"), lines=6, interactive=False,
-                                      buttons=["copy"], elem_id="planqa-copy")
+            examples = gr.Examples(EXAMPLES[lang.value], inputs=box, label=t(lang.value, "examples"),
+                                   elem_id="planqa-examples").dataset
         with gr.Column(scale=2):
-            sources_title = gr.Markdown(f"### {t(ZH, 'sources')}")
-            sources = gr.HTML(t(ZH, "sources_empty"), elem_id="planqa-sources", js_on_load=CITE_JS)
+            sources_title = gr.Markdown(f"### {t(lang.value, 'sources')}")
+            sources = gr.HTML(t(lang.value, "sources_empty"), elem_id="planqa-sources", js_on_load=CITE_JS)
     turns = gr.State([])
-    tab = ChatTab(chat, box, send, new, mode, top_k, sources_title, sources, copy_box, status, turns)
+    tab = ChatTab(chat, box, send, new, modes, top_k, examples, sources_title, sources, status, turns)
 
     def respond(message: str, messages: list[dict[str, Any]], turns: list[Turn], mode: str, k: float,
                 lang: str) -> Iterator[tuple[Any, ...]]:
         question = (message or "").strip()
         if not question:
-            yield gr.update(), turns, gr.update(), message, gr.update(), ""
+            yield gr.update(), turns, gr.update(), message, ""
             return
         messages = list(messages or []) + [{"role": "user", "content": md_esc(question)},
                                            {"role": "assistant", "content": t(lang, "thinking")}]
         index = len(turns)
-        yield messages, turns, gr.update(), "", gr.update(), ""
+        yield messages, turns, gr.update(), "", ""
         turn = Turn(question=question, requested_mode=mode)
         try:
             service = ctx.services.get(mode)
@@ -158,7 +147,7 @@ def build_chat_tab(ctx: ApiContext, lang: gr.State) -> ChatTab:
                 if event.type == "token":
                     streamed += event.text
                     messages[-1] = {"role": "assistant", "content": streaming_html(streamed)}
-                    yield messages, turns, gr.update(), "", gr.update(), ""
+                    yield messages, turns, gr.update(), "", ""
                 elif event.type == "answer" and event.answer is not None:
                     turn.answer = event.answer
             if turn.answer is None:
@@ -166,10 +155,10 @@ def build_chat_tab(ctx: ApiContext, lang: gr.State) -> ChatTab:
             content = answer_html(turn.answer, index, lang, mode)
         except PlanqaError as exc:
             turn.error = str(exc)
-            content = error_html(str(exc), lang)
+            content = error_html(localize(str(exc), lang), lang)
         turns = [*turns, turn]
         messages[-1] = {"role": "assistant", "content": content}
-        yield messages, turns, sources_panel(turns, lang), "", copy_text(turn, lang), ""
+        yield messages, turns, sources_panel(turns, lang), "", ""
 
     def reset(lang: str) -> tuple[Any, ...]:
         return [], [], t(lang, "sources_empty"), "", ""
@@ -186,23 +175,11 @@ def build_chat_tab(ctx: ApiContext, lang: gr.State) -> ChatTab:
                         session=getattr(request, "session_hash", "") or "", mode=turn.requested_mode, lang=lang)
         return t(lang, "feedback_saved")
 
-    def on_mode(mode: str, lang: str) -> str:
-        """Check a mode when it is chosen (a missing model says so here, not at the next question)."""
-        try:
-            service = ctx.services.get(mode)
-            load_model = getattr(service, "llm", None)
-            if callable(load_model):
-                load_model()
-        except PlanqaError as exc:
-            return md_esc(t(lang, "error", msg=str(exc)))
-        return md_esc(t(lang, "mode_ok", mode=mode))
-
-    outputs = [chat, turns, sources, box, copy_box, status]
-    inputs = [box, chat, turns, mode, top_k, lang]
+    outputs = [chat, turns, sources, box, status]
+    inputs = [box, chat, turns, modes.radio, top_k, lang]
     box.submit(respond, inputs, outputs, api_visibility="private")
     send.click(respond, inputs, outputs, api_visibility="private")
-    new.click(reset, [lang], [chat, turns, sources, box, copy_box], api_visibility="private")
+    new.click(reset, [lang], [chat, turns, sources, box, status], api_visibility="private")
     chat.like(on_like, [turns, lang], [status], api_visibility="private")
-    mode.input(on_mode, [mode, lang], [status], api_visibility="private")
+    modes.wire(status)
     return tab
-

@@ -1,4 +1,7 @@
-"""Interface strings: Chinese (default) and English."""
+"""Interface strings: Chinese (default) and English. Every string the web chat shows comes from
+here; Gradio's own (drop zones, like buttons) from Gradio's locale, which each page sets to its
+language when it loads (``LOCALE_JS``); messages of the layers below are translated by
+``messages.py``."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ LANGUAGES = [ZH, EN]
 
 STRINGS: dict[str, dict[str, str]] = {
     ZH: {
+        "page_title": "planqa · 政府文件问答",
         "title": "## planqa · 政府文件问答\n答案均出自文档，点击 [n] 查看引用原文。",
         "chat_tab": "问答",
         "kb_tab": "知识库",
@@ -17,22 +21,36 @@ STRINGS: dict[str, dict[str, str]] = {
         "send": "提问",
         "new_chat": "新对话",
         "mode": "回答方式",
+        "mode_extractive": "原文摘录",
+        "mode_local": "本地大模型",
+        "mode_openai": "外部模型接口",
         "top_k": "检索段落数",
         "examples": "示例问题",
         "sources": "引用原文",
         "sources_empty": "<p class='planqa-muted'>提问后，点击答案中的 [n] 在此查看引用的原文。</p>",
         "nearest": "最相近的段落（不足以回答问题）",
         "nearest_links": "最相近的段落：",
-        "copy": "复制答案及出处",
-        "copy_box": "答案与出处（可复制）",
-        "mode_note": "回答方式",
-        "mode_unavailable": "⚠️ 回答方式 {want} 暂不可用，本次以 {got} 方式回答。",
+        "copy_answer": "复制答案及出处",
+        "sources_label": "出处",
+        "mode_unavailable": "⚠️ 回答方式“{want}”暂不可用，本次以“{got}”方式回答。",
         "mode_ok": "回答方式：{mode}",
+        "mode_off": "{mode}暂不可用：{reason}",
+        "off_local_runtime": "本地模型运行库尚未安装。",
+        "off_local_building": "正在准备本地模型：{step}（{percent}%，已用 {minutes} 分钟）。完成后即可选用。",
+        "off_local_failed": "准备本地模型失败：{reason}",
+        "off_local_model": "本地模型文件缺失或已损坏（运行 make setup 重新生成）。",
+        "off_local_unmanaged": "本地模型运行库未安装；本服务无法自动安装，请联系管理员。",
+        "off_openai": "未配置外部模型接口（设置 PLANQA_OPENAI_BASE_URL 与 PLANQA_OPENAI_MODEL）。",
+        "prepare_local": "安装本地大模型（约 10 分钟）",
+        "step_build": "编译模型运行库",
+        "step_install": "安装运行库与模型",
+        "step_models": "组装并校验模型文件",
+        "step_start": "启动",
         "error": "⚠️ {msg}",
         "thinking": "正在检索……",
         "feedback_saved": "已记录反馈，谢谢！",
         "docs": "已入库文档",
-        "doc_cols": "标题|片段数|入库时间|来源|文档 ID",
+        "doc_cols": "标题|片段数|入库时间|来源|文档编号",
         "upload": "上传文档（{types}）",
         "upload_btn": "上传并入库",
         "admin_key": "管理员密钥",
@@ -49,15 +67,27 @@ STRINGS: dict[str, dict[str, str]] = {
         "fig_filter": "筛选（指标、原文或文档）",
         "fig_kind": "类型",
         "fig_all": "全部",
+        "fig_target": "目标",
+        "fig_actual": "实际",
+        "fig_region": "地区",
+        "fig_year": "年份",
         "fig_doc": "文档",
-        "fig_period": "期间",
+        "fig_any": "全部",
         "fig_sort": "排序",
         "fig_order": "降序",
-        "fig_cols": "#|指标|数值|单位|期间|类型|文档|标题路径",
+        "fig_cols": "#|指标|数值|期间|类型|地区|文档|标题路径",
         "fig_count": "共 {n} 条",
         "fig_source": "点击表格中的一行查看原文。",
+        "sort_position": "文档顺序",
+        "sort_indicator": "指标",
+        "sort_number": "数值",
+        "sort_period": "期间",
+        "sort_kind": "类型",
+        "sort_region": "地区",
+        "sort_title": "文档",
     },
     EN: {
+        "page_title": "planqa · Q&A over government documents",
         "title": "## planqa · Q&A over government documents\nAnswers come from the documents; click [n] to see the cited text.",
         "chat_tab": "Chat",
         "kb_tab": "Knowledge base",
@@ -68,17 +98,31 @@ STRINGS: dict[str, dict[str, str]] = {
         "send": "Ask",
         "new_chat": "New chat",
         "mode": "Answer mode",
+        "mode_extractive": "Extractive",
+        "mode_local": "Local LLM",
+        "mode_openai": "OpenAI-compatible endpoint",
         "top_k": "Passages retrieved",
         "examples": "Example questions",
         "sources": "Cited passages",
         "sources_empty": "<p class='planqa-muted'>Ask a question, then click [n] in the answer to see the cited text here.</p>",
         "nearest": "Nearest passages (not enough to answer)",
         "nearest_links": "Nearest passages:",
-        "copy": "Copy answer with sources",
-        "copy_box": "Answer and sources (copyable)",
-        "mode_note": "Answer mode",
-        "mode_unavailable": "⚠️ Answer mode {want} is not available; answered in {got} mode.",
+        "copy_answer": "Copy answer with sources",
+        "sources_label": "Sources",
+        "mode_unavailable": "⚠️ Answer mode \"{want}\" is not available; answered in \"{got}\" mode.",
         "mode_ok": "Answer mode: {mode}",
+        "mode_off": "{mode} is off: {reason}",
+        "off_local_runtime": "the local model runtime is not installed yet.",
+        "off_local_building": "preparing the local model: {step} ({percent}%, {minutes} min so far). It can be chosen when done.",
+        "off_local_failed": "preparing the local model failed: {reason}",
+        "off_local_model": "the local model file is missing or damaged (run make setup to rebuild it).",
+        "off_local_unmanaged": "the local model runtime is not installed and this server cannot install it; ask the administrator.",
+        "off_openai": "no endpoint is configured (set PLANQA_OPENAI_BASE_URL and PLANQA_OPENAI_MODEL).",
+        "prepare_local": "Install the local LLM (about 10 min)",
+        "step_build": "building the model runtime",
+        "step_install": "installing the runtime and the model",
+        "step_models": "assembling and checking the model file",
+        "step_start": "starting",
         "error": "⚠️ {msg}",
         "thinking": "Searching…",
         "feedback_saved": "Feedback saved, thank you!",
@@ -100,17 +144,125 @@ STRINGS: dict[str, dict[str, str]] = {
         "fig_filter": "Filter (indicator, text or document)",
         "fig_kind": "Kind",
         "fig_all": "All",
+        "fig_target": "target",
+        "fig_actual": "result",
+        "fig_region": "Region",
+        "fig_year": "Year",
         "fig_doc": "Document",
-        "fig_period": "Period",
+        "fig_any": "all",
         "fig_sort": "Sort by",
         "fig_order": "Descending",
-        "fig_cols": "#|Indicator|Value|Unit|Period|Kind|Document|Heading path",
+        "fig_cols": "#|Indicator|Value|Period|Kind|Region|Document|Heading path",
         "fig_count": "{n} rows",
         "fig_source": "Click a row to see its source passage.",
+        "sort_position": "document order",
+        "sort_indicator": "indicator",
+        "sort_number": "value",
+        "sort_period": "period",
+        "sort_kind": "kind",
+        "sort_region": "region",
+        "sort_title": "document",
     },
 }
+
+# Example questions, one list per language (the extractive answerer reads English questions too).
+EXAMPLES: dict[str, list[str]] = {
+    ZH: [
+        "2023年海城的GDP增速是多少？",
+        "海城今年计划新建改建多少公里农村道路？",
+        "海城要加快启动哪类企业的培育计划？",
+        "那高新技术企业呢？",
+    ],
+    EN: [
+        "What was Haicheng's GDP growth in 2023?",
+        "How many kilometres of rural roads will Haicheng build or rebuild this year?",
+        "How many livelihood projects will Haicheng carry out?",
+        "What about high-tech enterprises?",
+    ],
+}
+
+# Sets Gradio's own locale (its drop zones, like/dislike buttons, …) to the interface language.
+# The module that owns Gradio's i18n store is found among the scripts the page loaded, so that
+# the same store is changed (also when the chat is embedded as a web component).
+LOCALE_JS = """
+window.planqaSetLocale = async function (lang) {
+  var locale = lang === 'English' ? 'en' : 'zh-CN';
+  document.documentElement.setAttribute('data-planqa-lang', locale);
+  var url = performance.getEntriesByType('resource').map(function (e) { return e.name; })
+    .find(function (n) { return /\\/assets\\/core-[^/]+\\.js$/.test(n); });
+  if (!url) return;
+  try { var core = await import(url); await core.changeLocale(locale); } catch (e) { console.warn('planqa: locale', e); }
+};
+"""
+
+# Gradio writes its queue status in English whatever its locale ("queue: 1/2 |", "processing |"):
+# on a Chinese page those texts are put in Chinese as they appear.
+STATUS_JS = r"""
+window.planqaStatusText = function () {
+  if (window.__planqaStatusText || document.documentElement.getAttribute('data-planqa-lang') !== 'zh-CN') return;
+  window.__planqaStatusText = true;
+  var fix = function (node) {
+    var text = node.nodeValue, m = /^(\s*)queue: (\d+)\/(\d*) \|(\s*)$/.exec(text);
+    if (m) node.nodeValue = m[1] + '排队：' + m[2] + '/' + m[3] + ' |' + m[4];
+    else if (/^\s*processing \|\s*$/.test(text)) node.nodeValue = text.replace('processing', '处理中');
+  };
+  var walk = function (root) {
+    if (root.nodeType === 3) { fix(root); return; }
+    var w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (var n = w.nextNode(); n; n = w.nextNode()) fix(n);
+  };
+  new MutationObserver(function (changes) {
+    changes.forEach(function (c) {
+      if (c.type === 'characterData') fix(c.target);
+      else c.addedNodes.forEach(walk);
+    });
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+  walk(document.body);
+};
+"""
 
 
 def t(lang: str, key: str, **kwargs: object) -> str:
     text = STRINGS.get(lang, STRINGS[ZH]).get(key) or STRINGS[ZH][key]
     return text.format(**kwargs) if kwargs else text
+
+
+def mode_label(lang: str, mode: str) -> str:
+    return t(lang, f"mode_{mode}") if f"mode_{mode}" in STRINGS[ZH] else mode
+
+
+def kind_label(lang: str, kind: str) -> str:
+    """目标/实际 (the stored kinds) in the interface language."""
+    return {"目标": t(lang, "fig_target"), "实际": t(lang, "fig_actual")}.get(kind, kind)
+
+
+def period_label(lang: str, period: str) -> str:
+    """``2024年`` / ``2021—2025年`` in the interface language."""
+    if lang == EN:
+        return period.replace("年", "").replace("—", "–")
+    return period
+
+# The language switch opens the page of the other language: `/` (Chinese) and `/en/` (English),
+# under whatever prefix the server is mounted at. In a <gradio-app> web component the component
+# is re-created with the other page as its source.
+SWITCH_JS = """
+(choice) => {
+  var toEnglish = choice === 'English';
+  var swap = function (url) {
+    var u = new URL(url, window.location.href);
+    var base = u.pathname.replace(/en\\/?$/, '');
+    if (!base.endsWith('/')) base += '/';
+    u.pathname = toEnglish ? base + 'en/' : base;
+    return u.toString();
+  };
+  var host = document.querySelector('gradio-app');
+  if (host && host.getAttribute('src')) {
+    var fresh = host.cloneNode(false);
+    fresh.setAttribute('src', swap(host.getAttribute('src')));
+    host.replaceWith(fresh);
+  } else {
+    window.location.assign(swap(window.location.href));
+  }
+  return [];
+}
+"""

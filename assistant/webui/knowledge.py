@@ -13,7 +13,8 @@ from typing import Any
 import gradio as gr
 
 from assistant.api.context import ApiContext
-from assistant.webui.i18n import ZH, t
+from assistant.webui.i18n import t
+from assistant.webui.messages import localize
 from assistant.webui.render import document_rows, esc
 from common.errors import PlanqaError
 from ingest.loaders import supported_suffixes
@@ -36,21 +37,6 @@ class KnowledgeTab:
     admin_key: gr.Textbox
     load: Callable[[], tuple[Any, ...]]  # (table rows, dropdown update) for page/tab loads
 
-    def relabelled(self) -> list[Any]:
-        return [self.table, self.files, self.upload, self.pick, self.delete, self.refresh, self.admin_key]
-
-    @staticmethod
-    def relabel(lang: str) -> list[Any]:
-        return [
-            gr.update(label=t(lang, "docs"), headers=t(lang, "doc_cols").split("|")),
-            gr.update(label=t(lang, "upload", types=upload_types())),
-            gr.update(value=t(lang, "upload_btn")),
-            gr.update(label=t(lang, "delete_pick")),
-            gr.update(value=t(lang, "delete_btn")),
-            gr.update(value=t(lang, "refresh")),
-            gr.update(label=t(lang, "admin_key")),
-        ]
-
 
 def _ok(message: str) -> str:
     return f"<p class=\"planqa-ok\">{esc(message)}</p>"
@@ -72,21 +58,21 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
         return document_rows(docs), gr.update(choices=choices, value=None)
 
     with gr.Row():
-        admin_key = gr.Textbox(label=t(ZH, "admin_key"), type="password", visible=bool(admin),
+        admin_key = gr.Textbox(label=t(lang.value, "admin_key"), type="password", visible=bool(admin),
                                elem_id="planqa-admin-key", scale=2)
-        refresh = gr.Button(t(ZH, "refresh"), scale=1, elem_id="planqa-refresh")
-    table = gr.Dataframe(headers=t(ZH, "doc_cols").split("|"), label=t(ZH, "docs"), interactive=False,
+        refresh = gr.Button(t(lang.value, "refresh"), scale=1, elem_id="planqa-refresh")
+    table = gr.Dataframe(headers=t(lang.value, "doc_cols").split("|"), label=t(lang.value, "docs"), interactive=False,
                          datatype="str", type="array", wrap=True, elem_id="planqa-docs",
-                         column_count=5)
+                         column_count=5, buttons=[])
     with gr.Row(equal_height=False):
         with gr.Column():
-            files = gr.File(label=t(ZH, "upload", types=upload_types()), file_count="multiple",
+            files = gr.File(label=t(lang.value, "upload", types=upload_types()), file_count="multiple",
                             type="filepath", elem_id="planqa-upload")
-            upload = gr.Button(t(ZH, "upload_btn"), variant="primary", elem_id="planqa-upload-btn")
+            upload = gr.Button(t(lang.value, "upload_btn"), variant="primary", elem_id="planqa-upload-btn")
             upload_status = gr.HTML("", elem_id="planqa-upload-status")
         with gr.Column():
-            pick = gr.Dropdown(choices=[], label=t(ZH, "delete_pick"), elem_id="planqa-delete-pick")
-            delete = gr.Button(t(ZH, "delete_btn"), variant="stop", elem_id="planqa-delete-btn")
+            pick = gr.Dropdown(choices=[], label=t(lang.value, "delete_pick"), elem_id="planqa-delete-pick")
+            delete = gr.Button(t(lang.value, "delete_btn"), variant="stop", elem_id="planqa-delete-btn")
             delete_status = gr.HTML("", elem_id="planqa-delete-status")
 
     def do_upload(paths: list[str] | None, key: str, lang: str,
@@ -106,10 +92,10 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
                 report = ctx.service.ingest_files(items)
         except PlanqaError as exc:
             rows, choices = listing()
-            return _err(t(lang, "error", msg=str(exc))), rows, choices, gr.update()
-        parts = [_err(t(lang, "upload_failed", file=Path(f).name, reason=r)) for f, r in report.failed]
+            return _err(t(lang, "error", msg=localize(str(exc), lang))), rows, choices, gr.update()
+        parts = [_err(t(lang, "upload_failed", file=Path(f).name, reason=localize(r, lang))) for f, r in report.failed]
         if report.added or report.replaced or report.unchanged or report.resumed:
-            parts.insert(0, _ok(t(lang, "uploaded", summary=report.summary())))
+            parts.insert(0, _ok(t(lang, "uploaded", summary=localize(report.summary(), lang))))
         rows, choices = listing()
         return "".join(parts), rows, choices, None
 
@@ -124,7 +110,7 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
             with ctx.write_lock:
                 removed = ctx.service.remove_document(doc_id)
         except PlanqaError as exc:
-            return _err(t(lang, "error", msg=str(exc))), rows, choices
+            return _err(t(lang, "error", msg=localize(str(exc), lang))), rows, choices
         rows, choices = listing()
         if not removed or doc is None:
             return _err(t(lang, "delete_missing")), rows, choices

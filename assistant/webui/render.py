@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from assistant.schema import Answer, Citation
-from assistant.webui.i18n import t
+from assistant.webui.i18n import kind_label, period_label, t
 
 MARKER_RE = re.compile(r"\[(\d+(?:\s*[,，]\s*\d+)*)\]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$^=>])")
@@ -50,8 +50,15 @@ def cite_link(turn: int, n: int | str, label: str, near: bool = False) -> str:
             f'data-turn="{turn}" data-n="{n}">{esc(label)}</a>')
 
 
+def copy_link(turn: int, lang: str) -> str:
+    """Copies this turn's answer with its sources as plain text (the text is in the sources
+    panel, ``#planqa-copy-<turn>``; ``CITE_JS`` does the copying)."""
+    return f'<a class="planqa-copy" href="#planqa-copy-{turn}">{esc(t(lang, "copy_answer"))}</a>'
+
+
 def answer_html(answer: Answer, turn: int, lang: str, requested_mode: str = "") -> str:
-    """The answer as a chat message: escaped text, ``[n]`` as links to the side panel."""
+    """The answer as a chat message: escaped text, ``[n]`` as links to the side panel, and a
+    link that copies the answer with its sources as plain text."""
     known = {c.n for c in answer.citations}
     out: list[str] = []
     pos = 0
@@ -64,13 +71,13 @@ def answer_html(answer: Answer, turn: int, lang: str, requested_mode: str = "") 
             out.append(md_esc(m.group()))
         pos = m.end()
     out.append(md_esc(answer.answer[pos:]))
-    text = "".join(out)
+    text = f'<span class="planqa-answer">{"".join(out)}</span>'
     if not answer.citations and answer.nearest:
         links = " ".join(cite_link(turn, c.n, f"[{c.n}]", near=True) for c in answer.nearest)
         text += f"\n\n<span class=\"planqa-muted\">{esc(t(lang, 'nearest_links'))}</span> {links}"
     if requested_mode and answer.mode != requested_mode:
         text += f"\n\n<span class=\"planqa-warn\">{esc(t(lang, 'mode_unavailable', want=requested_mode, got=answer.mode))}</span>"
-    return text
+    return f"{text}\n\n{copy_link(turn, lang)}"
 
 
 def streaming_html(text: str) -> str:
@@ -100,11 +107,17 @@ def source_html(turn: int, c: Citation, near: bool) -> str:
             f"<p class=\"planqa-head\"><b>[{c.n}]</b> {heading_html(c.title, c.section)}</p>{body}</div>")
 
 
+def copy_texts(turns: list[Turn], lang: str) -> str:
+    """Each answered turn's answer with its sources as plain text, hidden, for its copy link."""
+    return "".join(f'<pre class="planqa-copytext" id="planqa-copy-{i}">{esc(copy_text(turn, lang))}</pre>'
+                   for i, turn in enumerate(turns) if turn.answer is not None)
+
+
 def sources_panel(turns: list[Turn], lang: str, active: int | None = None) -> str:
     """All turns' sources; only the active turn (default: the last one) is visible. Clicking a
     marker in the chat shows its turn and highlights the cited passage (client-side)."""
     if not any(turn.shown_citations for turn in turns):
-        return t(lang, "sources_empty")
+        return t(lang, "sources_empty") + copy_texts(turns, lang)
     active = len(turns) - 1 if active is None else active
     parts = []
     for i, turn in enumerate(turns):
@@ -120,7 +133,7 @@ def sources_panel(turns: list[Turn], lang: str, active: int | None = None) -> st
             + "".join(source_html(i, c, near) for c in cites)
             + "</section>"
         )
-    return "".join(parts)
+    return "".join(parts) + copy_texts(turns, lang)
 
 
 def copy_text(turn: Turn | None, lang: str) -> str:
@@ -129,9 +142,9 @@ def copy_text(turn: Turn | None, lang: str) -> str:
         return ""
     answer = turn.answer
     lines = [answer.answer, ""]
-    label = "出处" if lang.startswith("中") else "Sources"
     cites = answer.citations or answer.nearest
     if cites:
+        label = t(lang, "sources_label") if answer.citations else t(lang, "nearest_links").rstrip("：:")
         lines.append(f"{label}：" if lang.startswith("中") else f"{label}:")
     for c in cites:
         where = c.title + (f" › {c.section.replace(' > ', ' › ')}" if c.section else "")
@@ -148,19 +161,28 @@ def document_rows(documents: list[Any]) -> list[list[Any]]:
     return rows
 
 
-def figure_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
+def figure_value(row: dict[str, Any]) -> str:
+    """The value as one readable phrase: ``725亿斤以上``, ``6600多万人``, ``6.7%``."""
+    value, unit, qualifier = str(row.get("value", "")), str(row.get("unit", "")), str(row.get("qualifier", ""))
+    if qualifier in ("多", "余") and unit[:1] in ("万", "亿", "千"):
+        return f"{value}{qualifier}{unit}"  # 6600多万人: the hedge sits before the scale
+    return f"{value}{unit}{qualifier}"
+
+
+def figure_rows(rows: list[dict[str, Any]], lang: str) -> list[list[Any]]:
     return [
-        [i, r.get("indicator", ""), f"{r.get('value', '')}{r.get('qualifier', '')}", r.get("unit", ""),
-         r.get("period", ""), r.get("kind", ""), r.get("title", ""), str(r.get("section", "")).replace(" > ", " › ")]
+        [i, r.get("indicator", ""), figure_value(r), period_label(lang, str(r.get("period", ""))),
+         kind_label(lang, str(r.get("kind", ""))), r.get("region", ""), r.get("title", ""),
+         str(r.get("section", "")).replace(" > ", " › ")]
         for i, r in enumerate(rows, start=1)
     ]
 
 
-def figure_source_html(row: dict[str, Any], passage: str | None) -> str:
+def figure_source_html(row: dict[str, Any], passage: str | None, lang: str) -> str:
     """The passage a figure comes from, its sentence highlighted."""
     head = f"<p class=\"planqa-head\">{heading_html(str(row.get('title', '')), str(row.get('section', '')))}</p>"
-    figure = f"<p><b>{esc(row.get('indicator', ''))}</b>：{esc(row.get('value', ''))}{esc(row.get('qualifier', ''))}" \
-             f"{esc(row.get('unit', ''))} · {esc(row.get('period', ''))} · {esc(row.get('kind', ''))}</p>"
+    figure = f"<p><b>{esc(row.get('indicator', ''))}</b>：{esc(figure_value(row))} · " \
+             f"{esc(period_label(lang, str(row.get('period', ''))))} · {esc(kind_label(lang, str(row.get('kind', ''))))}</p>"
     if passage is None:
         body = f"<blockquote><mark>{esc(row.get('sentence', ''))}</mark></blockquote>"
     else:
