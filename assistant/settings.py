@@ -151,6 +151,20 @@ class Settings(BaseSettings):
         description="Requests per minute per API key (per client address when no keys are set) on "
         "/api/v1 and /v1; 0 disables the limit. Excess requests get 429 with Retry-After.",
     )
+    upload_max_files: int = Field(
+        default=20, ge=1, le=1000,
+        description="Most files in one web-chat upload (/gradio_api/upload); more get 413.",
+    )
+    upload_rate_per_minute: int = Field(
+        default=20, ge=0,
+        description="Web-chat uploads (/gradio_api/upload requests) per minute per client address; 0: no limit. "
+        "Uploads are refused outright while knowledge-base writes are off (no PLANQA_ADMIN_KEY).",
+    )
+    upload_ttl_s: float = Field(
+        default=600.0, gt=0,
+        description="Seconds an uploaded file waits in <data dir>/uploads for its ingest before it is deleted "
+        "(an ingested file is deleted at once).",
+    )
 
     @field_validator("collection")
     @classmethod
