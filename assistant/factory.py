@@ -42,6 +42,7 @@ def build_service(settings: Settings | None = None) -> PlanqaService:
             progress=settings.progress,
             embed_tokens=settings.embed_tokens,
             batch_chunks=settings.ingest_batch_chunks,
+            limits=settings.limits,
         )
         service = PlanqaService(settings, kb, ingestor, llm_factory=lambda: make_llm(settings))
         _services[key] = service

@@ -24,7 +24,7 @@ from assistant.scope import resolve as resolve_scope
 from assistant.settings import Settings
 from ingest.figures import EXTRACTOR_VERSION as FIGURES_VERSION
 from ingest.figures import extract_from_chunks as extract_figures
-from ingest.loaders import LoadedFile, load_bytes
+from ingest.loaders import LoadedFile, iter_bytes
 from ingest.pipeline import Ingestor, IngestReport
 from vectorstore.bm25 import tokenize
 from vectorstore.docstore import StoredChunk, StoredDocument
@@ -80,7 +80,7 @@ class PlanqaService:
         def loaded() -> Iterator[LoadedFile | DocumentError]:
             for name, data in files:
                 try:
-                    yield from load_bytes(name, data)
+                    yield from iter_bytes(name, data, self.ingestor.limits)
                 except DocumentError as exc:
                     yield exc
 

@@ -23,7 +23,7 @@ from ingest import metadata as doc_metadata
 from ingest.chunking import ChunkDraft, chunk_document
 from ingest.cleaning import KIND_LABELS, clean_text
 from ingest.figures import extract_from_chunks as extract_figures
-from ingest.loaders import LoadedFile, iter_files, load_path
+from ingest.loaders import DEFAULT_LIMITS, Limits, LoadedFile, iter_files, load_path
 from ingest.timeref import years_of
 from vectorstore.bm25 import tokenize
 from vectorstore.docstore import StoredChunk, StoredDocument
@@ -191,6 +191,7 @@ class Ingestor:
         progress: bool = True,
         embed_tokens: int = 0,
         batch_chunks: int = 128,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.kb = kb
         self.count_tokens = count_tokens
@@ -199,6 +200,7 @@ class Ingestor:
         self.progress = progress
         self.embed_tokens = embed_tokens
         self.batch_chunks = batch_chunks
+        self.limits = limits
 
     def ingest_paths(self, paths: Iterable[Path], lines: bool = False) -> IngestReport:
         """Ingest files and folders; with ``lines`` each line of a file is one document
@@ -210,9 +212,9 @@ class Ingestor:
                     from ingest.lines import load_lines
 
                     for file in iter_files(Path(path)) if Path(path).exists() else [Path(path)]:
-                        yield from load_lines(file)
+                        yield from load_lines(file, self.limits)
                 else:
-                    yield from load_path(Path(path))
+                    yield from load_path(Path(path), self.limits)
 
         return self.ingest_loaded(loaded())
 
