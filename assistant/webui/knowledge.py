@@ -143,8 +143,7 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
         if not items:
             return "".join(parts), rows, choices, None
         try:
-            with ctx.write_lock:
-                report = ctx.service.ingest_files(items)
+            report = ctx.service.ingest_files(items, lock=ctx.write_lock)
         except PlanqaError as exc:
             rows, choices = listing()
             return _err(t(lang, "error", msg=str(exc))), rows, choices, gr.update()
