@@ -41,6 +41,7 @@ def build_service(settings: Settings | None = None) -> PlanqaService:
             overlap_sentences=settings.chunk_overlap_sentences,
             progress=settings.progress,
             batch_chunks=settings.ingest_batch_chunks,
+            limits=settings.limits,
         )
         service = PlanqaService(settings, kb, ingestor, llm_factory=lambda: make_llm(settings))
         _services[key] = service

@@ -100,11 +100,6 @@ def create_app(settings: Settings | None = None, service: Any = None, *, ui: boo
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    # Gradio adds no CORS headers of its own when the parent app has a CORSMiddleware: the
-    # allow-list below is the one policy for the chat, the API and the web component.
-    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["*"],
-                       allow_headers=["*"], allow_credentials=False)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     if settings.local_setup == "background" and settings.workers == 1:
         # the chat answers at once; local mode's runtime is built meanwhile (progress in the chat)
         app.router.on_startup.append(lambda: _prepare_local(ctx))
@@ -129,22 +124,39 @@ def create_app(settings: Settings | None = None, service: Any = None, *, ui: boo
         return FileResponse(_gradio_js(), media_type="text/javascript")
 
     if ui:
-        import gradio as gr
-
-        from assistant.webui import CSS, build_ui, page_js
-        from assistant.webui.i18n import EN, ZH
-        from assistant.webui.locale import PageLocale
-
-        app.add_middleware(PageLocale, pages={"/": "zh-CN", "/en/": "en"})
-
-        # /en first: the app at / would take its requests otherwise.
-        for path, lang in (("/en", EN), ("/", ZH)):
-            gr.mount_gradio_app(
-                app, build_ui(ctx, lang), path=path, css=CSS, js=page_js(lang), footer_links=[],
-                run_history=False, max_file_size=settings.max_request_bytes, show_error=True, ssr_mode=False,
-                server_name=settings.host, server_port=settings.port,
-            )
+        _mount_ui(app, ctx)
+    # Added last, so outermost: the size limit applies before anything reads a body.
+    # Gradio adds no CORS headers of its own when the parent app has a CORSMiddleware: the
+    # allow-list below is the one policy for the chat, the API and the web component.
+    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["*"],
+                       allow_headers=["*"], allow_credentials=False)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     return app
+
+
+def _mount_ui(app: FastAPI, ctx: ApiContext) -> None:
+    """The web chat at ``/`` (Chinese) and ``/en/`` (English), its uploads kept in
+    ``<data dir>/uploads`` behind ``UploadGate``."""
+    import gradio as gr
+
+    from assistant.webui import CSS, build_ui, page_js
+    from assistant.webui.i18n import EN, ZH
+    from assistant.webui.locale import PageLocale
+    from assistant.webui.uploads import UploadGate, UploadRegistry, upload_folder
+
+    settings = ctx.settings
+    folder = upload_folder(settings.data_dir / "uploads", settings.upload_ttl_s)
+    ctx.uploads = UploadRegistry(folder, settings.upload_ttl_s, max_pending_bytes=4 * settings.max_request_bytes)
+    app.add_middleware(PageLocale, pages={"/": "zh-CN", "/en/": "en"})
+    # /en first: the app at / would take its requests otherwise.
+    for path, lang in (("/en", EN), ("/", ZH)):
+        gr.mount_gradio_app(
+            app, build_ui(ctx, lang), path=path, css=CSS, js=page_js(lang), footer_links=[],
+            run_history=False, max_file_size=settings.max_request_bytes, show_error=True, ssr_mode=False,
+            server_name=settings.host, server_port=settings.port,
+        )
+    app.add_middleware(UploadGate, registry=ctx.uploads, writes_enabled=lambda: bool(settings.admin_key),
+                       max_files=settings.upload_max_files, rate_per_minute=settings.upload_rate_per_minute)
 
 
 def app_from_env() -> FastAPI:

@@ -6,6 +6,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,9 @@ from common.places import Gazetteer, default_gazetteer
 from common.tokens import tokenize
 from ingest.figures import EXTRACTOR_VERSION as FIGURES_VERSION
 from ingest.figures import extract_from_chunks as extract_figures
-from ingest.loaders import LoadedFile, load_bytes
+from ingest.loaders import LoadedFile, iter_bytes
 from ingest.outline import OutlineNode
-from ingest.pipeline import Ingestor, IngestReport
+from ingest.pipeline import Ingestor, IngestProgress, IngestReport
 from prompts import template
 from vectorstore.docstore import StoredChunk, StoredDocument
 from vectorstore.knowledge import KnowledgeBase
@@ -70,9 +71,11 @@ class PlanqaService:
         return self._llm
 
     # ------------------------------------------------------------------ documents
-    def ingest(self, paths: Iterable[Path], lines: bool = False) -> IngestReport:
-        """Ingest files and folders; ``lines``: each line of a file is one document."""
-        return self.ingestor.ingest_paths(paths, lines=lines)
+    def ingest(self, paths: Iterable[Path], lines: bool = False, lock: AbstractContextManager[Any] | None = None,
+               progress: Callable[[IngestProgress], None] | None = None) -> IngestReport:
+        """Ingest files and folders; ``lines``: each line of a file is one document. ``lock`` is
+        held only while the stores change state (see ``Ingestor.ingest_loaded``)."""
+        return self.ingestor.ingest_paths(paths, lines=lines, lock=lock, progress=progress)
 
     def ensure_default_corpus(self) -> IngestReport | None:
         """Ingest the default corpus when the collection is empty (first start); a collection
@@ -88,19 +91,20 @@ class PlanqaService:
     def remove_document(self, doc_id: str) -> bool:
         return self.kb.remove(doc_id)
 
-    def ingest_files(self, files: Iterable[tuple[str, bytes]]) -> IngestReport:
+    def ingest_files(self, files: Iterable[tuple[str, bytes]], lock: AbstractContextManager[Any] | None = None,
+                     progress: Callable[[IngestProgress], None] | None = None) -> IngestReport:
         """Ingest uploaded files given as ``(name, content)``. Each goes through the loader
-        registry (``load_bytes``); one that cannot be loaded is listed in ``failed`` with its
-        reason and the others still go in."""
+        registry (``iter_bytes``, an archive's members one at a time); one that cannot be loaded
+        is listed in ``failed`` with its reason and the others still go in."""
 
         def loaded() -> Iterator[LoadedFile | DocumentError]:
             for name, data in files:
                 try:
-                    yield from load_bytes(name, data)
+                    yield from iter_bytes(name, data, self.ingestor.limits)
                 except DocumentError as exc:
                     yield exc
 
-        return self.ingestor.ingest_loaded(loaded())
+        return self.ingestor.ingest_loaded(loaded(), lock, progress)
 
     def figures(self) -> list[dict[str, Any]]:
         """Every figure and target of the live documents (see ``ingest/figures.py``); documents

@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ingest.loaders import Limits
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS_DIR = PROJECT_ROOT / "ingest" / "default_corpus"
 # Where `make setup` assembles the local model files (not under PLANQA_DATA_DIR: another data dir
@@ -123,6 +125,21 @@ class Settings(BaseSettings):
         default=DEFAULT_CORPUS_DIR,
         description="Folder ingested by 'planqa ingest' without a path and by 'make run' on first start.",
     )
+    max_document_chars: int = Field(
+        default=2_000_000, ge=1000,
+        description="Longest document accepted, in characters of decoded text (a file, an archive member or a "
+        "line of a one-per-line file); a longer one is refused naming it, the rest of the ingest goes on. "
+        "About 11 minutes of ingest on 2 cores at the default.",
+    )
+    max_file_bytes: int = Field(
+        default=100 * 1024 * 1024, ge=1024,
+        description="Largest file read by an ingest, and largest archive member as it expands (counted as read).",
+    )
+    max_archive_bytes: int = Field(
+        default=256 * 1024 * 1024, ge=1024,
+        description="Most bytes one archive (.zip, nested archives included) may expand to, counted as read; "
+        "past it the archive is refused as a zip bomb.",
+    )
     max_question_chars: int = Field(default=2000, ge=1, description="Longest question accepted.")
     progress: bool = Field(default=True, description="Show progress bars on ingest.")
     host: str = Field(default="127.0.0.1", description="Address the web chat and API listen on.")
@@ -156,6 +173,20 @@ class Settings(BaseSettings):
         description="Requests per minute per API key (per client address when no keys are set) on "
         "/api/v1 and /v1; 0 disables the limit. Excess requests get 429 with Retry-After.",
     )
+    upload_max_files: int = Field(
+        default=20, ge=1, le=1000,
+        description="Most files in one web-chat upload (/gradio_api/upload); more get 413.",
+    )
+    upload_rate_per_minute: int = Field(
+        default=20, ge=0,
+        description="Web-chat uploads (/gradio_api/upload requests) per minute per client address; 0: no limit. "
+        "Uploads are refused outright while knowledge-base writes are off (no PLANQA_ADMIN_KEY).",
+    )
+    upload_ttl_s: float = Field(
+        default=600.0, gt=0,
+        description="Seconds an uploaded file waits in <data dir>/uploads for its ingest before it is deleted "
+        "(an ingested file is deleted at once).",
+    )
 
     @field_validator("collection")
     @classmethod
@@ -184,6 +215,12 @@ class Settings(BaseSettings):
     @property
     def cors_origin_list(self) -> list[str]:
         return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def limits(self) -> Limits:
+        """The ingest caps (``ingest.loaders.Limits``) these settings give."""
+        return Limits(document_chars=self.max_document_chars, file_bytes=self.max_file_bytes,
+                      archive_bytes=self.max_archive_bytes)
 
     @property
     def feedback_file(self) -> Path:

@@ -1,9 +1,11 @@
 """Ingest at scale over ../shared/corpora (national reports, provincial reports, news lines), in
 one run, each configuration in its own process (so peak RSS is its own):
 
-* **baseline** — every chunk embedded whole (``PLANQA_EMBED_TOKENS=0``);
-* **planqa** — the default settings (see ``PLANQA_EMBED_TOKENS``: only each chunk's opening is
-  embedded, BM25 and answers use the whole chunk).
+* **planqa** — the default settings: every sentence embedded once, whole (batched e5,
+  ``vectorstore/e5_batched.py``), chunks for BM25 and context.
+
+The baseline column of the table is the target: the issue asks for ingest that embeds all of
+the text at a stated speed.
 
 Printed per configuration: characters/s (wall and per CPU-second), chunks/s, peak RSS, index
 size on disk, the time of a re-ingest of the unchanged corpus (a no-op), query p50/p95 over
@@ -36,7 +38,6 @@ CORPORA = {
     "news": SHARED / "corpora" / "news-subset" / "policy_news_2023.txt",
 }
 CONFIGS: dict[str, dict[str, str]] = {
-    "baseline": {"PLANQA_EMBED_TOKENS": "0"},
     "planqa": {},
 }
 
@@ -81,7 +82,7 @@ def run_one(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(args.work)
     settings = Settings(data_dir=work / "data", collection="bench", progress=not args.quiet)
     service = build_service(settings)
-    result: dict[str, Any] = {"embed_tokens": settings.embed_tokens, "chars": 0, "chunks": 0, "docs": 0}
+    result: dict[str, Any] = {"sentences": 0, "chars": 0, "chunks": 0, "docs": 0}
     cpu0, wall0 = time.process_time(), time.perf_counter()
     for corpus in args.corpus:
         files, lines = select(corpus, args.limit, work)
@@ -92,6 +93,7 @@ def run_one(args: argparse.Namespace) -> dict[str, Any]:
             print(f"  failed: {source}: {reason}", file=sys.stderr)
         result["chars"] += report.chars
         result["chunks"] += report.chunks
+        result["sentences"] += report.sentences
         result["docs"] += len(report.added) + len(report.replaced)
     result["wall_s"] = time.perf_counter() - wall0
     result["cpu_s"] = time.process_time() - cpu0
@@ -157,7 +159,7 @@ def main() -> None:
         r = json.loads(line[len("RESULT "):])
         md = r["multi_dev"]
         rows.append([
-            name, r["embed_tokens"] or "all", r["docs"], f"{r['chars']:,}", r["chunks"],
+            name, r["sentences"], r["docs"], f"{r['chars']:,}", r["chunks"],
             f"{r['chars'] / max(r['wall_s'], 1e-9):,.0f}", f"{2 * r['chars'] / max(r['cpu_s'], 1e-9):,.0f}",
             f"{r['chunks'] / max(r['wall_s'], 1e-9):.1f}", f"{r['ingest_rss_mb']:,.0f}", f"{r['index_mb']:,.1f}",
             f"{r['reingest_s']:.2f}", f"{r['p50_ms']:.0f}", f"{r['p95_ms']:.0f}",
@@ -170,7 +172,7 @@ def main() -> None:
     print_table(
         f"Ingest of {', '.join(args.corpus)}" + (f" (limit {args.limit})" if args.limit else "") +
         f" — {os.cpu_count()} cores; targets: ≥3,000 chars/s, p50 ≤150 ms, peak RSS ≤3 GB",
-        ["config", "embed tokens", "docs", "chars", "chunks", "chars/s", "chars/s (2 free cores)", "chunks/s",
+        ["config", "sentences", "docs", "chars", "chunks", "chars/s", "chars/s (2 free cores)", "chunks/s",
          "peak RSS MB", "index MB", "re-ingest s", "query p50 ms", "p95 ms", "multi_dev"],
         rows,
     )

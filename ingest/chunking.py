@@ -23,9 +23,46 @@ class ChunkDraft:
     headings: tuple[str, ...]
 
 
+_SOFT_BREAKS = " \t\n、/|·-—"
+
+
+def split_at_token_limit(span: Span, count: TokenCounter, max_tokens: int) -> list[Span]:
+    """Cut a piece with no sentence or clause punctuation into pieces of at most ``max_tokens``
+    (at a space or 、 near the limit when there is one). Each piece is found by a binary search
+    over a window of the text, so a long run is tokenised in windows, never again as a whole."""
+    text, out, pos = span.text, [], 0
+    while pos < len(text):
+        window = max_tokens * 4
+        while pos + window < len(text) and count(text[pos : pos + window]) <= max_tokens:
+            window *= 2  # tokens much longer than a character (ASCII runs): look further
+        if pos + window >= len(text) and count(text[pos:]) <= max_tokens:
+            out.append(Span(text[pos:], span.start + pos, span.end))
+            break
+        lo, hi = 1, min(window, len(text) - pos)  # longest prefix within the budget
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if count(text[pos : pos + mid]) <= max_tokens:
+                lo = mid
+            else:
+                hi = mid - 1
+        cut = max(text.rfind(c, pos + lo * 3 // 4, pos + lo) for c in _SOFT_BREAKS)
+        end = cut + 1 if cut > pos else pos + lo
+        out.append(Span(text[pos:end], span.start + pos, span.start + end))
+        pos = end
+    return [s for s in out if s.text.strip()]
+
+
 def _units(block: Block, count: TokenCounter, max_tokens: int) -> list[Span]:
-    """Sentences of a block; a sentence over budget is cut at clause boundaries instead."""
+    """Sentences of a block; a sentence over budget is cut at clause boundaries instead, and a
+    clause still over budget (text without punctuation) at the token limit."""
     units: list[Span] = []
+
+    def add(piece: Span) -> None:
+        if count(piece.text) <= max_tokens:
+            units.append(piece)
+        else:
+            units.extend(split_at_token_limit(piece, count, max_tokens))
+
     for sent in split_sentences(block.text, block.start):
         if count(sent.text) <= max_tokens:
             units.append(sent)
@@ -37,10 +74,10 @@ def _units(block: Block, count: TokenCounter, max_tokens: int) -> list[Span]:
             elif count(piece.text + clause.text) <= max_tokens:
                 piece = Span(piece.text + clause.text, piece.start, clause.end)
             else:
-                units.append(piece)
+                add(piece)
                 piece = clause
         if piece is not None:
-            units.append(piece)
+            add(piece)
     return units
 
 
@@ -79,8 +116,9 @@ def _segments(blocks: list[Block]) -> list[list[Block]]:
 def chunk_document(
     doc: CleanDocument, count: TokenCounter, max_tokens: int = 160, overlap_sentences: int = 1
 ) -> list[ChunkDraft]:
-    """Pack whole sentences into chunks of at most ``max_tokens`` (a single longer clause is
-    kept whole), with ``overlap_sentences`` sentences repeated at the start of the next chunk."""
+    """Pack whole sentences into chunks of at most ``max_tokens`` (a longer sentence is cut at
+    its clauses, a longer clause at the token limit), with ``overlap_sentences`` sentences
+    repeated at the start of the next chunk."""
     drafts: list[ChunkDraft] = []
     for segment in _segments(doc.blocks):
         body = [b for b in segment if b.kind != "heading"] or segment

@@ -12,7 +12,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from common.errors import DocumentError
-from ingest.loaders import LoadedFile, content_hash, decode_text, looks_binary
+from ingest.loaders import (
+    DEFAULT_LIMITS,
+    Limits,
+    LoadedFile,
+    content_hash,
+    decode_text,
+    looks_binary,
+    read_file,
+    too_long,
+)
 from ingest.metadata import NEWS
 
 _PREFIX_RE = re.compile(
@@ -42,14 +51,15 @@ def _title(date: str, text: str) -> str:
     return f"{date} {head}".strip()
 
 
-def load_lines(path: Path) -> Iterator[LoadedFile | DocumentError]:
-    """Documents of a one-per-line file; a line too short to be a document is skipped,
-    and a file that cannot be read or decoded yields one ``DocumentError``."""
+def load_lines(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[LoadedFile | DocumentError]:
+    """Documents of a one-per-line file; a line too short to be a document is skipped, a line
+    over the per-document limit is reported, and a file that cannot be read or decoded yields one
+    ``DocumentError``."""
     source = str(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield DocumentError(source, f"cannot be read ({exc.strerror or exc})")
+        data = read_file(path, limits)
+    except DocumentError as exc:
+        yield exc
         return
     if not data:
         yield DocumentError(source, "empty file (0 bytes)")
@@ -65,6 +75,9 @@ def load_lines(path: Path) -> Iterator[LoadedFile | DocumentError]:
     for number, line in enumerate(text.splitlines(), start=1):
         date, body = parse_line(line)
         if len(body) < MIN_LINE_CHARS:
+            continue
+        if len(body) > limits.document_chars:
+            yield too_long(f"{source}#L{number}", len(body), limits)
             continue
         meta: dict[str, object] = {"doc_type": NEWS, "title": _title(date, body), "line": number}
         if date:

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,20 @@ class LoadedFile:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-Loader = Callable[[str, bytes], list[LoadedFile]]
+@dataclass(frozen=True)
+class Limits:
+    """Hard caps on what an ingest reads, so that no file can exhaust memory or hold the
+    ingest for long (``PLANQA_MAX_DOCUMENT_CHARS``, ``PLANQA_MAX_FILE_BYTES``,
+    ``PLANQA_MAX_ARCHIVE_BYTES``). Sizes are counted as bytes are actually read."""
+
+    document_chars: int = 2_000_000  # one document's decoded text
+    file_bytes: int = 100 * 1024 * 1024  # one file, or one archive member as it expands
+    archive_bytes: int = 256 * 1024 * 1024  # everything one archive expands to, nested archives included
+
+
+DEFAULT_LIMITS = Limits()
+
+Loader = Callable[[str, bytes, Limits], Iterable[LoadedFile]]
 _LOADERS: dict[str, Loader] = {}
 
 
@@ -90,16 +103,26 @@ def _plausible_chinese(text: str) -> bool:
     return common / len(letters) > 0.9
 
 
+def too_long(source: str, chars: int, limits: Limits) -> DocumentError:
+    return DocumentError(
+        source, f"document has {chars:,} characters; the limit per document is {limits.document_chars:,} "
+        "(PLANQA_MAX_DOCUMENT_CHARS): split it, or raise the limit"
+    )
+
+
 @register_loader(*TEXT_SUFFIXES)
-def load_text(source: str, data: bytes) -> list[LoadedFile]:
+def load_text(source: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[LoadedFile]:
+    if len(data) > 4 * limits.document_chars:  # every character takes at most 4 bytes
+        raise too_long(source, len(data) // 4, limits)
     text, encoding = decode_text(source, data)
     if not text.strip():
         raise DocumentError(source, "empty document (no text)")
     return [LoadedFile(source, text, content_hash(data), Path(source).name, encoding)]
 
 
-def load_bytes(source: str, data: bytes) -> list[LoadedFile]:
-    """Load a document given its name and content."""
+def iter_bytes(source: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> Iterator[LoadedFile]:
+    """The documents of a file given its name and content, one at a time (an archive's members
+    are read as they are needed, never all at once). Raises ``DocumentError`` naming the file."""
     suffix = Path(source).suffix.lower()
     loader = _LOADERS.get(suffix)
     if loader is None:
@@ -108,7 +131,18 @@ def load_bytes(source: str, data: bytes) -> list[LoadedFile]:
         )
     if not data:
         raise DocumentError(source, "empty file (0 bytes)")
-    return loader(source, data)
+    if len(data) > limits.file_bytes:
+        raise DocumentError(source, f"file has {len(data):,} bytes; the limit is {limits.file_bytes:,} "
+                                    "(PLANQA_MAX_FILE_BYTES)")
+    for item in loader(source, data, limits):
+        if len(item.text) > limits.document_chars:
+            raise too_long(item.source, len(item.text), limits)
+        yield item
+
+
+def load_bytes(source: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[LoadedFile]:
+    """Load a file's documents given its name and content (all of them; see ``iter_bytes``)."""
+    return list(iter_bytes(source, data, limits))
 
 
 def iter_files(path: Path) -> Iterator[Path]:
@@ -121,19 +155,29 @@ def iter_files(path: Path) -> Iterator[Path]:
         yield path
 
 
-def load_path(path: Path) -> Iterator[LoadedFile | DocumentError]:
-    """Documents under ``path``; a file that fails yields its ``DocumentError`` instead."""
+def read_file(file: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """A file's bytes, refused (``DocumentError``) before reading when it is over the limit."""
+    try:
+        size = file.stat().st_size
+        if size > limits.file_bytes:
+            raise DocumentError(str(file), f"file has {size:,} bytes; the limit is {limits.file_bytes:,} "
+                                           "(PLANQA_MAX_FILE_BYTES)")
+        return file.read_bytes()
+    except OSError as exc:
+        raise DocumentError(str(file), f"cannot be read ({exc.strerror or exc})") from exc
+
+
+def load_path(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[LoadedFile | DocumentError]:
+    """Documents under ``path``, one at a time; a file that fails yields its ``DocumentError``
+    instead (after the documents it did yield, for an archive whose later member fails)."""
     if not path.exists():
         yield DocumentError(str(path), "no such file or folder")
         return
     for file in iter_files(path):
         try:
-            data = file.read_bytes()
-            yield from load_bytes(str(file), data)
+            yield from iter_bytes(str(file), read_file(file, limits), limits)
         except DocumentError as exc:
             yield exc
-        except OSError as exc:
-            yield DocumentError(str(file), f"cannot be read ({exc.strerror or exc})")
 
 
 # Office, web and archive formats register themselves on import (they need the names above).

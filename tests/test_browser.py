@@ -100,7 +100,33 @@ def test_not_found_answer_shows_nearest_passages(page: Page, planqa_server):
     expect(page.locator("#planqa-sources")).to_contain_text("最相近的段落")
 
 
-def test_upload_escapes_document_html_and_delete(page: Page, planqa_server, tmp_path: Path):
+ADMIN_KEY = "browser-admin-key"
+
+
+@pytest.fixture(scope="module")
+def admin_ui_server(seed_service, seed_settings) -> Iterator[object]:
+    """The server with an admin key: knowledge-base writes are on in the web chat (with the key)."""
+    from live_server import LiveServer
+
+    from assistant.server import create_app
+
+    settings = seed_settings.model_copy(update={"admin_key": ADMIN_KEY, "rate_limit_per_minute": 0})
+    server = LiveServer(create_app(settings, service=seed_service), data_dir=settings.data_dir)
+    yield server
+    server.stop()
+
+
+def test_knowledge_base_writes_are_off_without_an_admin_key(page: Page, planqa_server):
+    page.goto(planqa_server.url + "/")
+    page.locator("#planqa-kb-tab-button, button[role=tab]:has-text('知识库')").first.click()
+    expect(page.locator("#planqa-writes-off")).to_contain_text("PLANQA_ADMIN_KEY")
+    expect(page.locator("#planqa-docs")).to_contain_text("乘势而上启新程")
+    assert page.locator("#planqa-upload input[type=file]").count() == 0 or not page.locator("#planqa-upload").is_visible()
+    expect(page.locator("#planqa-delete-btn")).to_be_hidden()
+
+
+def test_upload_escapes_document_html_and_delete(page: Page, admin_ui_server, tmp_path: Path):
+    planqa_server = admin_ui_server
     tag = "".join(random.choices(string.ascii_lowercase, k=6))
     doc = tmp_path / f"qingshan-{tag}.txt"
     doc.write_text(
@@ -111,6 +137,7 @@ def test_upload_escapes_document_html_and_delete(page: Page, planqa_server, tmp_
     )
     page.goto(planqa_server.url + "/")
     page.locator("#planqa-kb-tab-button, button[role=tab]:has-text('知识库')").first.click()
+    page.locator("#planqa-admin-key input").fill(ADMIN_KEY)
     page.locator("#planqa-upload input[type=file]").set_input_files(str(doc))
     expect(page.locator("#planqa-upload")).to_contain_text(doc.stem)  # uploaded to the component
     page.locator("#planqa-upload-btn").click()
@@ -159,6 +186,17 @@ def test_upload_escapes_document_html_and_delete(page: Page, planqa_server, tmp_
     page.locator("#planqa-delete-pick input").click()
     page.get_by_role("option", name=f"青山县{tag}水利工作要点", exact=False).first.click()
     page.locator("#planqa-delete-btn").click()
+    # nothing is deleted before the confirmation, which names the document
+    expect(page.locator("#planqa-delete-question")).to_contain_text(f"青山县{tag}水利工作要点")
+    expect(page.locator("#planqa-docs")).to_contain_text(doc.name)
+    page.screenshot(path=str(ARTIFACTS / "kb-delete-confirm.png"), full_page=True)
+    page.locator("#planqa-delete-no").click()
+    expect(page.locator("#planqa-delete-question")).to_be_hidden()
+    expect(page.locator("#planqa-docs")).to_contain_text(doc.name)
+    page.locator("#planqa-delete-pick input").click()
+    page.get_by_role("option", name=f"青山县{tag}水利工作要点", exact=False).first.click()
+    page.locator("#planqa-delete-btn").click()
+    page.locator("#planqa-delete-yes").click()
     expect(page.locator("#planqa-delete-status .planqa-ok")).to_be_visible()
     expect(page.locator("#planqa-docs")).not_to_contain_text(doc.name)
 

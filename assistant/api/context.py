@@ -101,6 +101,8 @@ class ApiContext:
     # Uploads and deletes one at a time (questions are not blocked by them).
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     started: float = field(default_factory=time.time)
+    # The web chat's registered uploads (``assistant.webui.uploads.UploadRegistry``), if mounted.
+    uploads: Any = None
 
     @property
     def service(self) -> Any:

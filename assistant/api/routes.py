@@ -101,9 +101,8 @@ async def upload_documents(
 ) -> JSONResponse:
     items = [(f.filename or "upload", await f.read()) for f in files]
 
-    def run() -> Any:
-        with ctx.write_lock:
-            return ctx.service.ingest_files(items)
+    def run() -> Any:  # the write lock is held only while the stores change, not for a whole file
+        return ctx.service.ingest_files(items, lock=ctx.write_lock)
 
     report = await run_in_threadpool(run)
     body = {

@@ -1,6 +1,9 @@
 """The knowledge-base tab: list documents, upload (through the loader registry, with a progress
-bar), delete. Messages appear next to the control the user used. When ``PLANQA_ADMIN_KEY`` is set,
-uploads and deletes need it (checked here, on the server, not only in the page)."""
+bar), delete after a confirmation that names the document.
+
+Writes are off unless ``PLANQA_ADMIN_KEY`` is set, and then each one needs that key (checked
+here, on the server, not only in the page). An upload is read only from a file this client sent
+to ``/gradio_api/upload`` (``assistant/webui/uploads.py``), never from a path the request names."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ import gradio as gr
 from assistant.api.context import ApiContext
 from assistant.webui.i18n import t
 from assistant.webui.messages import localize
-from assistant.webui.render import document_rows, esc
+from assistant.webui.render import document_rows, esc, md_esc
 from common.errors import PlanqaError
 from ingest.loaders import supported_suffixes
 
@@ -35,6 +38,10 @@ class KnowledgeTab:
     delete_status: gr.HTML
     refresh: gr.Button
     admin_key: gr.Textbox
+    writes_note: gr.Markdown
+    confirm_text: gr.Markdown
+    confirm: gr.Button
+    cancel: gr.Button
     load: Callable[[], tuple[Any, ...]]  # (table rows, dropdown update) for page/tab loads
 
 
@@ -46,25 +53,33 @@ def _err(message: str) -> str:
     return f"<p class=\"planqa-error\">{esc(message)}</p>"
 
 
+def _client(request: gr.Request | None) -> str:
+    client = getattr(request, "client", None)
+    return str(getattr(client, "host", "") or "unknown")
+
+
 def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
     admin = ctx.settings.admin_key
+    writes = bool(admin)
 
     def allowed(key: str | None) -> bool:
-        return not admin or hmac.compare_digest((key or "").encode(), admin.encode())
+        """Writes need the configured admin key; without one they are off for everyone."""
+        return writes and hmac.compare_digest((key or "").encode(), admin.encode())
 
     def listing() -> tuple[list[list[Any]], Any]:
         docs = ctx.service.documents()
         choices = [(f"{d.title} ({d.doc_id})", d.doc_id) for d in docs]
         return document_rows(docs), gr.update(choices=choices, value=None)
 
+    writes_note = gr.Markdown(t(lang.value, "writes_off"), visible=not writes, elem_id="planqa-writes-off")
     with gr.Row():
-        admin_key = gr.Textbox(label=t(lang.value, "admin_key"), type="password", visible=bool(admin),
+        admin_key = gr.Textbox(label=t(lang.value, "admin_key"), type="password", visible=writes,
                                elem_id="planqa-admin-key", scale=2)
         refresh = gr.Button(t(lang.value, "refresh"), scale=1, elem_id="planqa-refresh")
     table = gr.Dataframe(headers=t(lang.value, "doc_cols").split("|"), label=t(lang.value, "docs"), interactive=False,
                          datatype="str", type="array", wrap=True, elem_id="planqa-docs",
                          column_count=5, buttons=[])
-    with gr.Row(equal_height=False):
+    with gr.Row(equal_height=False, visible=writes, elem_id="planqa-writes"):
         with gr.Column():
             files = gr.File(label=t(lang.value, "upload", types=upload_types()), file_count="multiple",
                             type="filepath", elem_id="planqa-upload")
@@ -73,9 +88,32 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
         with gr.Column():
             pick = gr.Dropdown(choices=[], label=t(lang.value, "delete_pick"), elem_id="planqa-delete-pick")
             delete = gr.Button(t(lang.value, "delete_btn"), variant="stop", elem_id="planqa-delete-btn")
+            with gr.Group(visible=False, elem_id="planqa-delete-confirm") as confirm_box:
+                confirm_text = gr.Markdown("", elem_id="planqa-delete-question")
+                with gr.Row():
+                    confirm = gr.Button(t(lang.value, "confirm_delete"), variant="stop", elem_id="planqa-delete-yes")
+                    cancel = gr.Button(t(lang.value, "cancel"), elem_id="planqa-delete-no")
             delete_status = gr.HTML("", elem_id="planqa-delete-status")
+    pending = gr.State(None)  # the document the confirmation names
 
-    def do_upload(paths: list[str] | None, key: str, lang: str,
+    def read_uploads(paths: list[str], request: gr.Request | None, lang: str) -> tuple[list[tuple[str, bytes]], list[str]]:
+        """The bytes of files this client uploaded; a path that is not one is reported, never read."""
+        items: list[tuple[str, bytes]] = []
+        errors: list[str] = []
+        for path in paths:
+            upload = ctx.uploads.claim(path, _client(request)) if ctx.uploads is not None else None
+            if upload is None:
+                errors.append(_err(t(lang, "not_uploaded", file=Path(path).name)))
+                continue
+            try:
+                items.append((upload.path.name, upload.path.read_bytes()))
+            except OSError:
+                errors.append(_err(t(lang, "not_uploaded", file=upload.path.name)))
+            finally:
+                ctx.uploads.discard(upload.path)
+        return items, errors
+
+    def do_upload(paths: list[str] | None, key: str, lang: str, request: gr.Request,
                   progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple[Any, ...]:  # noqa: B008
         rows, choices = listing()
         if not allowed(key):
@@ -83,38 +121,47 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
         if not paths:
             return _err(t(lang, "no_files")), rows, choices, gr.update()
         progress(0.0, desc="…")
-        items = []
-        for path in paths:
-            p = Path(path)
-            items.append((p.name, p.read_bytes()))
+        items, parts = read_uploads(list(paths), request, lang)
+        if not items:
+            return "".join(parts), rows, choices, None
         try:
-            with ctx.write_lock:
-                report = ctx.service.ingest_files(items)
+            report = ctx.service.ingest_files(items, lock=ctx.write_lock)
         except PlanqaError as exc:
             rows, choices = listing()
             return _err(t(lang, "error", msg=localize(str(exc), lang))), rows, choices, gr.update()
-        parts = [_err(t(lang, "upload_failed", file=Path(f).name, reason=localize(r, lang))) for f, r in report.failed]
+        parts += [_err(t(lang, "upload_failed", file=Path(f).name, reason=localize(r, lang))) for f, r in report.failed]
         if report.added or report.replaced or report.unchanged or report.resumed:
             parts.insert(0, _ok(t(lang, "uploaded", summary=localize(report.summary(), lang))))
         rows, choices = listing()
         return "".join(parts), rows, choices, None
 
+    def ask_delete(doc_id: str | None, lang: str) -> tuple[Any, ...]:
+        """First step: name the document and ask for confirmation (nothing is deleted yet)."""
+        doc = next((d for d in ctx.service.documents() if d.doc_id == doc_id), None) if doc_id else None
+        if doc is None:
+            return gr.update(visible=False), "", _err(t(lang, "pick_first" if not doc_id else "delete_missing")), None
+        question = t(lang, "delete_confirm", title=doc.title, doc_id=doc.doc_id)
+        return gr.update(visible=True), f"**{md_esc(question)}**", "", doc.doc_id
+
     def do_delete(doc_id: str | None, key: str, lang: str) -> tuple[Any, ...]:
         rows, choices = listing()
         if not allowed(key):
-            return _err(t(lang, "need_admin")), rows, choices
+            return _err(t(lang, "need_admin")), rows, choices, gr.update(visible=False)
         if not doc_id:
-            return _err(t(lang, "pick_first")), rows, choices
+            return _err(t(lang, "pick_first")), rows, choices, gr.update(visible=False)
         doc = next((d for d in ctx.service.documents() if d.doc_id == doc_id), None)
         try:
             with ctx.write_lock:
                 removed = ctx.service.remove_document(doc_id)
         except PlanqaError as exc:
-            return _err(t(lang, "error", msg=localize(str(exc), lang))), rows, choices
+            return _err(t(lang, "error", msg=localize(str(exc), lang))), rows, choices, gr.update(visible=False)
         rows, choices = listing()
         if not removed or doc is None:
-            return _err(t(lang, "delete_missing")), rows, choices
-        return _ok(t(lang, "deleted", title=doc.title)), rows, choices
+            return _err(t(lang, "delete_missing")), rows, choices, gr.update(visible=False)
+        return _ok(t(lang, "deleted", title=doc.title)), rows, choices, gr.update(visible=False)
+
+    def cancel_delete(lang: str) -> tuple[Any, ...]:
+        return gr.update(visible=False), _ok(t(lang, "delete_cancelled")), None
 
     def on_refresh() -> tuple[Any, ...]:
         rows, choices = listing()
@@ -122,7 +169,11 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
 
     upload.click(do_upload, [files, admin_key, lang], [upload_status, table, pick, files],
                  api_visibility="private")
-    delete.click(do_delete, [pick, admin_key, lang], [delete_status, table, pick], api_visibility="private")
+    delete.click(ask_delete, [pick, lang], [confirm_box, confirm_text, delete_status, pending],
+                 api_visibility="private")
+    confirm.click(do_delete, [pending, admin_key, lang], [delete_status, table, pick, confirm_box],
+                  api_visibility="private")
+    cancel.click(cancel_delete, [lang], [confirm_box, delete_status, pending], api_visibility="private")
     refresh.click(on_refresh, None, [table, pick], api_visibility="private")
     return KnowledgeTab(table, files, upload, upload_status, pick, delete, delete_status, refresh, admin_key,
-                        on_refresh)
+                        writes_note, confirm_text, confirm, cancel, on_refresh)
