@@ -9,9 +9,9 @@ import zipfile
 
 import httpx
 import pytest
-from common.errors import DocumentError
 from zipbombs import overlapping_zip
 
+from common.errors import DocumentError
 from ingest.loaders import Limits, iter_bytes, load_bytes
 
 TEXT = "青山县今年将新建口袋公园7个，改造老旧小区12个。\n".encode()
