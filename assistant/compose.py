@@ -246,9 +246,11 @@ def _stored_enums(service: PlanqaService, cand: Candidate) -> list[list[str]]:
 def _count_note(p: Plan, n: int) -> str:
     if not p.count or p.count == n:
         return ""
+    # No digits here: a count planqa made is not a figure of the documents (the numbered
+    # items below show how many there are).
     if p.question.is_english:
-        return f" (the documents list {n} items, not the {p.count} asked)"
-    return f"（资料列出的是{n}项，与问题所说的{p.count}项不一致）"
+        return " (the documents list a different number of items than the question says)"
+    return "（资料所列项数与问题所说的不一致）"
 
 
 def _section_list(service: PlanqaService, p: Plan, section: _Section) -> Composition:
@@ -268,8 +270,8 @@ def _section_list(service: PlanqaService, p: Plan, section: _Section) -> Composi
         required.append((kid.title, [cite.n]))
     meta = service.kb.docstore.document(doc_id)
     name = source_label({**(meta.meta if meta else {}), "label": (meta.meta if meta else {}).get("label")}, english)
-    head = (f"According to {name}, “{section.node.title}” has {len(items)} parts:" if english
-            else f"{name}“{section.node.number}{section.node.title}”部分共{len(items)}项：")
+    head = (f"According to {name}, “{section.node.title}” has these parts:" if english
+            else f"{name}“{section.node.number}{section.node.title}”部分包括：")
     body = "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
     return Composition(f"{head}{_count_note(p, len(items))}\n{body}", False, citations, items=items, required=required)
 
@@ -279,7 +281,7 @@ def _inline_list(service: PlanqaService, p: Plan, cand: Candidate, items: list[s
     cite = citation_for(1, cand)
     name = source_label(cand.doc.metadata, english)
     listed = [f"{item}[1]" for item in items]
-    head = (f"According to {name} ({len(items)} items):" if english else f"{name}列出{len(items)}项：")
+    head = f"According to {name}:" if english else f"{name}列出以下各项："
     body = "\n".join(f"{i}. {item}" for i, item in enumerate(listed, start=1))
     return Composition(f"{head}{_count_note(p, len(items))}\n{body}", False, [cite], items=listed, chosen=[cand],
                        required=[(item, [1]) for item in items])

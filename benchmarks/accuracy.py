@@ -5,7 +5,11 @@ collection (``benchmarks/corpus.py``), extractive mode, one table per part:
 * refused: unanswerable questions refused (a comparison with one side missing must name it);
 * right document: answered answerable questions whose first citation is from a document the
   gold names (year and region);
+* all documents cited: answered answerable questions citing every document the gold needs
+  (``sources``: both sides of a comparison, every year of a trend);
 * wrong: answers given that are not correct (answerable) or should have been refusals;
+* unchecked figures: answers with a number that is neither in a cited quote nor a computed
+  number marked ``（计算：…）`` over cited operands (``assistant.evaluation.figures_quoted``);
 * latency p50 / p95 (warm: the first question is left out).
 
 Held-out rows are printed as counts per set and style only (``--show-failures`` prints the
@@ -28,8 +32,17 @@ from benchmarks._common import percentile, print_table  # noqa: E402
 from benchmarks.splits import questions, source_ok  # noqa: E402
 
 
+def all_cited(gold: dict, answer) -> bool | None:  # type: ignore[no-untyped-def]
+    """Whether every document the gold needs is cited (None when the gold names none)."""
+    needed = [s for s in gold.get("sources") or [] if s] or ([gold["source_contains"]] if gold.get("source_contains") else [])
+    if not needed:
+        return None
+    cited = [(c.source, c.title) for c in answer.citations]
+    return all(any(n in src or n in title for src, title in cited) for n in needed)
+
+
 def judge(gold: dict, answer) -> dict:  # type: ignore[no-untyped-def]
-    from assistant.evaluation import contains_all
+    from assistant.evaluation import contains_all, figures_quoted
 
     keywords = gold.get("answer_all") or []
     missing = gold.get("missing")
@@ -43,8 +56,10 @@ def judge(gold: dict, answer) -> dict:  # type: ignore[no-untyped-def]
     right_doc = None
     if answerable and not answer.refused and answer.citations:
         right_doc = source_ok(gold, answer.citations[0].source, answer.citations[0].title)
+    every_doc = all_cited(gold, answer) if answerable and not answer.refused else None
     return {"correct": correct, "answerable": answerable, "refused": answer.refused, "right_doc": right_doc,
-            "wrong": not answer.refused and not correct}
+            "all_docs": every_doc, "wrong": not answer.refused and not correct,
+            "unchecked": not answer.refused and not figures_quoted(answer)}
 
 
 def run(service, items: list[dict]) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -61,13 +76,16 @@ def summary_row(name: str, rows: list[dict]) -> list[object]:
     answerable = [r for r in rows if r["answerable"]]
     unanswerable = [r for r in rows if not r["answerable"]]
     docs = [r["right_doc"] for r in answerable if r["right_doc"] is not None]
+    every = [r["all_docs"] for r in answerable if r["all_docs"] is not None]
     times = [r["s"] * 1000 for r in rows[1:]] or [r["s"] * 1000 for r in rows]
     return [
         name,
         f"{sum(r['correct'] for r in answerable)}/{len(answerable)}",
         f"{sum(r['correct'] for r in unanswerable)}/{len(unanswerable)}",
         f"{sum(docs)}/{len(docs)}",
+        f"{sum(every)}/{len(every)}",
         sum(r["wrong"] for r in rows),
+        sum(r["unchecked"] for r in rows),
         f"{percentile(times, 50):.0f} / {percentile(times, 95):.0f}",
     ]
 
@@ -85,7 +103,8 @@ def main() -> None:
 
     service = build(args.data_dir, args.collection, progress=False)
     service.ask("预热")  # warm: models loaded, caches filled
-    header = ["set", "accuracy", "refused", "right document", "wrong", "p50 / p95 ms"]
+    header = ["set", "accuracy", "refused", "right document", "all documents cited", "wrong", "unchecked figures",
+              "p50 / p95 ms"]
     for part in args.parts.split(","):
         results = run(service, questions(args.kind, part))
         by_set: dict[str, list[dict]] = defaultdict(list)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from conftest import DATA, SHARED, read_jsonl
 
+from common.places import default_gazetteer
 from ingest.figures import (
     extract_from_chunks,
     extract_from_text,
@@ -17,7 +18,6 @@ from ingest.figures import (
     select_figures,
 )
 from ingest.loaders import load_path
-from ingest.metadata import PROVINCES
 from ingest.pipeline import prepare
 
 NATIONAL_2024 = [
@@ -141,7 +141,7 @@ def test_figures_filter_by_region_and_year_in_all_31_provincial_reports(provinci
     files = sorted({r["file"] for r in provincial_rows})
     assert len(files) == 31
     for file in files:
-        province = PROVINCES[next(short for short in PROVINCES if short in file)]
+        province = default_gazetteer().find(file)[0].place.name  # 2025年宁夏回族自治区政府工作报告.docx
         mine = [r for r in provincial_rows if r["file"] == file]
         assert select_figures(provincial_rows, region=province) == mine, file
         targets = select_figures(provincial_rows, region=province, year=2025, kind="目标")

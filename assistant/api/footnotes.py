@@ -36,8 +36,28 @@ def footnotes(answer: Answer) -> str:
     return "\n\n" + "\n".join(footnote(c) for c in answer.citations)
 
 
-def markdown_answer(answer: Answer) -> str:
-    return footnote_markers(answer.answer) + footnotes(answer)
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def markdown_table(answer: Answer) -> str:
+    """A trend or comparison answer's table as a Markdown table (after the answer text, which already
+    says when rows were capped); empty for answers without one."""
+    table = answer.table
+    if table is None or not table.rows:
+        return ""
+    lines = ["| " + " | ".join(_cell(c) for c in table.columns) + " |",
+             "|" + "---|" * len(table.columns)]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in table.rows]
+    return "\n\n" + "\n".join(lines)
+
+
+def markdown_answer(answer: Answer, footnoted: bool = False) -> str:
+    """The content of a ``/v1`` message: the answer (lists are already ``1. …`` lines), its table
+    in Markdown and, with ``footnoted``, the citations as footnotes."""
+    if not footnoted:
+        return answer.answer + markdown_table(answer)
+    return footnote_markers(answer.answer + markdown_table(answer)) + footnotes(answer)
 
 
 class MarkerStream:

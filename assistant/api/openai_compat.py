@@ -25,7 +25,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.api.context import ApiContext
 from assistant.api.errors import error_body, status_for
-from assistant.api.footnotes import SUFFIX, MarkerStream, footnote_markers, footnotes, markdown_answer
+from assistant.api.footnotes import (
+    SUFFIX,
+    MarkerStream,
+    footnote_markers,
+    footnotes,
+    markdown_answer,
+    markdown_table,
+)
 from assistant.api.security import Ctx, require_key
 from assistant.schema import Answer
 from common.errors import PlanqaError, QuestionError
@@ -132,7 +139,7 @@ def chat_completions(req: ChatCompletionRequest, ctx: Ctx) -> Any:
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
     answer = service.ask(question, top_k=req.top_k, history=history or None)
-    content = markdown_answer(answer) if req.markdown else answer.answer
+    content = markdown_answer(answer, footnoted=req.markdown)
     message = {"role": "assistant", "content": content, "citations": _citations(answer),
                "refused": answer.refused}
     return {
@@ -169,6 +176,10 @@ def _chunks(events: Iterator[Any], completion_id: str, created: int, model: str,
                 if "".join(streamed).strip() != answer.answer.strip():
                     fix = answer.answer if not streamed else CORRECTION + answer.answer
                     yield _chunk(completion_id, created, model, {"content": footnote_markers(fix) if markdown else fix})
+                table = markdown_table(answer)
+                if table:
+                    yield _chunk(completion_id, created, model,
+                                 {"content": footnote_markers(table) if markdown else table})
                 if markdown and answer.citations:
                     yield _chunk(completion_id, created, model, {"content": footnotes(answer)})
                 citations = _citations(answer)

@@ -29,6 +29,9 @@ CSS = """
 .planqa-section, .planqa-muted { color: #6b7280; }
 .planqa-q { font-weight: 600; margin: 4px 0 2px; }
 .planqa-cite { text-decoration: none !important; font-weight: 600; color: #2563eb !important; cursor: pointer; }
+.planqa-table { border-collapse: collapse; margin-top: .5em; }
+.planqa-table th, .planqa-table td { border: 1px solid #d1d5db; padding: 2px 8px; text-align: left; }
+.planqa-items { margin: .4em 0 .4em 1.4em; }
 .planqa-near { color: #6b7280 !important; }
 .planqa-copy { font-size: 0.85em; color: #6b7280 !important; text-decoration: none !important; cursor: pointer; }
 .planqa-copy.planqa-copied::after { content: " ✓"; color: #047857; }

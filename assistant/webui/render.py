@@ -56,22 +56,65 @@ def copy_link(turn: int, lang: str) -> str:
     return f'<a class="planqa-copy" href="#planqa-copy-{turn}">{esc(t(lang, "copy_answer"))}</a>'
 
 
-def answer_html(answer: Answer, turn: int, lang: str, requested_mode: str = "") -> str:
-    """The answer as a chat message: escaped text, ``[n]`` as links to the side panel, and a
-    link that copies the answer with its sources as plain text."""
-    known = {c.n for c in answer.citations}
+# A list answer's items are lines ``1. item[n]``; longer lists are collapsed after this many.
+OPEN_ITEMS = 10
+_ITEM_RE = re.compile(r"^\d+\.\s")
+
+
+def _linked(text: str, turn: int, known: set[int], escape: Any = md_esc) -> str:
+    """Escaped text with each ``[n]`` whose citation exists as a link to the side panel."""
     out: list[str] = []
     pos = 0
-    for m in MARKER_RE.finditer(answer.answer):
-        out.append(md_esc(answer.answer[pos : m.start()]))
+    for m in MARKER_RE.finditer(text):
+        out.append(escape(text[pos : m.start()]))
         numbers = [int(x) for x in re.split(r"\s*[,，]\s*", m.group(1))]
         if all(n in known for n in numbers):
             out.append("".join(cite_link(turn, n, f"[{n}]") for n in numbers))
         else:
-            out.append(md_esc(m.group()))
+            out.append(escape(m.group()))
         pos = m.end()
-    out.append(md_esc(answer.answer[pos:]))
-    text = f'<span class="planqa-answer">{"".join(out)}</span>'
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def _items_html(items: list[str], turn: int, known: set[int], lang: str) -> str:
+    """A list answer's items as an ordered list, each with its own clickable ``[n]``; past
+    ``OPEN_ITEMS`` the rest are folded into a ``<details>`` the user opens."""
+
+    def ol(part: list[str], start: int) -> str:
+        lis = "".join(f"<li>{_linked(_ITEM_RE.sub('', item), turn, known, esc)}</li>" for item in part)
+        return f'<ol class="planqa-items" start="{start}">{lis}</ol>'
+
+    html_out = ol(items[:OPEN_ITEMS], 1)
+    if len(items) > OPEN_ITEMS:
+        more = t(lang, "more_items", n=len(items) - OPEN_ITEMS)
+        html_out += f"<details><summary>{esc(more)}</summary>{ol(items[OPEN_ITEMS:], OPEN_ITEMS + 1)}</details>"
+    return html_out
+
+
+def _table_html(answer: Answer, turn: int, known: set[int]) -> str:
+    table = answer.table
+    if table is None or not table.rows:
+        return ""
+    head = "".join(f"<th>{esc(c)}</th>" for c in table.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{_linked(cell, turn, known, esc)}</td>" for cell in row) + "</tr>"
+                   for row in table.rows)
+    return f'<table class="planqa-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+
+def answer_html(answer: Answer, turn: int, lang: str, requested_mode: str = "") -> str:
+    """The answer as a chat message: escaped text, ``[n]`` as links to the side panel, a list
+    answer's items as a list, a trend's or comparison's table as a table, and a link that
+    copies the answer with its sources as plain text."""
+    known = {c.n for c in answer.citations}
+    lines = answer.answer.split("\n")
+    prose = [line for line in lines if not _ITEM_RE.match(line)]
+    items = [line for line in lines if _ITEM_RE.match(line)]
+    text = f'<span class="planqa-answer">{_linked(chr(10).join(prose), turn, known)}</span>'
+    if items:  # block HTML on its own, so the Markdown renderer keeps it out of the paragraph
+        text += "\n\n" + _items_html(items, turn, known, lang)
+    if answer.table is not None and answer.table.rows:
+        text += "\n\n" + _table_html(answer, turn, known)
     if not answer.citations and answer.nearest:
         links = " ".join(cite_link(turn, c.n, f"[{c.n}]", near=True) for c in answer.nearest)
         text += f"\n\n<span class=\"planqa-muted\">{esc(t(lang, 'nearest_links'))}</span> {links}"
