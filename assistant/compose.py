@@ -167,6 +167,7 @@ class _Section:
     kids: list[OutlineNode]
     title: StoredSentence | None
     score: float
+    covered: float = 0.0  # share of the question's terms its title path holds
 
 
 def _sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector: np.ndarray) -> list[_Section]:
@@ -194,8 +195,9 @@ def _sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector: np.nd
             while parent is not None:
                 path.append(by_id[parent].title)
                 parent = by_id[parent].parent
-            score = float(np.dot(vector, title.vector)) + 0.1 * coverage(q.terms, " ".join(path))
-            out.append(_Section(node, kids, title, score))
+            covered = coverage(q.terms, " ".join(path))
+            score = float(np.dot(vector, title.vector)) + 0.1 * covered
+            out.append(_Section(node, kids, title, score, covered))
     return sorted(out, key=lambda s: s.score, reverse=True)
 
 
@@ -230,17 +232,23 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     enums = [items for items in _stored_enums(service, best) if len(items) >= 2] if best is not None else []
     if best is not None and enums:
         return _inline_list(service, p, best, max(enums, key=len))
-    section = sections[0] if sections and sections[0].score >= MIN_NODE_SCORE else None
+    # a section is the answer only when its title path shares a term with the question: e5
+    # similarity alone rates any two passages of the genre close
+    section = sections[0] if sections and sections[0].score >= MIN_NODE_SCORE and sections[0].covered > 0 else None
     if section is not None and (best is None or section.score > best.features.get("dense", 0.0)):
         return _section_list(service, p, section)
     return None
 
 
 def _stored_enums(service: PlanqaService, cand: Candidate) -> list[list[str]]:
+    """The enumerations stored with the candidate's sentence that lie in the clauses it answers
+    with (an enumeration elsewhere in a long sentence answers something else)."""
     start = int(cand.doc.metadata.get("start", 0)) + cand.sentence.start
     doc_id = str(cand.doc.metadata.get("doc_id"))
     found = service.kb.docstore.sentences_in_spans([("s", doc_id, start, start + len(cand.sentence.text))])
-    return [list(e) for s in found.get("s", []) for e in s.frame.get("enums") or []]
+    window = cand.window.text
+    return [list(e) for s in found.get("s", []) for e in s.frame.get("enums") or []
+            if all(str(item) in window for item in e)]
 
 
 def _count_note(p: Plan, n: int) -> str:

@@ -119,6 +119,9 @@ def citations_verbatim(answer: Answer) -> bool:
 _COMPUTED_RE = re.compile(r"[（(](?:计算|computed)[：:]\s*([^=）)]*)=[^）)]*[）)]")
 
 
+_ITEM_NUMBER_RE = re.compile(r"(?m)^\d+\.\s")
+
+
 def figures_quoted(answer: Answer) -> bool:
     """Every figure in a non-refused answer occurs in one of its cited quotes (years name
     periods and documents, not figures). A computed number (``（计算：8% − 5.5% = 2.5个百分点）``)
@@ -126,7 +129,7 @@ def figures_quoted(answer: Answer) -> bool:
     if answer.refused:
         return True
     quoted = {figure_key(f) for c in answer.citations for f in find_figures(c.quote)}
-    text = strip_markers(answer.answer)
+    text = _ITEM_NUMBER_RE.sub("", strip_markers(answer.answer))  # a list's own numbering is no figure
     for m in _COMPUTED_RE.finditer(text):
         if not all(figure_key(f) in quoted for f in find_figures(m.group(1)) if not f.is_year):
             return False

@@ -143,13 +143,15 @@ def compose(q: Question, chosen: list[Candidate], labelled: bool = True) -> str:
                 piece = f"{name}{_kind_label(cand, q.is_english)}{sep}{piece}"
         parts.append(f"{piece}[{n}]")
     body = "；".join(parts) + "。"
-    return f"According to {body}" if q.is_english else body
+    return f"According to {body}" if q.is_english and labelled else body
 
 
-def extract(q: Question, pool: list[Candidate], scorer: LinearScorer, per_document: bool = False) -> Extraction:
+def extract(q: Question, pool: list[Candidate], scorer: LinearScorer, per_document: bool = False,
+            labelled: bool = True) -> Extraction:
     """The answer from a scored candidate pool. ``per_document``: the question names no year
     or region and the corpus holds several reports, so the best sentence of each of the top
-    documents is given, each named."""
+    documents is given, each named. ``labelled``: name the report each sentence comes from
+    (a corpus of one document needs no names)."""
     ranked = score_pool(q, pool, scorer)
     threshold = scorer.threshold_for(q.is_english)
     accepted = [c for c in ranked if not c.rejected and c.score >= threshold]
@@ -159,7 +161,7 @@ def extract(q: Question, pool: list[Candidate], scorer: LinearScorer, per_docume
     if per_document:
         chosen = _best_per_document(accepted)
         citations = [citation_for(n, c) for n, c in enumerate(chosen, start=1)]
-        return Extraction(compose(q, chosen), False, citations, chosen, pool=ranked)
+        return Extraction(compose(q, chosen), False, citations, chosen, pool=ranked)  # always named
     best = accepted[0]
     chosen = [best]
     if not q.wants_number:
@@ -170,7 +172,7 @@ def extract(q: Question, pool: list[Candidate], scorer: LinearScorer, per_docume
                 continue
             chosen.append(cand)
     citations = [citation_for(n, c) for n, c in enumerate(chosen, start=1)]
-    text = compose(q, chosen)
+    text = compose(q, chosen, labelled)
     support = _same_figure_elsewhere(best, accepted) if q.wants_number else None
     if support is not None:  # the figure stated again in the same document: cite both places
         citations.append(citation_for(2, support))

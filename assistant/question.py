@@ -54,7 +54,8 @@ _EN_UNITS = {
     "how fast": "%", "people": "人", "persons": "人", "residents": "人", "jobs": "人",
 }
 # Asked for a plan or for what happened (general wording of the genre).
-_TARGET_Q_RE = re.compile(r"目标|预期|计划|拟|力争|打算|安排|要求|部署|定为|设定|确定|左右|以上")
+# (左右 / 以上 mark a target only after a number: 规模以上 is part of an indicator's name)
+_TARGET_Q_RE = re.compile(r"目标|预期|计划|拟|力争|打算|安排|要求|部署|定为|设定|确定|(?<=[\d%％万亿])(?:左右|以上)")
 _RESULT_Q_RE = re.compile(r"实际|完成了|实现了|达到了|增长了|下降了|提高了|同比|回顾|取得了|是否完成")
 _EN_TARGET_RE = re.compile(r"\b(target|targets|goal|goals|aim|aims|aiming|plan|plans|planned|expected|set)\b", re.I)
 _EN_RESULT_RE = re.compile(r"\b(did|grew|was|were|achieved|actual|actually|last year|in the past)\b", re.I)

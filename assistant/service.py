@@ -221,12 +221,13 @@ class PlanqaService:
         vector = self.query_vector(q)
         docs = self.retrieve(q, top_k, scope, vector)
         refined, pool = self.pool(q, docs, vector)
-        result = extract(refined, pool, self.scorer, per_document=scope.many)
+        labelled = len(self.catalogue.docs()) > 1
+        result = extract(refined, pool, self.scorer, per_document=scope.many, labelled=labelled)
         if result.refused and scope.loose:
             wide = widened(q, self.catalogue.docs(), scope)
             wide_docs = self.retrieve(q, top_k, wide, vector)
             refined, wide_pool = self.pool(q, wide_docs, vector)
-            wide_result = extract(refined, wide_pool, self.scorer)
+            wide_result = extract(refined, wide_pool, self.scorer, labelled=labelled)
             if not wide_result.refused:
                 return wide_result, wide_docs
         return result, docs
@@ -290,7 +291,7 @@ class PlanqaService:
         return Composition(ext.answer, ext.refused, ext.citations, chosen=ext.chosen), docs
 
     def extract_from_pool(self, q: Question, pool: list[Candidate], many: bool = False) -> Extraction:
-        return extract(q, pool, self.scorer, per_document=many)
+        return extract(q, pool, self.scorer, per_document=many, labelled=len(self.catalogue.docs()) > 1)
 
     def not_a_question(self, text: str, id: Any, started: float) -> Answer:
         """The answer to a message with no words to ask with (punctuation, emoji, a link)."""

@@ -163,11 +163,11 @@ class Gazetteer:
                 self._county_shorts.setdefault(place.short, place)
         self._provinces = {p.short: p for p in divisions() if p.level == 1}
         self._known: set[str] = set()
-        self.add_known(known)
         self._english = {english_name(p.short).lower(): p for p in self._provinces.values()}
         for alias, short in _ENGLISH_ALIASES.items():
             if short in self._provinces:
                 self._english[alias.lower()] = self._provinces[short]
+        self.add_known(known)
 
     def add_known(self, regions: Iterable[str]) -> None:
         """Regions of the catalogue: their short forms match too (a county such as 海城)."""
@@ -182,6 +182,8 @@ class Gazetteer:
                     self._forms[region] = place
                 if len(place.short) >= 2:
                     self._forms.setdefault(place.short, place)
+                    # and its English name (Haicheng), for English questions
+                    self._english.setdefault(english_name(place.short).lower(), place)
 
     def place_of(self, name: str) -> Place | None:
         """The division a name denotes (full or short form), if any."""
@@ -217,7 +219,8 @@ class Gazetteer:
         return out
 
     def find_english(self, text: str) -> list[Place]:
-        """Province-level units named in English (``Ningxia``, ``Inner Mongolia``, ``China``)."""
+        """Province-level units and the catalogue's own regions named in English (``Ningxia``,
+        ``Inner Mongolia``, ``China``, ``Haicheng``)."""
         out: list[Place] = []
         for name, place in sorted(self._english.items(), key=lambda kv: -len(kv[0])):
             if re.search(rf"\b{re.escape(name)}(?:'s)?\b", text, re.IGNORECASE) and place not in out:

@@ -67,7 +67,7 @@ def test_ingest_and_ask_against_a_chroma_server(chroma_server: str, tmp_path: Pa
     report = service.ingest([SEED_FILE])
     assert report.ok and len(report.added) == 1
     assert not (data / "chroma").exists()  # vectors live in the server, not in the data dir
-    assert service.kb.vector_count() == report.chunks
+    assert service.kb.vector_count() == report.sentences  # one vector per sentence
 
     answer = service.ask("海城要实施几项民生保障工程？")
     assert not answer.refused and "20" in answer.answer

@@ -21,10 +21,18 @@ COMPOSE_FLOORS = (0.40, 0.60, 0.80, 12)
 
 
 @pytest.fixture(scope="session")
-def eval_service(tmp_path_factory: pytest.TempPathFactory):
+def eval_service():
+    """The evaluation collection, kept between runs outside the checkout (like the wheel cache
+    of the Makefile): a fresh machine builds it once (1.75 M characters, every sentence
+    embedded); later runs only check it (unchanged documents are not embedded again, stored
+    frames are reworked when their rules changed). ``PLANQA_EVAL_DATA_DIR`` moves it."""
+    import os
+    from pathlib import Path
+
     from benchmarks.corpus import build
 
-    return build(tmp_path_factory.mktemp("eval-collection"), progress=False)
+    default = Path.home() / ".cache" / "planqa" / "eval-collection"
+    return build(Path(os.environ.get("PLANQA_EVAL_DATA_DIR") or default), progress=False)
 
 
 def _rates(results: list[dict]) -> tuple[float, float, float, int]:

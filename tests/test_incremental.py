@@ -76,16 +76,20 @@ def test_kill_9_mid_ingest_resumes_without_duplicates_or_gaps(tmp_path: Path):
 
     count = service.kb.embeddings.count_tokens  # type: ignore[attr-defined]
     expected: set[str] = set()
+    expected_sentences: set[str] = set()
     for f in files:
         [loaded] = [x for x in load_path(f) if not isinstance(x, Exception)]
-        expected |= {c.id for c in prepare(loaded, count, 160, 1, 32).chunks}
+        prepared = prepare(loaded, count, 160, 1)
+        expected |= {c.id for c in prepared.chunks}
+        expected_sentences |= {t.id for t in prepared.sentences}
     live = {c.id for c in service.kb.docstore.live_chunks()}
     stored = service.kb.docstore.all_chunk_ids()
     from vectorstore.chroma import stored_ids
 
     vectors = stored_ids(service.kb.store)
     assert live == stored == expected  # no missing, no leftover chunk
-    assert vectors == expected and service.kb.vector_count() == len(expected)  # no duplicate vector
+    # one vector per sentence: no missing, no duplicate
+    assert vectors == expected_sentences and service.kb.vector_count() == len(expected_sentences)
     assert service.kb.bm25.size == len(expected)
     assert all(d.status == "ready" for d in service.kb.docstore.documents(status=None))
     assert len(service.documents()) == len(files)

@@ -65,7 +65,7 @@ class HybridRetriever(BaseRetriever):
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
     ) -> list[Document]:
-        return self.search(SearchRequest(query=query))
+        return self.search(SearchRequest(query=query, k=int(kwargs.get("k") or 0)))
 
     def search(self, request: SearchRequest) -> list[Document]:
         k = request.k or self.k
