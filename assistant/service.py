@@ -41,6 +41,7 @@ from vectorstore.docstore import StoredChunk, StoredDocument
 from vectorstore.knowledge import KnowledgeBase
 from vectorstore.retriever import SearchRequest
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 NOT_A_QUESTION = "这不是一个问题：请用文字提出关于报告的问题（例如“2024年财政赤字率是多少？”）。 This is not a question: please ask about the reports in words."
 
 
@@ -136,7 +137,9 @@ class PlanqaService:
                 f"question is too long ({len(question)} characters; the limit is "
                 f"{self.settings.max_question_chars})"
             )
-        return question.strip()
+        # A lone UTF-16 surrogate (JSON "\\ud800") is no character: shown as U+FFFD, it can be
+        # echoed back and shown in the chat (UTF-8 cannot carry it); clean_chars drops it.
+        return _SURROGATE.sub("\ufffd", question.strip())
 
     def vocabulary(self) -> Vocabulary:
         """Corpus statistics for question terms (rebuilt when the corpus changes)."""

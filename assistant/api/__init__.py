@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 
 from assistant.api.context import ApiContext, ServiceProvider, answer_modes
 from assistant.api.errors import install_error_handlers
@@ -20,3 +20,11 @@ def install_api(app: FastAPI, ctx: ApiContext) -> None:
     install_error_handlers(app)
     app.include_router(api_router)
     app.include_router(openai_router)
+
+    # Unknown paths under the APIs answer in the APIs' shape (else the web chat mounted at / would).
+    methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+    @app.api_route("/api/{rest:path}", methods=methods, include_in_schema=False)
+    @app.api_route("/v1/{rest:path}", methods=methods, include_in_schema=False)
+    def not_found(rest: str) -> None:
+        raise HTTPException(status_code=404, detail="no such API path; see /docs")

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.api.context import ApiContext
-from assistant.api.errors import error_body, status_for
+from assistant.api.errors import SafeJSONResponse, dumps_safe, error_body, status_for
 from assistant.api.footnotes import (
     SUFFIX,
     MarkerStream,
@@ -33,11 +32,13 @@ from assistant.api.footnotes import (
     markdown_answer,
     markdown_table,
 )
+from assistant.api.routes import internal_error_event
 from assistant.api.security import Ctx, require_key
 from assistant.schema import Answer
 from common.errors import PlanqaError, QuestionError
 
-router = APIRouter(prefix="/v1", dependencies=[Depends(require_key)], tags=["openai-compatible"])
+router = APIRouter(prefix="/v1", dependencies=[Depends(require_key)], tags=["openai-compatible"],
+                   default_response_class=SafeJSONResponse)
 
 MODEL_PREFIX = "planqa"
 CORRECTION = "\n\n⚠️ 以下为核对后的答案（以此为准）：\n"
@@ -153,7 +154,7 @@ def _chunk(completion_id: str, created: int, model: str, delta: dict[str, Any],
            finish: str | None = None, **extra: Any) -> str:
     body = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model,
             "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}], **extra}
-    return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+    return f"data: {dumps_safe(body)}\n\n"
 
 
 def _chunks(events: Iterator[Any], completion_id: str, created: int, model: str,
@@ -186,6 +187,7 @@ def _chunks(events: Iterator[Any], completion_id: str, created: int, model: str,
                 yield _chunk(completion_id, created, model, {"citations": citations}, "stop",
                              citations=citations, planqa=answer.public())
     except PlanqaError as exc:
-        err = error_body("/v1", status_for(exc), type(exc).__name__, str(exc))
-        yield f"data: {json.dumps(err, ensure_ascii=False)}\n\n"
+        yield f"data: {dumps_safe(error_body('/v1', status_for(exc), type(exc).__name__, str(exc)))}\n\n"
+    except Exception as exc:  # never a silent end: an error in OpenAI's shape, then [DONE]
+        yield f"data: {dumps_safe(internal_error_event('/v1', exc))}\n\n"
     yield "data: [DONE]\n\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import logging
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
@@ -11,13 +11,16 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
-from assistant.api.errors import error_body, status_for
+from assistant.api.errors import SafeJSONResponse, dumps_safe, error_body, status_for
 from assistant.api.security import Ctx, require_admin, require_key
 from assistant.schema import StreamEvent
 from common.errors import PlanqaError
 from ingest.figures import SORT_KEYS, select_figures
 
-router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_key)], tags=["planqa"])
+# SafeJSONResponse: an answer echoing a client's lone surrogate (in ``id``) is still JSON, never a 500.
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_key)], tags=["planqa"],
+                   default_response_class=SafeJSONResponse)
+log = logging.getLogger("planqa.api")
 
 
 class ChatMessage(BaseModel):
@@ -42,7 +45,13 @@ class SearchRequest(BaseModel):
 
 
 def sse(event: str, data: Any) -> str:
-    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+    return f"event: {event}\ndata: {dumps_safe(data)}\n\n"
+
+
+def internal_error_event(path: str, exc: Exception) -> dict[str, Any]:
+    """The body of an ``error`` event for an unforeseen failure mid-stream (the trace is logged)."""
+    log.error("stream on %s failed", path, exc_info=exc)
+    return error_body(path, 500, "InternalError", "internal error (logged on the server)")
 
 
 def sse_answer_events(events: Iterator[StreamEvent]) -> Iterator[str]:
@@ -56,6 +65,8 @@ def sse_answer_events(events: Iterator[StreamEvent]) -> Iterator[str]:
                 yield sse("answer", event.answer.public())
     except PlanqaError as exc:
         yield sse("error", error_body("/api", status_for(exc), type(exc).__name__, str(exc)))
+    except Exception as exc:  # never an empty 200: say so in the stream's own shape
+        yield sse("error", internal_error_event("/api", exc))
 
 
 @router.post("/ask", summary="Answer a question with citations (JSON, or SSE with stream=true)")
@@ -114,8 +125,8 @@ async def upload_documents(
     stored = report.added or report.replaced or report.unchanged
     if report.failed and not stored:
         message = "; ".join(f"{f}: {r}" for f, r in report.failed)
-        return JSONResponse({**error_body("/api", 422, "DocumentError", message), **body}, status_code=422)
-    return JSONResponse(body, status_code=200)
+        return SafeJSONResponse({**error_body("/api", 422, "DocumentError", message), **body}, status_code=422)
+    return SafeJSONResponse(body, status_code=200)
 
 
 @router.delete("/documents/{doc_id}", summary="Delete a document (admin key)",

@@ -5,6 +5,8 @@ The answer-mode switch and its notes are in ``modes.py``."""
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +20,8 @@ from assistant.webui.messages import localize
 from assistant.webui.modes import ModeControls, build_mode_controls
 from assistant.webui.render import Turn, answer_html, error_html, md_esc, sources_panel, streaming_html
 from common.errors import PlanqaError
+
+log = logging.getLogger("planqa.webui")
 
 # Installed once per page (also inside an embedding portal): a click on a [n] marker shows the
 # cited passage of that turn in the side panel and highlights it; a click on an answer's copy
@@ -71,6 +75,15 @@ if (!window.__planqaCites) {
   }, true);
 }
 """
+
+
+_UNSHOWABLE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def displayable(text: str) -> str:
+    """``text`` with lone surrogates and control characters as U+FFFD: Gradio sends the page
+    UTF-8 JSON, which cannot carry a lone surrogate (the connection used to drop)."""
+    return _UNSHOWABLE.sub("\ufffd", text)
 
 
 def history_of(turns: list[Turn]) -> list[dict[str, str]]:
@@ -135,11 +148,12 @@ def build_chat_tab(ctx: ApiContext, lang: gr.State) -> ChatTab:
         if not question:
             yield gr.update(), turns, gr.update(), message, ""
             return
-        messages = list(messages or []) + [{"role": "user", "content": md_esc(question)},
+        shown = displayable(question)  # the service answers the question; the page shows this
+        messages = list(messages or []) + [{"role": "user", "content": md_esc(shown)},
                                            {"role": "assistant", "content": t(lang, "thinking")}]
         index = len(turns)
         yield messages, turns, gr.update(), "", ""
-        turn = Turn(question=question, requested_mode=mode)
+        turn = Turn(question=shown, requested_mode=mode)
         try:
             service = ctx.services.get(mode)
             streamed = ""
@@ -156,6 +170,10 @@ def build_chat_tab(ctx: ApiContext, lang: gr.State) -> ChatTab:
         except PlanqaError as exc:
             turn.error = str(exc)
             content = error_html(localize(str(exc), lang), lang)
+        except Exception:  # never drop the page's connection: say so, keep the trace in the log
+            log.exception("web chat: answering %r failed", question[:200])
+            turn.error = t(lang, "internal_error")
+            content = f"<span class=\"planqa-warn\">{md_esc(turn.error)}</span>"
         turns = [*turns, turn]
         messages[-1] = {"role": "assistant", "content": content}
         yield messages, turns, sources_panel(turns, lang), "", ""
