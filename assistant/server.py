@@ -154,7 +154,7 @@ def _mount_ui(app: FastAPI, ctx: ApiContext) -> None:
     for path, lang in (("/en", EN), ("/", ZH)):
         gr.mount_gradio_app(
             app, build_ui(ctx, lang), path=path, css=CSS, js=page_js(lang), footer_links=[],
-            run_history=False, max_file_size=settings.max_request_bytes, show_error=True, ssr_mode=False,
+            run_history=False, max_file_size=settings.max_request_bytes, show_error=False, ssr_mode=False,
             server_name=settings.host, server_port=settings.port,
         )
     app.add_middleware(UploadGate, registry=ctx.uploads, writes_enabled=lambda: bool(settings.admin_key),

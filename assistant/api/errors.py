@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from assistant.public import public_message, public_source
 from common.errors import (
     ConfigError,
     DocumentError,
@@ -93,13 +94,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PlanqaError)
     async def planqa_error(request: Request, exc: PlanqaError) -> JSONResponse:
         status = status_for(exc)
-        extra = {"file": exc.path} if isinstance(exc, DocumentError) else None
-        return SafeJSONResponse(error_body(request.url.path, status, type(exc).__name__, str(exc), extra), status_code=status)
+        extra = {"file": public_source(exc.path)} if isinstance(exc, DocumentError) else None
+        return SafeJSONResponse(error_body(request.url.path, status, type(exc).__name__, public_message(str(exc)), extra), status_code=status)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         kind = _KINDS.get(exc.status_code, "HTTPError")
-        return SafeJSONResponse(error_body(request.url.path, exc.status_code, kind, str(exc.detail)),
+        return SafeJSONResponse(error_body(request.url.path, exc.status_code, kind, public_message(str(exc.detail))),
                                 status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)

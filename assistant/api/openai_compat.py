@@ -34,6 +34,7 @@ from assistant.api.footnotes import (
 )
 from assistant.api.routes import internal_error_event
 from assistant.api.security import Ctx, require_key
+from assistant.public import public_message
 from assistant.schema import Answer
 from common.errors import PlanqaError, QuestionError
 
@@ -123,7 +124,8 @@ def models(ctx: Ctx) -> dict[str, Any]:
 
 
 def _citations(answer: Answer) -> list[dict[str, Any]]:
-    return [c.model_dump() for c in answer.citations]
+    citations: list[dict[str, Any]] = answer.public()["citations"]  # sources without server paths
+    return citations
 
 
 @router.post("/chat/completions", summary="OpenAI-compatible chat completion with citations")
@@ -187,7 +189,7 @@ def _chunks(events: Iterator[Any], completion_id: str, created: int, model: str,
                 yield _chunk(completion_id, created, model, {"citations": citations}, "stop",
                              citations=citations, planqa=answer.public())
     except PlanqaError as exc:
-        yield f"data: {dumps_safe(error_body('/v1', status_for(exc), type(exc).__name__, str(exc)))}\n\n"
+        yield f"data: {dumps_safe(error_body('/v1', status_for(exc), type(exc).__name__, public_message(str(exc))))}\n\n"
     except Exception as exc:  # never a silent end: an error in OpenAI's shape, then [DONE]
         yield f"data: {dumps_safe(internal_error_event('/v1', exc))}\n\n"
     yield "data: [DONE]\n\n"

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from assistant.api.errors import SafeJSONResponse, dumps_safe, error_body, status_for
 from assistant.api.security import Ctx, require_admin, require_key
+from assistant.public import public_message, public_source
 from assistant.schema import StreamEvent
 from common.errors import PlanqaError
 from ingest.figures import SORT_KEYS, select_figures
@@ -64,7 +65,7 @@ def sse_answer_events(events: Iterator[StreamEvent]) -> Iterator[str]:
             elif event.type == "answer" and event.answer is not None:
                 yield sse("answer", event.answer.public())
     except PlanqaError as exc:
-        yield sse("error", error_body("/api", status_for(exc), type(exc).__name__, str(exc)))
+        yield sse("error", error_body("/api", status_for(exc), type(exc).__name__, public_message(str(exc))))
     except Exception as exc:  # never an empty 200: say so in the stream's own shape
         yield sse("error", internal_error_event("/api", exc))
 
@@ -88,7 +89,7 @@ def search(req: SearchRequest, ctx: Ctx) -> dict[str, Any]:
     docs = ctx.service.search(req.query, req.k)
     results = [
         {"rank": i, "chunk_id": d.id, "doc_id": d.metadata.get("doc_id"), "title": d.metadata.get("title"),
-         "source": d.metadata.get("source"), "section": d.metadata.get("section"), "text": d.page_content,
+         "source": public_source(d.metadata.get("source")), "section": d.metadata.get("section"), "text": d.page_content,
          "score": round(float(d.metadata.get("rrf", 0.0)), 6)}
         for i, d in enumerate(docs, start=1)
     ]
@@ -96,8 +97,9 @@ def search(req: SearchRequest, ctx: Ctx) -> dict[str, Any]:
 
 
 def document_json(d: Any) -> dict[str, Any]:
-    return {"doc_id": d.doc_id, "title": d.title, "source": d.source, "chunks": d.n_chunks,
-            "chars": d.chars, "ingested_at": d.ingested_at, **d.meta}
+    meta = {**d.meta, "container": public_source(d.meta.get("container"))} if d.meta.get("container") else d.meta
+    return {"doc_id": d.doc_id, "title": d.title, "source": public_source(d.source), "chunks": d.n_chunks,
+            "chars": d.chars, "ingested_at": d.ingested_at, **meta}
 
 
 @router.get("/documents", summary="List ingested documents")
@@ -118,13 +120,13 @@ async def upload_documents(
     report = await run_in_threadpool(run)
     body = {
         "added": report.added, "replaced": report.replaced, "unchanged": report.unchanged,
-        "failed": [{"file": f, "reason": r} for f, r in report.failed],
+        "failed": [{"file": public_source(f), "reason": public_message(r)} for f, r in report.failed],
         "chunks": report.chunks, "chars": report.chars, "seconds": round(report.seconds, 2),
         "summary": report.summary(),
     }
     stored = report.added or report.replaced or report.unchanged
     if report.failed and not stored:
-        message = "; ".join(f"{f}: {r}" for f, r in report.failed)
+        message = "; ".join(f"{public_source(f)}: {public_message(r)}" for f, r in report.failed)
         return SafeJSONResponse({**error_body("/api", 422, "DocumentError", message), **body}, status_code=422)
     return SafeJSONResponse(body, status_code=200)
 
@@ -154,4 +156,5 @@ def figures(
 ) -> dict[str, Any]:
     rows = select_figures(ctx.service.figures(), kind=kind, text=q, doc_id=doc_id, period=period,
                           sort=sort, descending=order == "desc", region=region, year=year)
-    return {"count": len(rows), "figures": rows[:limit]}
+    return {"count": len(rows), "figures": [{**r, "source": public_source(r["source"])} if r.get("source") else r
+                                           for r in rows[:limit]]}

@@ -11,6 +11,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.api.context import ApiContext
+from assistant.public import public_message
 from common.errors import PlanqaError
 
 
@@ -37,6 +38,6 @@ def install_ask_endpoint(ctx: ApiContext) -> None:
             service = ctx.services.get(mode or None)
             return service.ask(question, top_k=top_k or None, history=history or None).public()  # type: ignore[no-any-return]
         except PlanqaError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise gr.Error(public_message(str(exc))) from exc
 
     gr.api(ask, api_name="ask", concurrency_limit=8)

@@ -16,6 +16,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.api.context import ApiContext
+from assistant.public import public_message
 from assistant.webui.i18n import t
 from assistant.webui.messages import localize
 from assistant.webui.render import document_rows, esc, md_esc
@@ -128,8 +129,8 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
             report = ctx.service.ingest_files(items, lock=ctx.write_lock)
         except PlanqaError as exc:
             rows, choices = listing()
-            return _err(t(lang, "error", msg=localize(str(exc), lang))), rows, choices, gr.update()
-        parts += [_err(t(lang, "upload_failed", file=Path(f).name, reason=localize(r, lang))) for f, r in report.failed]
+            return _err(t(lang, "error", msg=localize(public_message(str(exc)), lang))), rows, choices, gr.update()
+        parts += [_err(t(lang, "upload_failed", file=Path(f).name, reason=localize(public_message(r), lang))) for f, r in report.failed]
         if report.added or report.replaced or report.unchanged or report.resumed:
             parts.insert(0, _ok(t(lang, "uploaded", summary=localize(report.summary(), lang))))
         rows, choices = listing()
@@ -154,7 +155,7 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
             with ctx.write_lock:
                 removed = ctx.service.remove_document(doc_id)
         except PlanqaError as exc:
-            return _err(t(lang, "error", msg=localize(str(exc), lang))), rows, choices, gr.update(visible=False)
+            return _err(t(lang, "error", msg=localize(public_message(str(exc)), lang))), rows, choices, gr.update(visible=False)
         rows, choices = listing()
         if not removed or doc is None:
             return _err(t(lang, "delete_missing")), rows, choices, gr.update(visible=False)
