@@ -173,6 +173,12 @@ class Settings(BaseSettings):
         description="Requests per minute per API key (per client address when no keys are set) on "
         "/api/v1 and /v1; 0 disables the limit. Excess requests get 429 with Retry-After.",
     )
+    auth_failures_per_minute: int = Field(
+        default=10, ge=0,
+        description="Failed authentications (a wrong or missing API key, a wrong admin key, in the APIs and the "
+        "web chat) per minute per client address; past them the address gets 429 for a while, whatever key it "
+        "sends. 0: no limit.",
+    )
     upload_max_files: int = Field(
         default=20, ge=1, le=1000,
         description="Most files in one web-chat upload (/gradio_api/upload); more get 413.",

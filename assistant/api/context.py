@@ -103,6 +103,8 @@ class ApiContext:
     started: float = field(default_factory=time.time)
     # The web chat's registered uploads (``assistant.webui.uploads.UploadRegistry``), if mounted.
     uploads: Any = None
+    # Failed authentications per client address (``assistant.api.security.AuthFailures``).
+    auth_failures: Any = None
 
     @property
     def service(self) -> Any:
