@@ -202,6 +202,7 @@ def chat(ctx: click.Context) -> None:
             continue
         _print_answer(answer)
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
+        history = history[-2 * service.settings.history_turns :]  # only the latest turns are read
 
 
 @cli.group()

@@ -300,9 +300,26 @@ class PlanqaService:
         return Answer(id=id, question=text, answer=NOT_A_QUESTION, refused=True, mode=self.settings.answer_mode,
                       citations=[], sentences=[], latency_ms=(time.perf_counter() - started) * 1000, nearest=[])
 
+    def bounded_history(self, history: list[dict[str, str]] | None) -> list[dict[str, str]] | None:
+        """The turns of ``history`` a follow-up is read against: the latest ``history_turns``.
+        A history over ``max_history_messages`` messages or ``max_history_chars`` characters is
+        refused (``QuestionError``): 1,000 messages used to take 22 s."""
+        if not history:
+            return history
+        limit = self.settings.max_history_messages
+        if len(history) > limit:
+            raise QuestionError(f"history has {len(history)} messages; at most {limit} are accepted "
+                                "(PLANQA_MAX_HISTORY_MESSAGES)")
+        chars = sum(len(str(m.get("content") or "")) for m in history)
+        if chars > self.settings.max_history_chars:
+            raise QuestionError(f"history has {chars:,} characters; at most {self.settings.max_history_chars:,} "
+                                "are accepted (PLANQA_MAX_HISTORY_CHARS)")
+        return history[-2 * self.settings.history_turns :]
+
     def standalone(self, question: str, history: list[dict[str, str]] | None, llm: LLM | None = None) -> str:
         """The question made standalone from the chat history (rules; the LLM when given and
-        ``llm_rewrite`` is on, checked by the rules)."""
+        ``llm_rewrite`` is on, checked by the rules); only the latest turns are read."""
+        history = self.bounded_history(history)
         if not history:
             return question
         rewriter = llm_rewriter(llm) if llm is not None and self.settings.llm_rewrite else None

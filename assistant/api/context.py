@@ -105,6 +105,8 @@ class ApiContext:
     uploads: Any = None
     # Failed authentications per client address (``assistant.api.security.AuthFailures``).
     auth_failures: Any = None
+    # The web chat's per-client limits (``assistant.api.security.ClientGate``), if mounted.
+    chat_gate: Any = None
 
     @property
     def service(self) -> Any:

@@ -135,7 +135,8 @@ def chat_completions(req: ChatCompletionRequest, ctx: Ctx) -> Any:
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
     if req.stream:
-        service.validate(question)
+        service.validate(question)  # bad input → a status code, before the stream starts
+        service.bounded_history(history)
         events = service.stream(question, top_k=req.top_k, history=history or None)
         return StreamingResponse(
             _chunks(events, completion_id, created, req.model, req.markdown), media_type="text/event-stream",

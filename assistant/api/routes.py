@@ -76,6 +76,7 @@ def ask(req: AskRequest, ctx: Ctx) -> Any:
     history = [m.model_dump() for m in req.history] if req.history else None
     if req.stream:
         service.validate(req.question)  # bad input → a status code, before the stream starts
+        service.bounded_history(history)
         events = service.stream(req.question, id=req.id, top_k=req.top_k, history=history)
         return StreamingResponse(
             sse_answer_events(events), media_type="text/event-stream",

@@ -102,6 +102,43 @@ class AuthFailures:
                                        f"try again in {math.ceil(wait)} s")
 
 
+class ClientGate:
+    """Per client address: a rate limit (questions per minute) and a cap on questions running at
+    once. What a client started is forgotten after ``stale_s`` even if it was never finished (a
+    stream dropped without being closed), so a client is never locked out for good."""
+
+    def __init__(self, per_minute: int, max_running: int, stale_s: float = 300.0) -> None:
+        self.limiter = RateLimiter(per_minute)
+        self.max_running = max_running
+        self.stale_s = stale_s
+        self._running: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def admit(self, client: str) -> tuple[str, float] | None:
+        """None when the question may run (the caller must ``leave`` afterwards), else why not:
+        ("busy", 0) or ("rate", seconds to wait)."""
+        now = time.monotonic()
+        with self._lock:
+            running = [t for t in self._running.get(client, []) if now - t < self.stale_s]
+            if len(running) >= self.max_running:
+                self._running[client] = running
+                return "busy", 0.0
+            wait = self.limiter.check(client)
+            if wait > 0:
+                return "rate", wait
+            running.append(now)
+            self._running[client] = running
+        return None
+
+    def leave(self, client: str) -> None:
+        with self._lock:
+            running = self._running.get(client, [])
+            if running:
+                running.pop(0)
+            if not running:
+                self._running.pop(client, None)
+
+
 def address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 

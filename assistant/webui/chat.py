@@ -6,6 +6,7 @@ The answer-mode switch and its notes are in ``modes.py``."""
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.api.context import ApiContext
+from assistant.api.security import ClientGate
 from assistant.feedback import FeedbackLog
 from assistant.webui.i18n import EXAMPLES, t
 from assistant.webui.messages import localize
@@ -86,12 +88,13 @@ def displayable(text: str) -> str:
     return _UNSHOWABLE.sub("\ufffd", text)
 
 
-def history_of(turns: list[Turn]) -> list[dict[str, str]]:
-    """The conversation so far as the service expects it (answered turns only)."""
+def history_of(turns: list[Turn], last: int | None = None) -> list[dict[str, str]]:
+    """The conversation so far as the service expects it (answered turns only; the ``last``
+    ones when given)."""
     history: list[dict[str, str]] = []
-    for turn in turns:
-        if turn.answer is None:
-            continue
+    answered = [turn for turn in turns if turn.answer is not None]
+    for turn in answered[-last:] if last else answered:
+        assert turn.answer is not None
         history += [{"role": "user", "content": turn.question},
                     {"role": "assistant", "content": turn.answer.answer}]
     return history
@@ -142,22 +145,42 @@ def build_chat_tab(ctx: ApiContext, lang: gr.State) -> ChatTab:
     turns = gr.State([])
     tab = ChatTab(chat, box, send, new, modes, top_k, examples, sources_title, sources, status, turns)
 
+    # Per client address, as the API's rate limit: questions per minute and questions running
+    # (one gate for the pages of all languages).
+    if ctx.chat_gate is None:
+        ctx.chat_gate = ClientGate(settings.chat_rate_per_minute, settings.chat_max_pending)
+    gate: ClientGate = ctx.chat_gate
+
     def respond(message: str, messages: list[dict[str, Any]], turns: list[Turn], mode: str, k: float,
-                lang: str) -> Iterator[tuple[Any, ...]]:
+                lang: str, request: gr.Request) -> Iterator[tuple[Any, ...]]:
         question = (message or "").strip()
         if not question:
             yield gr.update(), turns, gr.update(), message, ""
             return
+        client = str(getattr(getattr(request, "client", None), "host", "") or "unknown")
+        refused = gate.admit(client)
+        if refused is not None:
+            why, wait = refused
+            note = t(lang, "chat_rate", s=math.ceil(wait)) if why == "rate" else t(lang, "chat_busy")
+            yield gr.update(), turns, gr.update(), message, md_esc(note)
+            return
+        try:
+            yield from answer(question, list(messages or []), turns, mode, k, lang)
+        finally:
+            gate.leave(client)
+
+    def answer(question: str, messages: list[dict[str, Any]], turns: list[Turn], mode: str, k: float,
+               lang: str) -> Iterator[tuple[Any, ...]]:
         shown = displayable(question)  # the service answers the question; the page shows this
-        messages = list(messages or []) + [{"role": "user", "content": md_esc(shown)},
-                                           {"role": "assistant", "content": t(lang, "thinking")}]
+        messages = messages + [{"role": "user", "content": md_esc(shown)},
+                               {"role": "assistant", "content": t(lang, "thinking")}]
         index = len(turns)
         yield messages, turns, gr.update(), "", ""
         turn = Turn(question=shown, requested_mode=mode)
         try:
             service = ctx.services.get(mode)
             streamed = ""
-            for event in service.stream(question, top_k=int(k), history=history_of(turns) or None):
+            for event in service.stream(question, top_k=int(k), history=history_of(turns, settings.history_turns) or None):
                 if event.type == "token":
                     streamed += event.text
                     messages[-1] = {"role": "assistant", "content": streaming_html(streamed)}
