@@ -33,7 +33,7 @@ def answer_line(service: Any, line: str, line_no: int) -> dict[str, Any]:
     if "question" not in item:
         return _error_line(item_id, None, f"line {line_no}: missing field 'question'")
     try:
-        return service.ask(item["question"], id=item_id).public()  # type: ignore[no-any-return]
+        return service.ask(item["question"], id=item_id).public(server_paths=True)  # type: ignore[no-any-return]
     except PlanqaError as exc:
         return _error_line(item_id, item.get("question"), f"line {line_no}: {exc}")
 

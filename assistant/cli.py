@@ -112,7 +112,7 @@ def ask(ctx: click.Context, question: str, as_json: bool, top_k: int | None) -> 
     except PlanqaError as exc:
         _fail(exc)
     if as_json:
-        click.echo(json.dumps(answer.public(), ensure_ascii=False))
+        click.echo(json.dumps(answer.public(server_paths=True), ensure_ascii=False))
     else:
         _print_answer(answer)
 
@@ -202,6 +202,7 @@ def chat(ctx: click.Context) -> None:
             continue
         _print_answer(answer)
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
+        history = history[-2 * service.settings.history_turns :]  # only the latest turns are read
 
 
 @cli.group()

@@ -22,7 +22,7 @@ def build_service(settings: Settings | None = None) -> PlanqaService:
     with _lock:
         if key in _services:
             return _services[key]
-        embeddings = make_embeddings(settings.embedder)
+        embeddings = make_embeddings(settings.embedder, settings.query_embed_tokens)
         kb = KnowledgeBase(
             index_dir=settings.index_dir,
             chroma_dir=settings.chroma_dir,

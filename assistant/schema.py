@@ -6,11 +6,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from assistant.public import public_source
+
 
 class Citation(BaseModel):
     n: int = Field(description="Marker number used in the answer text as [n].")
     doc_id: str
-    source: str = Field(description="Path or name of the source file.")
+    source: str = Field(description="The source file (its name, an archive member or a line kept: "
+                        "'bundle.zip!/a.txt', 'news.txt#L12', in the API and the web chat; the CLI shows its path).")
     title: str
     section: str = Field(description="Heading path of the passage; non-body passages carry their label.")
     text: str = Field(description="The cited chunk as stored.")
@@ -54,15 +57,19 @@ class Answer(BaseModel):
     # Not part of the public JSON; used by the web chat for "not found" answers.
     nearest: list[Citation] = Field(default_factory=list, exclude=True)
 
-    def public(self) -> dict[str, Any]:
-        """The documented JSON object (key order fixed)."""
+    def public(self, server_paths: bool = False) -> dict[str, Any]:
+        """The documented JSON object (key order fixed). Sources are file names, not paths on
+        the server, unless ``server_paths`` (the CLI: the operator's own tool)."""
+        citations = [c.model_dump() for c in self.citations]
+        if not server_paths:
+            citations = [{**c, "source": public_source(c["source"])} for c in citations]
         return {
             "id": self.id,
             "question": self.question,
             "answer": self.answer,
             "refused": self.refused,
             "mode": self.mode,
-            "citations": [c.model_dump() for c in self.citations],
+            "citations": citations,
             "sentences": [s.model_dump() for s in self.sentences],
             "latency_ms": round(self.latency_ms, 1),
             **({"table": self.table.model_dump()} if self.table is not None else {}),

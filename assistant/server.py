@@ -19,6 +19,7 @@ from fastapi.responses import FileResponse, JSONResponse
 
 from assistant.api import ApiContext, ServiceProvider, install_api
 from assistant.api.docs import install_docs
+from assistant.api.errors import SafeJSONResponse
 from assistant.api.security import BodySizeLimit
 from assistant.settings import Settings, get_settings
 from common.errors import PlanqaError
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, service: Any = None, *, ui: boo
         "completions with citations. Send `Authorization: Bearer <key>` when the server has API keys.",
         docs_url=None,  # /docs is served from the installed Swagger UI (assistant/api/docs.py)
         redoc_url=None,
+        default_response_class=SafeJSONResponse,
         openapi_url="/openapi.json",
     )
     if settings.local_setup == "background" and settings.workers == 1:
@@ -152,7 +154,7 @@ def _mount_ui(app: FastAPI, ctx: ApiContext) -> None:
     for path, lang in (("/en", EN), ("/", ZH)):
         gr.mount_gradio_app(
             app, build_ui(ctx, lang), path=path, css=CSS, js=page_js(lang), footer_links=[],
-            run_history=False, max_file_size=settings.max_request_bytes, show_error=True, ssr_mode=False,
+            run_history=False, max_file_size=settings.max_request_bytes, show_error=False, ssr_mode=False,
             server_name=settings.host, server_port=settings.port,
         )
     app.add_middleware(UploadGate, registry=ctx.uploads, writes_enabled=lambda: bool(settings.admin_key),

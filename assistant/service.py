@@ -41,6 +41,7 @@ from vectorstore.docstore import StoredChunk, StoredDocument
 from vectorstore.knowledge import KnowledgeBase
 from vectorstore.retriever import SearchRequest
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 NOT_A_QUESTION = "这不是一个问题：请用文字提出关于报告的问题（例如“2024年财政赤字率是多少？”）。 This is not a question: please ask about the reports in words."
 
 
@@ -136,7 +137,9 @@ class PlanqaService:
                 f"question is too long ({len(question)} characters; the limit is "
                 f"{self.settings.max_question_chars})"
             )
-        return question.strip()
+        # A lone UTF-16 surrogate (JSON "\\ud800") is no character: shown as U+FFFD, it can be
+        # echoed back and shown in the chat (UTF-8 cannot carry it); clean_chars drops it.
+        return _SURROGATE.sub("\ufffd", question.strip())
 
     def vocabulary(self) -> Vocabulary:
         """Corpus statistics for question terms (rebuilt when the corpus changes)."""
@@ -298,9 +301,26 @@ class PlanqaService:
         return Answer(id=id, question=text, answer=NOT_A_QUESTION, refused=True, mode=self.settings.answer_mode,
                       citations=[], sentences=[], latency_ms=(time.perf_counter() - started) * 1000, nearest=[])
 
+    def bounded_history(self, history: list[dict[str, str]] | None) -> list[dict[str, str]] | None:
+        """The turns of ``history`` a follow-up is read against: the latest ``history_turns``.
+        A history over ``max_history_messages`` messages or ``max_history_chars`` characters is
+        refused (``QuestionError``): 1,000 messages used to take 22 s."""
+        if not history:
+            return history
+        limit = self.settings.max_history_messages
+        if len(history) > limit:
+            raise QuestionError(f"history has {len(history)} messages; at most {limit} are accepted "
+                                "(PLANQA_MAX_HISTORY_MESSAGES)")
+        chars = sum(len(str(m.get("content") or "")) for m in history)
+        if chars > self.settings.max_history_chars:
+            raise QuestionError(f"history has {chars:,} characters; at most {self.settings.max_history_chars:,} "
+                                "are accepted (PLANQA_MAX_HISTORY_CHARS)")
+        return history[-2 * self.settings.history_turns :]
+
     def standalone(self, question: str, history: list[dict[str, str]] | None, llm: LLM | None = None) -> str:
         """The question made standalone from the chat history (rules; the LLM when given and
-        ``llm_rewrite`` is on, checked by the rules)."""
+        ``llm_rewrite`` is on, checked by the rules); only the latest turns are read."""
+        history = self.bounded_history(history)
         if not history:
             return question
         rewriter = llm_rewriter(llm) if llm is not None and self.settings.llm_rewrite else None

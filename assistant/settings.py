@@ -141,6 +141,35 @@ class Settings(BaseSettings):
         "past it the archive is refused as a zip bomb.",
     )
     max_question_chars: int = Field(default=2000, ge=1, description="Longest question accepted.")
+    query_embed_tokens: int = Field(
+        default=128, ge=8, le=510,
+        description="Embed only the first N tokens of a question with e5 (a 2,000-character question is ~1,400 "
+        "tokens, three e5 windows); BM25 and the answer still read the whole question.",
+    )
+    max_history_messages: int = Field(
+        default=200, ge=0,
+        description="Most messages a request's chat history may hold (API 'history', /v1 'messages'); more is "
+        "refused with 422.",
+    )
+    max_history_chars: int = Field(
+        default=100_000, ge=0,
+        description="Most characters a request's chat history may hold in all; more is refused with 422.",
+    )
+    history_turns: int = Field(
+        default=4, ge=1, le=50,
+        description="Turns (question and answer) of the history read to make a follow-up standalone: the latest "
+        "ones; older turns are not read.",
+    )
+    chat_rate_per_minute: int = Field(
+        default=30, ge=0,
+        description="Questions per minute per client address in the web chat (the API's rate limit does not cover "
+        "the chat); 0: no limit.",
+    )
+    chat_max_pending: int = Field(
+        default=2, ge=1, le=64,
+        description="Questions one client address may have running at once in the web chat; more are refused "
+        "with a message, so that one client cannot take the chat's workers from the others.",
+    )
     progress: bool = Field(default=True, description="Show progress bars on ingest.")
     host: str = Field(default="127.0.0.1", description="Address the web chat and API listen on.")
     port: int = Field(default=7860, ge=1, le=65535, description="Port the web chat and API listen on.")
@@ -172,6 +201,12 @@ class Settings(BaseSettings):
         default=120, ge=0,
         description="Requests per minute per API key (per client address when no keys are set) on "
         "/api/v1 and /v1; 0 disables the limit. Excess requests get 429 with Retry-After.",
+    )
+    auth_failures_per_minute: int = Field(
+        default=10, ge=0,
+        description="Failed authentications (a wrong or missing API key, a wrong admin key, in the APIs and the "
+        "web chat) per minute per client address; past them the address gets 429 for a while, whatever key it "
+        "sends. 0: no limit.",
     )
     upload_max_files: int = Field(
         default=20, ge=1, le=1000,

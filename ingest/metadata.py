@@ -130,6 +130,8 @@ def label(meta: dict[str, Any]) -> str:
     doc_type = str(meta.get("doc_type") or "")
     if doc_type == NEWS and meta.get("date"):
         return f"{meta['date']} {region}新闻".replace("  ", " ").strip()
+    if not region and doc_type in ("", "文件"):  # nothing but a year to say: the title says more
+        return str(meta.get("title") or "") or (f"{year}年" if year else "")
     parts = [f"{year}年" if year else "", region, doc_type if doc_type != "文件" else ""]
     return "".join(parts) or str(meta.get("title") or "")
 

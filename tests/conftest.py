@@ -47,7 +47,8 @@ def planqa_server(seed_service, seed_settings):
 
     from assistant.server import create_app
 
-    settings = seed_settings.model_copy(update={"rate_limit_per_minute": 0})
+    settings = seed_settings.model_copy(update={"rate_limit_per_minute": 0, "chat_rate_per_minute": 0,
+                                                "chat_max_pending": 64})
     server = LiveServer(create_app(settings, service=seed_service), data_dir=settings.data_dir)
     yield server
     server.stop()

@@ -34,8 +34,10 @@ def call(url: str, index: int, data: list[Any], session: str | None = None,
     """Run event ``index`` with ``data``: ``{"status", "output"?, "success"?, "error"?}``."""
     http = client or httpx.Client(timeout=timeout)
     session = session or secrets.token_hex(8)
-    r = http.post(f"{url}/gradio_api/queue/join", json={"data": data, "fn_index": index, "session_hash": session,
-                                                        "event_data": None, "trigger_id": None})
+    payload = {"data": data, "fn_index": index, "session_hash": session, "event_data": None, "trigger_id": None}
+    # json.dumps escapes what UTF-8 cannot carry (a lone surrogate goes as "\ud800", as a browser sends it)
+    r = http.post(f"{url}/gradio_api/queue/join", content=json.dumps(payload).encode(),
+                  headers={"Content-Type": "application/json"})
     if r.status_code != 200:
         return {"status": r.status_code, "body": r.text}
     with http.stream("GET", f"{url}/gradio_api/queue/data", params={"session_hash": session},

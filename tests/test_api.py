@@ -162,7 +162,7 @@ def secured(seed_service, seed_settings):
 
     settings = seed_settings.model_copy(update={
         "api_keys": "reader-key, other-key", "admin_key": "admin-key", "cors_origins": "https://portal.example.gov.cn",
-        "max_request_bytes": 4096, "rate_limit_per_minute": 1000,
+        "max_request_bytes": 4096, "rate_limit_per_minute": 1000, "auth_failures_per_minute": 1000,
     })
     with TestClient(create_app(settings, service=seed_service, ui=False)) as client:
         yield client
@@ -428,3 +428,32 @@ def test_serve_warms_up_before_it_reports_ready(seed_settings, tmp_path):
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split()[-5:] == ["(False,", "False)", "(True,", "True)", "1"], out.stdout
+
+
+def test_failed_authentication_is_rate_limited_per_address(seed_service, seed_settings):
+    """1,000 wrong keys used to get 1,000 × 401: now the address is refused (429) after a few,
+    whatever key it sends next, while other addresses are not affected."""
+    from live_server import LiveServer
+
+    from assistant.server import create_app
+
+    settings = seed_settings.model_copy(update={"api_keys": "reader-key", "admin_key": "admin-key",
+                                                "auth_failures_per_minute": 5, "rate_limit_per_minute": 0})
+    server = LiveServer(create_app(settings, service=seed_service, ui=False))
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as attacker:
+            codes = [attacker.get("/v1/models", headers={"Authorization": f"Bearer guess-{i}"}).status_code
+                     for i in range(50)]
+            assert codes[:5] == [401] * 5 and set(codes[5:]) == {429}
+            locked = attacker.get("/api/v1/documents", headers={"Authorization": "Bearer reader-key"})
+            assert locked.status_code == 429 and int(locked.headers["retry-after"]) >= 1
+            assert locked.json()["error"]["type"] == "RateLimited"
+        other = httpx.Client(base_url=server.url, timeout=30, transport=httpx.HTTPTransport(local_address="127.0.0.2"))
+        with other:
+            assert other.get("/api/v1/documents", headers={"Authorization": "Bearer reader-key"}).status_code == 200
+            # wrong admin keys count too
+            deletes = [other.delete("/api/v1/documents/x", headers={"Authorization": "Bearer reader-key"}).status_code
+                       for _ in range(7)]
+            assert deletes[:5] == [403] * 5 and deletes[-1] == 429
+    finally:
+        server.stop()

@@ -136,3 +136,27 @@ def test_metadata_detection(name: str, text: str, expected: tuple[int, str, str]
     doc = clean_text(text, fallback_title=Path(name).stem)
     meta = metadata.detect(name, doc)
     assert (meta.year, meta.region, meta.doc_type) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "region", "label"),
+    [
+        # the end of a date is no place: 2023年全市将… was read as the city 年全 (label 2024年年全市…);
+        # with no region and no type, the label is the title, not a bare 2024年
+        ("plan-2024.txt", "2024年重点工作安排\n\n2023年全市地区生产总值增长5%。2024年全市将新建公园3个。"
+         "2024年全市将改造老旧小区12个，2024年全市将新增就业1万人。", "", "2024年重点工作安排"),
+        ("x.txt", "年全市工作要点\n\n2024年全市将新建公园3个。2024年全市将改造老旧小区12个。", "", "年全市工作要点"),
+        # autonomous regions are named whole, not as 夏回族自治
+        ("2025年宁夏政府工作报告.txt", "2025年宁夏政府工作报告\n\n——2025年1月在宁夏回族自治区第十三届人民代表大会上\n\n"
+         "宁夏回族自治区人民政府\n\n今年全区将新建公园3个。", "宁夏回族自治区", "2025年宁夏回族自治区政府工作报告"),
+        # a word ending just before the name (共青团) is not part of it
+        ("news.txt", "金乡县青年创业大赛举行\n\n2023年8月1日，共青团金乡县委举办青年创业大赛。共青团金乡县委书记致辞。"
+         "共青团金乡县委表示将继续办好大赛。", "金乡县", "2023年金乡县"),
+    ],
+)
+def test_labels_name_a_real_place_or_the_title(name: str, text: str, region: str, label: str):
+    doc = clean_text(text, fallback_title=Path(name).stem)
+    meta = metadata.detect(name, doc)
+    assert meta.region == region
+    shown = metadata.label({**meta.as_dict(), "title": doc.title})
+    assert shown == label and "年年" not in shown

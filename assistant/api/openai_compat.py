@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.api.context import ApiContext
-from assistant.api.errors import error_body, status_for
+from assistant.api.errors import SafeJSONResponse, dumps_safe, error_body, status_for
 from assistant.api.footnotes import (
     SUFFIX,
     MarkerStream,
@@ -33,11 +32,14 @@ from assistant.api.footnotes import (
     markdown_answer,
     markdown_table,
 )
+from assistant.api.routes import internal_error_event
 from assistant.api.security import Ctx, require_key
+from assistant.public import public_message
 from assistant.schema import Answer
 from common.errors import PlanqaError, QuestionError
 
-router = APIRouter(prefix="/v1", dependencies=[Depends(require_key)], tags=["openai-compatible"])
+router = APIRouter(prefix="/v1", dependencies=[Depends(require_key)], tags=["openai-compatible"],
+                   default_response_class=SafeJSONResponse)
 
 MODEL_PREFIX = "planqa"
 CORRECTION = "\n\n⚠️ 以下为核对后的答案（以此为准）：\n"
@@ -122,7 +124,8 @@ def models(ctx: Ctx) -> dict[str, Any]:
 
 
 def _citations(answer: Answer) -> list[dict[str, Any]]:
-    return [c.model_dump() for c in answer.citations]
+    citations: list[dict[str, Any]] = answer.public()["citations"]  # sources without server paths
+    return citations
 
 
 @router.post("/chat/completions", summary="OpenAI-compatible chat completion with citations")
@@ -132,7 +135,8 @@ def chat_completions(req: ChatCompletionRequest, ctx: Ctx) -> Any:
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
     if req.stream:
-        service.validate(question)
+        service.validate(question)  # bad input → a status code, before the stream starts
+        service.bounded_history(history)
         events = service.stream(question, top_k=req.top_k, history=history or None)
         return StreamingResponse(
             _chunks(events, completion_id, created, req.model, req.markdown), media_type="text/event-stream",
@@ -153,7 +157,7 @@ def _chunk(completion_id: str, created: int, model: str, delta: dict[str, Any],
            finish: str | None = None, **extra: Any) -> str:
     body = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model,
             "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}], **extra}
-    return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+    return f"data: {dumps_safe(body)}\n\n"
 
 
 def _chunks(events: Iterator[Any], completion_id: str, created: int, model: str,
@@ -186,6 +190,7 @@ def _chunks(events: Iterator[Any], completion_id: str, created: int, model: str,
                 yield _chunk(completion_id, created, model, {"citations": citations}, "stop",
                              citations=citations, planqa=answer.public())
     except PlanqaError as exc:
-        err = error_body("/v1", status_for(exc), type(exc).__name__, str(exc))
-        yield f"data: {json.dumps(err, ensure_ascii=False)}\n\n"
+        yield f"data: {dumps_safe(error_body('/v1', status_for(exc), type(exc).__name__, public_message(str(exc))))}\n\n"
+    except Exception as exc:  # never a silent end: an error in OpenAI's shape, then [DONE]
+        yield f"data: {dumps_safe(internal_error_event('/v1', exc))}\n\n"
     yield "data: [DONE]\n\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import logging
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
@@ -11,13 +11,17 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
-from assistant.api.errors import error_body, status_for
+from assistant.api.errors import SafeJSONResponse, dumps_safe, error_body, status_for
 from assistant.api.security import Ctx, require_admin, require_key
+from assistant.public import public_message, public_source
 from assistant.schema import StreamEvent
 from common.errors import PlanqaError
 from ingest.figures import SORT_KEYS, select_figures
 
-router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_key)], tags=["planqa"])
+# SafeJSONResponse: an answer echoing a client's lone surrogate (in ``id``) is still JSON, never a 500.
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_key)], tags=["planqa"],
+                   default_response_class=SafeJSONResponse)
+log = logging.getLogger("planqa.api")
 
 
 class ChatMessage(BaseModel):
@@ -42,7 +46,13 @@ class SearchRequest(BaseModel):
 
 
 def sse(event: str, data: Any) -> str:
-    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+    return f"event: {event}\ndata: {dumps_safe(data)}\n\n"
+
+
+def internal_error_event(path: str, exc: Exception) -> dict[str, Any]:
+    """The body of an ``error`` event for an unforeseen failure mid-stream (the trace is logged)."""
+    log.error("stream on %s failed", path, exc_info=exc)
+    return error_body(path, 500, "InternalError", "internal error (logged on the server)")
 
 
 def sse_answer_events(events: Iterator[StreamEvent]) -> Iterator[str]:
@@ -55,7 +65,9 @@ def sse_answer_events(events: Iterator[StreamEvent]) -> Iterator[str]:
             elif event.type == "answer" and event.answer is not None:
                 yield sse("answer", event.answer.public())
     except PlanqaError as exc:
-        yield sse("error", error_body("/api", status_for(exc), type(exc).__name__, str(exc)))
+        yield sse("error", error_body("/api", status_for(exc), type(exc).__name__, public_message(str(exc))))
+    except Exception as exc:  # never an empty 200: say so in the stream's own shape
+        yield sse("error", internal_error_event("/api", exc))
 
 
 @router.post("/ask", summary="Answer a question with citations (JSON, or SSE with stream=true)")
@@ -64,6 +76,7 @@ def ask(req: AskRequest, ctx: Ctx) -> Any:
     history = [m.model_dump() for m in req.history] if req.history else None
     if req.stream:
         service.validate(req.question)  # bad input → a status code, before the stream starts
+        service.bounded_history(history)
         events = service.stream(req.question, id=req.id, top_k=req.top_k, history=history)
         return StreamingResponse(
             sse_answer_events(events), media_type="text/event-stream",
@@ -77,7 +90,7 @@ def search(req: SearchRequest, ctx: Ctx) -> dict[str, Any]:
     docs = ctx.service.search(req.query, req.k)
     results = [
         {"rank": i, "chunk_id": d.id, "doc_id": d.metadata.get("doc_id"), "title": d.metadata.get("title"),
-         "source": d.metadata.get("source"), "section": d.metadata.get("section"), "text": d.page_content,
+         "source": public_source(d.metadata.get("source")), "section": d.metadata.get("section"), "text": d.page_content,
          "score": round(float(d.metadata.get("rrf", 0.0)), 6)}
         for i, d in enumerate(docs, start=1)
     ]
@@ -85,8 +98,9 @@ def search(req: SearchRequest, ctx: Ctx) -> dict[str, Any]:
 
 
 def document_json(d: Any) -> dict[str, Any]:
-    return {"doc_id": d.doc_id, "title": d.title, "source": d.source, "chunks": d.n_chunks,
-            "chars": d.chars, "ingested_at": d.ingested_at, **d.meta}
+    meta = {**d.meta, "container": public_source(d.meta.get("container"))} if d.meta.get("container") else d.meta
+    return {"doc_id": d.doc_id, "title": d.title, "source": public_source(d.source), "chunks": d.n_chunks,
+            "chars": d.chars, "ingested_at": d.ingested_at, **meta}
 
 
 @router.get("/documents", summary="List ingested documents")
@@ -107,15 +121,15 @@ async def upload_documents(
     report = await run_in_threadpool(run)
     body = {
         "added": report.added, "replaced": report.replaced, "unchanged": report.unchanged,
-        "failed": [{"file": f, "reason": r} for f, r in report.failed],
+        "failed": [{"file": public_source(f), "reason": public_message(r)} for f, r in report.failed],
         "chunks": report.chunks, "chars": report.chars, "seconds": round(report.seconds, 2),
         "summary": report.summary(),
     }
     stored = report.added or report.replaced or report.unchanged
     if report.failed and not stored:
-        message = "; ".join(f"{f}: {r}" for f, r in report.failed)
-        return JSONResponse({**error_body("/api", 422, "DocumentError", message), **body}, status_code=422)
-    return JSONResponse(body, status_code=200)
+        message = "; ".join(f"{public_source(f)}: {public_message(r)}" for f, r in report.failed)
+        return SafeJSONResponse({**error_body("/api", 422, "DocumentError", message), **body}, status_code=422)
+    return SafeJSONResponse(body, status_code=200)
 
 
 @router.delete("/documents/{doc_id}", summary="Delete a document (admin key)",
@@ -143,4 +157,5 @@ def figures(
 ) -> dict[str, Any]:
     rows = select_figures(ctx.service.figures(), kind=kind, text=q, doc_id=doc_id, period=period,
                           sort=sort, descending=order == "desc", region=region, year=year)
-    return {"count": len(rows), "figures": rows[:limit]}
+    return {"count": len(rows), "figures": [{**r, "source": public_source(r["source"])} if r.get("source") else r
+                                           for r in rows[:limit]]}

@@ -60,6 +60,89 @@ class RateLimiter:
             return (1.0 - tokens) / rate
 
 
+class AuthFailures:
+    """Failed authentications per client address (a wrong or missing API key, a wrong admin key,
+    here or in the web chat): ``per_minute`` of them, refilled continuously; past that the address
+    is refused with 429 before its key is even looked at, so keys cannot be guessed at speed."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def _tokens(self, address: str, now: float) -> float:
+        tokens, last = self._buckets.get(address, (float(self.per_minute), now))
+        return min(float(self.per_minute), tokens + (now - last) * self.per_minute / 60.0)
+
+    def locked(self, address: str) -> float:
+        """Seconds until ``address`` may try again (0: it may)."""
+        if self.per_minute <= 0:
+            return 0.0
+        with self._lock:
+            tokens = self._tokens(address, time.monotonic())
+        return 0.0 if tokens >= 1.0 else (1.0 - tokens) * 60.0 / self.per_minute
+
+    def fail(self, address: str) -> None:
+        if self.per_minute <= 0:
+            return
+        now = time.monotonic()
+        with self._lock:
+            self._buckets[address] = (max(0.0, self._tokens(address, now) - 1.0), now)
+            if len(self._buckets) > 100_000:  # forget the addresses that have recovered
+                full = [a for a in self._buckets if self._tokens(a, now) >= self.per_minute]
+                for a in full:
+                    del self._buckets[a]
+
+    def refuse(self, address: str) -> None:
+        """Raise 429 when ``address`` has failed too often."""
+        wait = self.locked(address)
+        if wait > 0:
+            raise HTTPException(status_code=429, headers={"Retry-After": str(math.ceil(wait))},
+                                detail="too many failed authentication attempts from this address; "
+                                       f"try again in {math.ceil(wait)} s")
+
+
+class ClientGate:
+    """Per client address: a rate limit (questions per minute) and a cap on questions running at
+    once. What a client started is forgotten after ``stale_s`` even if it was never finished (a
+    stream dropped without being closed), so a client is never locked out for good."""
+
+    def __init__(self, per_minute: int, max_running: int, stale_s: float = 300.0) -> None:
+        self.limiter = RateLimiter(per_minute)
+        self.max_running = max_running
+        self.stale_s = stale_s
+        self._running: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def admit(self, client: str) -> tuple[str, float] | None:
+        """None when the question may run (the caller must ``leave`` afterwards), else why not:
+        ("busy", 0) or ("rate", seconds to wait)."""
+        now = time.monotonic()
+        with self._lock:
+            running = [t for t in self._running.get(client, []) if now - t < self.stale_s]
+            if len(running) >= self.max_running:
+                self._running[client] = running
+                return "busy", 0.0
+            wait = self.limiter.check(client)
+            if wait > 0:
+                return "rate", wait
+            running.append(now)
+            self._running[client] = running
+        return None
+
+    def leave(self, client: str) -> None:
+        with self._lock:
+            running = self._running.get(client, [])
+            if running:
+                running.pop(0)
+            if not running:
+                self._running.pop(client, None)
+
+
+def address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 def _client_id(request: Request, token: str | None) -> str:
     if token:
         return "key:" + hashlib.sha256(token.encode()).hexdigest()[:16]
@@ -73,7 +156,12 @@ def require_key(request: Request) -> str | None:
     keys = ctx.settings.api_key_list
     admin = ctx.settings.admin_key
     token = _bearer(request)
+    failures: AuthFailures | None = ctx.auth_failures
+    if keys and failures is not None:
+        failures.refuse(address(request))
     if keys and (token is None or not _matches(token, keys + ([admin] if admin else []))):
+        if failures is not None:
+            failures.fail(address(request))
         raise HTTPException(
             status_code=401,
             detail="missing or invalid API key: send 'Authorization: Bearer <key>'",
@@ -96,11 +184,18 @@ def require_admin(request: Request) -> None:
     ctx = context(request)
     admin = ctx.settings.admin_key
     token = _bearer(request)
+    failures: AuthFailures | None = ctx.auth_failures
     if admin:
+        if failures is not None:
+            failures.refuse(address(request))
         if token is None:
+            if failures is not None:
+                failures.fail(address(request))
             raise HTTPException(status_code=401, detail="this action needs the admin key",
                                 headers={"WWW-Authenticate": "Bearer"})
         if not _matches(token, [admin]):
+            if failures is not None:
+                failures.fail(address(request))
             raise HTTPException(status_code=403, detail="this action needs the admin key")
     elif ctx.settings.api_key_list:
         raise HTTPException(

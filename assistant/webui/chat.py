@@ -5,6 +5,9 @@ The answer-mode switch and its notes are in ``modes.py``."""
 
 from __future__ import annotations
 
+import logging
+import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -12,12 +15,15 @@ from typing import Any
 import gradio as gr
 
 from assistant.api.context import ApiContext
+from assistant.api.security import ClientGate
 from assistant.feedback import FeedbackLog
 from assistant.webui.i18n import EXAMPLES, t
 from assistant.webui.messages import localize
 from assistant.webui.modes import ModeControls, build_mode_controls
 from assistant.webui.render import Turn, answer_html, error_html, md_esc, sources_panel, streaming_html
 from common.errors import PlanqaError
+
+log = logging.getLogger("planqa.webui")
 
 # Installed once per page (also inside an embedding portal): a click on a [n] marker shows the
 # cited passage of that turn in the side panel and highlights it; a click on an answer's copy
@@ -73,12 +79,22 @@ if (!window.__planqaCites) {
 """
 
 
-def history_of(turns: list[Turn]) -> list[dict[str, str]]:
-    """The conversation so far as the service expects it (answered turns only)."""
+_UNSHOWABLE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def displayable(text: str) -> str:
+    """``text`` with lone surrogates and control characters as U+FFFD: Gradio sends the page
+    UTF-8 JSON, which cannot carry a lone surrogate (the connection used to drop)."""
+    return _UNSHOWABLE.sub("\ufffd", text)
+
+
+def history_of(turns: list[Turn], last: int | None = None) -> list[dict[str, str]]:
+    """The conversation so far as the service expects it (answered turns only; the ``last``
+    ones when given)."""
     history: list[dict[str, str]] = []
-    for turn in turns:
-        if turn.answer is None:
-            continue
+    answered = [turn for turn in turns if turn.answer is not None]
+    for turn in answered[-last:] if last else answered:
+        assert turn.answer is not None
         history += [{"role": "user", "content": turn.question},
                     {"role": "assistant", "content": turn.answer.answer}]
     return history
@@ -129,21 +145,42 @@ def build_chat_tab(ctx: ApiContext, lang: gr.State) -> ChatTab:
     turns = gr.State([])
     tab = ChatTab(chat, box, send, new, modes, top_k, examples, sources_title, sources, status, turns)
 
+    # Per client address, as the API's rate limit: questions per minute and questions running
+    # (one gate for the pages of all languages).
+    if ctx.chat_gate is None:
+        ctx.chat_gate = ClientGate(settings.chat_rate_per_minute, settings.chat_max_pending)
+    gate: ClientGate = ctx.chat_gate
+
     def respond(message: str, messages: list[dict[str, Any]], turns: list[Turn], mode: str, k: float,
-                lang: str) -> Iterator[tuple[Any, ...]]:
+                lang: str, request: gr.Request) -> Iterator[tuple[Any, ...]]:
         question = (message or "").strip()
         if not question:
             yield gr.update(), turns, gr.update(), message, ""
             return
-        messages = list(messages or []) + [{"role": "user", "content": md_esc(question)},
-                                           {"role": "assistant", "content": t(lang, "thinking")}]
+        client = str(getattr(getattr(request, "client", None), "host", "") or "unknown")
+        refused = gate.admit(client)
+        if refused is not None:
+            why, wait = refused
+            note = t(lang, "chat_rate", s=math.ceil(wait)) if why == "rate" else t(lang, "chat_busy")
+            yield gr.update(), turns, gr.update(), message, md_esc(note)
+            return
+        try:
+            yield from answer(question, list(messages or []), turns, mode, k, lang)
+        finally:
+            gate.leave(client)
+
+    def answer(question: str, messages: list[dict[str, Any]], turns: list[Turn], mode: str, k: float,
+               lang: str) -> Iterator[tuple[Any, ...]]:
+        shown = displayable(question)  # the service answers the question; the page shows this
+        messages = messages + [{"role": "user", "content": md_esc(shown)},
+                               {"role": "assistant", "content": t(lang, "thinking")}]
         index = len(turns)
         yield messages, turns, gr.update(), "", ""
-        turn = Turn(question=question, requested_mode=mode)
+        turn = Turn(question=shown, requested_mode=mode)
         try:
             service = ctx.services.get(mode)
             streamed = ""
-            for event in service.stream(question, top_k=int(k), history=history_of(turns) or None):
+            for event in service.stream(question, top_k=int(k), history=history_of(turns, settings.history_turns) or None):
                 if event.type == "token":
                     streamed += event.text
                     messages[-1] = {"role": "assistant", "content": streaming_html(streamed)}
@@ -156,6 +193,10 @@ def build_chat_tab(ctx: ApiContext, lang: gr.State) -> ChatTab:
         except PlanqaError as exc:
             turn.error = str(exc)
             content = error_html(localize(str(exc), lang), lang)
+        except Exception:  # never drop the page's connection: say so, keep the trace in the log
+            log.exception("web chat: answering %r failed", question[:200])
+            turn.error = t(lang, "internal_error")
+            content = f"<span class=\"planqa-warn\">{md_esc(turn.error)}</span>"
         turns = [*turns, turn]
         messages[-1] = {"role": "assistant", "content": content}
         yield messages, turns, sources_panel(turns, lang), "", ""

@@ -8,6 +8,7 @@ to ``/gradio_api/upload`` (``assistant/webui/uploads.py``), never from a path th
 from __future__ import annotations
 
 import hmac
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.api.context import ApiContext
+from assistant.public import public_message
 from assistant.webui.i18n import t
 from assistant.webui.messages import localize
 from assistant.webui.render import document_rows, esc, md_esc
@@ -62,9 +64,20 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
     admin = ctx.settings.admin_key
     writes = bool(admin)
 
-    def allowed(key: str | None) -> bool:
-        """Writes need the configured admin key; without one they are off for everyone."""
-        return writes and hmac.compare_digest((key or "").encode(), admin.encode())
+    def refused(key: str | None, request: gr.Request | None, lang: str) -> str | None:
+        """None when the admin key is right, else the message to show. Writes need the configured
+        admin key (without one they are off for everyone); wrong keys count as failed
+        authentications of the client address, as on the API (``AuthFailures``)."""
+        failures = ctx.auth_failures
+        client = _client(request)
+        wait = failures.locked(client) if failures is not None and writes else 0.0
+        if wait > 0:
+            return _err(t(lang, "auth_locked", s=math.ceil(wait)))
+        if writes and hmac.compare_digest((key or "").encode(), admin.encode()):
+            return None
+        if writes and failures is not None:
+            failures.fail(client)
+        return _err(t(lang, "need_admin"))
 
     def listing() -> tuple[list[list[Any]], Any]:
         docs = ctx.service.documents()
@@ -116,8 +129,8 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
     def do_upload(paths: list[str] | None, key: str, lang: str, request: gr.Request,
                   progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple[Any, ...]:  # noqa: B008
         rows, choices = listing()
-        if not allowed(key):
-            return _err(t(lang, "need_admin")), rows, choices, gr.update()
+        if (why := refused(key, request, lang)) is not None:
+            return why, rows, choices, gr.update()
         if not paths:
             return _err(t(lang, "no_files")), rows, choices, gr.update()
         progress(0.0, desc="…")
@@ -128,8 +141,8 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
             report = ctx.service.ingest_files(items, lock=ctx.write_lock)
         except PlanqaError as exc:
             rows, choices = listing()
-            return _err(t(lang, "error", msg=localize(str(exc), lang))), rows, choices, gr.update()
-        parts += [_err(t(lang, "upload_failed", file=Path(f).name, reason=localize(r, lang))) for f, r in report.failed]
+            return _err(t(lang, "error", msg=localize(public_message(str(exc)), lang))), rows, choices, gr.update()
+        parts += [_err(t(lang, "upload_failed", file=Path(f).name, reason=localize(public_message(r), lang))) for f, r in report.failed]
         if report.added or report.replaced or report.unchanged or report.resumed:
             parts.insert(0, _ok(t(lang, "uploaded", summary=localize(report.summary(), lang))))
         rows, choices = listing()
@@ -143,10 +156,10 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
         question = t(lang, "delete_confirm", title=doc.title, doc_id=doc.doc_id)
         return gr.update(visible=True), f"**{md_esc(question)}**", "", doc.doc_id
 
-    def do_delete(doc_id: str | None, key: str, lang: str) -> tuple[Any, ...]:
+    def do_delete(doc_id: str | None, key: str, lang: str, request: gr.Request) -> tuple[Any, ...]:
         rows, choices = listing()
-        if not allowed(key):
-            return _err(t(lang, "need_admin")), rows, choices, gr.update(visible=False)
+        if (why := refused(key, request, lang)) is not None:
+            return why, rows, choices, gr.update(visible=False)
         if not doc_id:
             return _err(t(lang, "pick_first")), rows, choices, gr.update(visible=False)
         doc = next((d for d in ctx.service.documents() if d.doc_id == doc_id), None)
@@ -154,7 +167,7 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
             with ctx.write_lock:
                 removed = ctx.service.remove_document(doc_id)
         except PlanqaError as exc:
-            return _err(t(lang, "error", msg=localize(str(exc), lang))), rows, choices, gr.update(visible=False)
+            return _err(t(lang, "error", msg=localize(public_message(str(exc)), lang))), rows, choices, gr.update(visible=False)
         rows, choices = listing()
         if not removed or doc is None:
             return _err(t(lang, "delete_missing")), rows, choices, gr.update(visible=False)

@@ -11,6 +11,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.api.context import ApiContext, ModeState
+from assistant.public import public_message
 from assistant.webui.i18n import STRINGS, ZH, mode_label, t
 from assistant.webui.messages import localize
 from assistant.webui.render import esc, md_esc
@@ -101,7 +102,7 @@ class ModeControls:
                 if callable(load_model):
                     load_model()
             except PlanqaError as exc:
-                return md_esc(t(lang, "error", msg=localize(str(exc), lang)))
+                return md_esc(t(lang, "error", msg=localize(public_message(str(exc)), lang)))
             return md_esc(t(lang, "mode_ok", mode=mode_label(lang, mode)))
 
         def on_prepare(lang: str, current: str) -> tuple[Any, ...]:

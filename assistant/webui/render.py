@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from assistant.public import public_message, public_source
 from assistant.schema import Answer, Citation
 from assistant.webui.i18n import kind_label, period_label, t
 
@@ -128,7 +129,7 @@ def streaming_html(text: str) -> str:
 
 
 def error_html(message: str, lang: str) -> str:
-    return f"<span class=\"planqa-warn\">{md_esc(t(lang, 'error', msg=message))}</span>"
+    return f"<span class=\"planqa-warn\">{md_esc(t(lang, 'error', msg=public_message(message)))}</span>"
 
 
 def passage_html(text: str, start: int, end: int) -> str:
@@ -200,7 +201,7 @@ def document_rows(documents: list[Any]) -> list[list[Any]]:
     rows = []
     for d in documents:
         when = datetime.fromtimestamp(d.ingested_at).strftime("%Y-%m-%d %H:%M")
-        rows.append([d.title, d.n_chunks, when, d.source, d.doc_id])
+        rows.append([d.title, d.n_chunks, when, public_source(d.source), d.doc_id])
     return rows
 
 
