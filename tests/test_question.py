@@ -41,8 +41,10 @@ def test_english_words_without_a_gloss_count_against_coverage_unless_they_are_na
     qa = understand("How many quantum villages will Haicheng build?",
                     Vocabulary(df=lambda token: 1 if token in known else 0, n_chunks=10, words=lambda: {}))
     weights = {t.text: t.weight for t in qa.terms}
-    assert weights["Haicheng"] == 0.0  # a name: says nothing either way
-    assert weights["quantum"] == max(w for t, w in weights.items() if t not in ("quantum", "Haicheng"))
+    # a name says nothing either way: no term, or one of weight 0 (when the catalogue does not
+    # know the region)
+    assert weights.get("Haicheng", 0.0) == 0.0
+    assert weights["quantum"] >= max(w for t, w in weights.items() if t not in ("quantum", "Haicheng"))
     assert qa.unit == "个"  # "how many" asks for a count, not kilometres
 
 
