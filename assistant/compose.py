@@ -23,12 +23,15 @@ from langchain_core.documents import Document
 from assistant.evidence import Candidate, coverage, question_years
 from assistant.extractive import Extraction, citation_for, source_label
 from assistant.planner import MAX_TABLE_ROWS, Part, Plan
+from assistant.question import QUESTION_WORDS_RE
 from assistant.schema import Citation, Table
 from common.textutils import Span
+from common.tokens import tokenize
 from ingest.outline import OutlineNode
 from vectorstore.docstore import StoredSentence
 
 if TYPE_CHECKING:
+    from assistant.question import Question
     from assistant.service import PlanqaService
 
 _MARK_RE = re.compile(r"\[(\d+)\]")
@@ -167,7 +170,7 @@ class _Section:
     kids: list[OutlineNode]
     title: StoredSentence | None
     score: float
-    covered: float = 0.0  # share of the question's terms its title path holds
+    shares_term: bool = False  # its title path holds one of the question's terms (any weight)
 
 
 def _sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector: np.ndarray) -> list[_Section]:
@@ -175,6 +178,9 @@ def _sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector: np.nd
     title, plus coverage of the question's terms by the title and its parents' titles; a
     section about another year than the one asked is left out."""
     q = p.question
+    # the question's words (jieba, no stopwords, no numbers or single characters), for a title
+    # that must share one of them
+    words = {w for w in tokenize(QUESTION_WORDS_RE.sub(" ", q.text)) if len(w) >= 2 and not w.isdigit()}
     out: list[_Section] = []
     for doc_id in doc_ids:
         nodes = service.outline(doc_id)
@@ -195,10 +201,20 @@ def _sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector: np.nd
             while parent is not None:
                 path.append(by_id[parent].title)
                 parent = by_id[parent].parent
-            covered = coverage(q.terms, " ".join(path))
-            score = float(np.dot(vector, title.vector)) + 0.1 * covered
-            out.append(_Section(node, kids, title, score, covered))
+            joined = " ".join(path)
+            score = float(np.dot(vector, title.vector)) + 0.1 * coverage(q.terms, joined)
+            out.append(_Section(node, kids, title, score, any(w in joined for w in words)))
     return sorted(out, key=lambda s: s.score, reverse=True)
+
+
+def _scoped_passages(service: PlanqaService, q: Question) -> tuple[Composition | None, np.ndarray, list[Document]]:
+    """A refusal when the question's scope names what the corpus lacks (a year, a region);
+    else the question's vector and its retrieved passages."""
+    scope = service.scope(q)
+    if scope.refusal:
+        return Composition(scope.refusal, True, []), np.zeros(0, dtype=np.float32), []
+    vector = service.query_vector(q)
+    return None, vector, service.retrieve(q, None, scope, vector)
 
 
 def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
@@ -210,11 +226,9 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
       children's titles, when it is closer than the best sentence;
     * a count in the question (``哪四个``) picks the section or enumeration that has it."""
     q = p.question
-    scope = service.scope(q)
-    if scope.refusal:
-        return Composition(scope.refusal, True, [])
-    vector = service.query_vector(q)
-    docs = service.retrieve(q, None, scope, vector)
+    refusal, vector, docs = _scoped_passages(service, q)
+    if refusal is not None:
+        return refusal
     refined, pool = service.pool(q, docs, vector)
     ext = service.extract_from_pool(refined, pool, many=False)
     accepted = [c for c in ext.pool if not c.rejected and c.score >= service.scorer.threshold_for(q.is_english)]
@@ -234,7 +248,7 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         return _inline_list(service, p, best, max(enums, key=len))
     # a section is the answer only when its title path shares a term with the question: e5
     # similarity alone rates any two passages of the genre close
-    section = sections[0] if sections and sections[0].score >= MIN_NODE_SCORE and sections[0].covered > 0 else None
+    section = sections[0] if sections and sections[0].score >= MIN_NODE_SCORE and sections[0].shares_term else None
     if section is not None and (best is None or section.score > best.features.get("dense", 0.0)):
         return _section_list(service, p, section)
     return None
@@ -299,11 +313,9 @@ def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
     """The opening sentences of the body under the section that best matches (its title
     names what is asked: 总体要求, 指导思想…), never the title itself."""
     q = p.question
-    scope = service.scope(q)
-    if scope.refusal:
-        return Composition(scope.refusal, True, [])
-    vector = service.query_vector(q)
-    docs = service.retrieve(q, None, scope, vector)
+    refusal, vector, docs = _scoped_passages(service, q)
+    if refusal is not None:
+        return refusal
     doc_ids = list(dict.fromkeys(str(d.metadata.get("doc_id")) for d in docs))[:3]
     sections = _sections(service, p, doc_ids, vector)
     if not sections or sections[0].score < MIN_NODE_SCORE:

@@ -195,6 +195,13 @@ def resolve(q: Question, docs: list[DocInfo]) -> Scope:
         pool = hit
         scope.loose = True
 
+    if (named_docs or scope.years) and not scope.regions and multi_region:
+        # A year's report or plans named with no region are the State Council's: a province's
+        # report is always named with its province ("2025年政府工作报告", "2025年赤字率")
+        # (when the State Council's report of that year, or of the next, is there to answer)
+        wanted = named_docs or scope.years
+        if any(d.region == NATIONAL and (d.year in wanted or d.year - 1 in wanted) for d in pool):
+            pool = [d for d in pool if d.region == NATIONAL]
     if scope.regions and multi_region:
         hit = [d for d in pool if any(_region_matches(d.region, r) for r in scope.regions)]
         anywhere = [d for d in docs if any(_region_matches(d.region, r) for r in scope.regions)]
