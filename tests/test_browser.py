@@ -10,13 +10,14 @@ import random
 import re
 import string
 import threading
+import time
 from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, SHARED
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -141,7 +142,10 @@ def test_upload_escapes_document_html_and_delete(page: Page, admin_ui_server, tm
     page.locator("#planqa-upload input[type=file]").set_input_files(str(doc))
     expect(page.locator("#planqa-upload")).to_contain_text(doc.stem)  # uploaded to the component
     page.locator("#planqa-upload-btn").click()
-    expect(page.locator("#planqa-upload-status .planqa-ok")).to_be_visible(timeout=ANSWER_TIMEOUT)
+    # ingested in the background: the page polls the job until it reports what was added
+    expect(page.locator("#planqa-upload-progress[data-state=done]")).to_be_attached(timeout=ANSWER_TIMEOUT)
+    expect(page.locator("#planqa-upload-status .planqa-ok").first).to_be_visible()
+    expect(page.locator("#planqa-upload-status")).to_contain_text(f"新增：{doc.name}")
     expect(page.locator("#planqa-docs")).to_contain_text(doc.name)
     page.screenshot(path=str(ARTIFACTS / "kb-uploaded.png"), full_page=True)
 
@@ -151,7 +155,8 @@ def test_upload_escapes_document_html_and_delete(page: Page, admin_ui_server, tm
     page.locator("#planqa-upload input[type=file]").set_input_files(str(bad))
     expect(page.locator("#planqa-upload")).to_contain_text("report")
     page.locator("#planqa-upload-btn").click()
-    expect(page.locator("#planqa-upload-status .planqa-error")).to_contain_text("report.exe")
+    expect(page.locator("#planqa-upload-status .planqa-error")).to_contain_text("report.exe", timeout=ANSWER_TIMEOUT)
+    expect(page.locator("#planqa-upload-progress")).to_have_attribute("data-state", "done")
 
     # ask about it: the document's markup is shown as text, never run
     page.locator("button[role=tab]:has-text('问答')").first.click()
@@ -199,6 +204,61 @@ def test_upload_escapes_document_html_and_delete(page: Page, admin_ui_server, tm
     page.locator("#planqa-delete-yes").click()
     expect(page.locator("#planqa-delete-status .planqa-ok")).to_be_visible()
     expect(page.locator("#planqa-docs")).not_to_contain_text(doc.name)
+
+
+BIG_DOCX = SHARED / "corpora" / "provincial-2025" / "2025年广东省政府工作报告.docx"
+
+
+def test_upload_is_ingested_in_the_background_while_the_chat_answers(page: Page, admin_ui_server, seed_service):
+    """A large .docx is ingested in the background: the tab shows its progress in characters and
+    chunks, a question asked meanwhile is answered before the ingest ends, and at the end the tab
+    says what was added (and a second upload of the same file, what was skipped and why)."""
+    seed = admin_ui_server
+    page.goto(seed.url + "/")
+    page.locator("button[role=tab]:has-text('知识库')").first.click()
+    page.locator("#planqa-admin-key input").fill(ADMIN_KEY)
+    page.locator("#planqa-upload input[type=file]").set_input_files(str(BIG_DOCX))
+    expect(page.locator("#planqa-upload")).to_contain_text("广东")
+    started = time.monotonic()
+    page.locator("#planqa-upload-btn").click()
+    status = page.locator("#planqa-upload-status")
+    # real progress: characters handled of the total, and chunks embedded
+    expect(status).to_contain_text(re.compile(r"已处理 [1-9][\d,]* / [\d,]+ 字，\d+ 个片段"), timeout=ANSWER_TIMEOUT)
+    expect(page.locator("#planqa-upload-progress")).to_have_attribute("data-state", "ingesting")
+    progress_text = status.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "kb-ingesting.png"), full_page=True)
+
+    # the chat answers meanwhile
+    page.locator("button[role=tab]:has-text('问答')").first.click()
+    page.locator("#planqa-question textarea").fill("2023年海城的GDP增速是多少？")
+    asked = time.monotonic()
+    page.locator("#planqa-send").click()
+    page.locator("#planqa-chat a.planqa-cite").first.wait_for(timeout=ANSWER_TIMEOUT)
+    answered = time.monotonic()
+    state = page.locator("#planqa-upload-progress").get_attribute("data-state")
+    expect(page.locator("#planqa-chat")).to_contain_text("6.7%")
+    assert state == "ingesting", f"the ingest ended before the answer came ({state}); progress was {progress_text!r}"
+    page.screenshot(path=str(ARTIFACTS / "chat-while-ingesting.png"), full_page=True)
+
+    # the end: what was added, the document listed
+    page.locator("button[role=tab]:has-text('知识库')").first.click()
+    try:
+        expect(page.locator("#planqa-upload-progress[data-state=done]")).to_be_attached(timeout=300_000)
+        ingested = time.monotonic() - started
+        expect(status).to_contain_text(re.compile(r"入库完成：共 [\d,]+ 字、\d+ 个片段"))
+        expect(status).to_contain_text(f"新增：{BIG_DOCX.name}")
+        expect(page.locator("#planqa-docs")).to_contain_text(BIG_DOCX.name)
+        page.screenshot(path=str(ARTIFACTS / "kb-ingested.png"), full_page=True)
+        # the same file again: skipped, saying why
+        page.locator("#planqa-upload input[type=file]").set_input_files(str(BIG_DOCX))
+        expect(page.locator("#planqa-upload")).to_contain_text("广东")
+        page.locator("#planqa-upload-btn").click()
+        expect(status).to_contain_text(f"已跳过（内容已在知识库中）：{BIG_DOCX.name}", timeout=ANSWER_TIMEOUT)
+        print(f"\ningest {ingested:.1f} s; answer during it {answered - asked:.1f} s")
+    finally:
+        for d in seed_service.documents():
+            if d.source == BIG_DOCX.name:
+                seed_service.remove_document(d.doc_id)
 
 
 def test_figures_tab_filters_and_opens_the_source(page: Page, planqa_server):
@@ -351,7 +411,8 @@ def test_knowledge_base_writes_need_the_admin_key_when_set(page: Page, seed_serv
         expect(page.locator("#planqa-docs")).not_to_contain_text("admin-check")
         page.locator("#planqa-admin-key input").fill("s3cret-admin")
         page.locator("#planqa-upload-btn").click()
-        expect(page.locator("#planqa-upload-status .planqa-ok")).to_be_visible(timeout=ANSWER_TIMEOUT)
+        expect(page.locator("#planqa-upload-progress[data-state=done]")).to_be_attached(timeout=ANSWER_TIMEOUT)
+        expect(page.locator("#planqa-upload-status")).to_contain_text("新增：admin-check.txt")
         expect(page.locator("#planqa-docs")).to_contain_text("admin-check")
     finally:
         for d in seed_service.documents():

@@ -107,6 +107,8 @@ class ApiContext:
     auth_failures: Any = None
     # The web chat's per-client limits (``assistant.api.security.ClientGate``), if mounted.
     chat_gate: Any = None
+    # The web chat's background ingest of uploads (``assistant.webui.jobs.IngestJobs``), if mounted.
+    ingest_jobs: Any = None
 
     @property
     def service(self) -> Any:

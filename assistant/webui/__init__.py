@@ -39,6 +39,8 @@ CSS = """
 .planqa-ok { color: #047857; }
 .planqa-mode-off { color: #6b7280; font-size: 0.9em; margin: 2px 0; }
 .planqa-mode-off progress { vertical-align: middle; width: 140px; }
+.planqa-progress { background: #e5e7eb; border-radius: 4px; height: 10px; margin: 6px 0; overflow: hidden; }
+.planqa-progress > div { background: #2563eb; height: 100%; transition: width 0.4s; }
 #planqa-sources { max-height: 600px; overflow-y: auto; }
 #planqa-figures td, #planqa-figures th { white-space: normal !important; word-break: break-word; }
 """

@@ -1,5 +1,6 @@
-"""The knowledge-base tab: list documents, upload (through the loader registry, with a progress
-bar), delete after a confirmation that names the document.
+"""The knowledge-base tab: list documents, upload (ingested in the background through the loader
+registry, with a progress bar in characters and chunks, then what was added, skipped and why;
+the chat keeps answering meanwhile), delete after a confirmation that names the document.
 
 Writes are off unless ``PLANQA_ADMIN_KEY`` is set, and then each one needs that key (checked
 here, on the server, not only in the page). An upload is read only from a file this client sent
@@ -19,6 +20,7 @@ import gradio as gr
 from assistant.api.context import ApiContext
 from assistant.public import public_message
 from assistant.webui.i18n import t
+from assistant.webui.jobs import IngestJobs, job_html
 from assistant.webui.messages import localize
 from assistant.webui.render import document_rows, esc, md_esc
 from common.errors import PlanqaError
@@ -58,6 +60,15 @@ def _err(message: str) -> str:
 def _client(request: gr.Request | None) -> str:
     client = getattr(request, "client", None)
     return str(getattr(client, "host", "") or "unknown")
+
+
+def ctx_jobs(ctx: ApiContext) -> IngestJobs:
+    """The server's one background ingest (shared by the Chinese and English pages, so uploads
+    from both go through one worker in order)."""
+    if ctx.ingest_jobs is None:
+        ctx.ingest_jobs = IngestJobs(lambda: ctx.service, ctx.write_lock)
+    jobs: IngestJobs = ctx.ingest_jobs
+    return jobs
 
 
 def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
@@ -108,6 +119,9 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
                     cancel = gr.Button(t(lang.value, "cancel"), elem_id="planqa-delete-no")
             delete_status = gr.HTML("", elem_id="planqa-delete-status")
     pending = gr.State(None)  # the document the confirmation names
+    job_id = gr.State(None)  # this page's upload being ingested
+    timer = gr.Timer(1.0, active=False)
+    jobs = ctx_jobs(ctx)
 
     def read_uploads(paths: list[str], request: gr.Request | None, lang: str) -> tuple[list[tuple[str, bytes]], list[str]]:
         """The bytes of files this client uploaded; a path that is not one is reported, never read."""
@@ -126,27 +140,28 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
                 ctx.uploads.discard(upload.path)
         return items, errors
 
-    def do_upload(paths: list[str] | None, key: str, lang: str, request: gr.Request,
-                  progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple[Any, ...]:  # noqa: B008
-        rows, choices = listing()
+    def do_upload(paths: list[str] | None, key: str, lang: str, request: gr.Request) -> tuple[Any, ...]:
+        """Check the key, take the files this client uploaded and hand them to the background
+        ingest; the page then polls its progress (``poll``) while the chat goes on answering."""
         if (why := refused(key, request, lang)) is not None:
-            return why, rows, choices, gr.update()
+            return why, gr.skip(), None, gr.skip()
         if not paths:
-            return _err(t(lang, "no_files")), rows, choices, gr.update()
-        progress(0.0, desc="…")
+            return _err(t(lang, "no_files")), gr.skip(), None, gr.skip()
         items, parts = read_uploads(list(paths), request, lang)
         if not items:
-            return "".join(parts), rows, choices, None
-        try:
-            report = ctx.service.ingest_files(items, lock=ctx.write_lock)
-        except PlanqaError as exc:
-            rows, choices = listing()
-            return _err(t(lang, "error", msg=localize(public_message(str(exc)), lang))), rows, choices, gr.update()
-        parts += [_err(t(lang, "upload_failed", file=Path(f).name, reason=localize(public_message(r), lang))) for f, r in report.failed]
-        if report.added or report.replaced or report.unchanged or report.resumed:
-            parts.insert(0, _ok(t(lang, "uploaded", summary=localize(report.summary(), lang))))
+            return "".join(parts), None, None, gr.skip()
+        job = jobs.submit(items)
+        return job_html(job, lang) + "".join(parts), None, job.id, gr.Timer(active=True)
+
+    def poll(job_id: str | None, lang: str) -> tuple[Any, ...]:
+        """The running job's progress; at its end, its report and the new document list."""
+        job = jobs.get(job_id)
+        if job is None:
+            return gr.skip(), gr.skip(), gr.skip(), None, gr.Timer(active=False)
+        if not job.done:
+            return job_html(job, lang), gr.skip(), gr.skip(), job_id, gr.skip()
         rows, choices = listing()
-        return "".join(parts), rows, choices, None
+        return job_html(job, lang), rows, choices, None, gr.Timer(active=False)
 
     def ask_delete(doc_id: str | None, lang: str) -> tuple[Any, ...]:
         """First step: name the document and ask for confirmation (nothing is deleted yet)."""
@@ -180,8 +195,10 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
         rows, choices = listing()
         return rows, choices
 
-    upload.click(do_upload, [files, admin_key, lang], [upload_status, table, pick, files],
+    upload.click(do_upload, [files, admin_key, lang], [upload_status, files, job_id, timer],
                  api_visibility="private")
+    timer.tick(poll, [job_id, lang], [upload_status, table, pick, job_id, timer], api_visibility="private",
+               show_progress="hidden")
     delete.click(ask_delete, [pick, lang], [confirm_box, confirm_text, delete_status, pending],
                  api_visibility="private")
     confirm.click(do_delete, [pending, admin_key, lang], [delete_status, table, pick, confirm_box],
