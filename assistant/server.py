@@ -151,14 +151,16 @@ def _mount_ui(app: FastAPI, ctx: ApiContext) -> None:
     ctx.uploads = UploadRegistry(folder, settings.upload_ttl_s, max_pending_bytes=4 * settings.max_request_bytes)
     app.add_middleware(PageLocale, pages={"/": "zh-CN", "/en/": "en"})
     # /en first: the app at / would take its requests otherwise.
-    for path, lang in (("/en", EN), ("/", ZH)):
+    mounts = (("/en", EN), ("/", ZH))
+    for path, lang in mounts:
         gr.mount_gradio_app(
             app, build_ui(ctx, lang), path=path, css=CSS, js=page_js(lang), footer_links=[],
             run_history=False, max_file_size=settings.max_request_bytes, show_error=False, ssr_mode=False,
             server_name=settings.host, server_port=settings.port,
         )
     app.add_middleware(UploadGate, registry=ctx.uploads, writes_enabled=lambda: bool(settings.admin_key),
-                       max_files=settings.upload_max_files, rate_per_minute=settings.upload_rate_per_minute)
+                       max_files=settings.upload_max_files, rate_per_minute=settings.upload_rate_per_minute,
+                       mounts=tuple(path for path, _ in mounts))
 
 
 def app_from_env() -> FastAPI:

@@ -5,8 +5,7 @@ session of issue 12, numbered as there, each keeping a screenshot under artifact
 1. ask; 2. open a citation; 3. copy; 4. upload a .docx while asking; 5. delete with
 confirmation; 6. the figures tab filtered to one province.
 
-``test_browser_session.py`` runs 1, 2, 3 and 6 in each language; steps 4 and 5 (the knowledge
-base's write path) belong to their own test function, built from the same helpers.
+``test_browser_session.py`` runs all six in each language, against a server with an admin key.
 
 ``assert_one_language`` walks what the page shows (text, tooltips, placeholders) outside the
 documents' own text and fails on any string in the other language's script."""
@@ -32,7 +31,7 @@ DATA = [
     "#planqa-lang", ".planqa-answer", "[data-testid=user]", "#planqa-sources .planqa-q",
     "#planqa-sources blockquote", "#planqa-sources .planqa-head", "#planqa-fig-source .planqa-source",
     "#planqa-docs [role=gridcell]", "#planqa-figures [role=gridcell]", "#planqa-docs td", "#planqa-figures td",
-    "#planqa-upload .file-preview", "[role=listbox]",
+    "#planqa-upload .file-preview", "[role=listbox]", ".planqa-file",
 ]
 # Latin words a Chinese page may show: the product, settings, file types, a term of the example.
 ZH_ALLOWED = re.compile(r"planqa|PLANQA_[A-Z_]+|GDP|\.[a-z]{2,8}\b|make setup")
@@ -53,6 +52,21 @@ WALK_JS = """
   });
   return out;
 }
+"""
+
+
+# Everything Gradio's status tracker announces to screen readers (a live region shown for about a
+# second after each event), recorded from the page's start: a walk at one moment misses it.
+ANNOUNCEMENTS_JS = """
+window.__planqaAnnounced = [];
+new MutationObserver((changes) => {
+  for (const c of changes) {
+    const node = c.target.nodeType === 3 ? c.target.parentElement : c.target;
+    const region = node && node.closest && node.closest('[role=status][aria-live]');
+    const text = region && region.textContent.trim();
+    if (text) window.__planqaAnnounced.push(text);
+  }
+}).observe(document, {subtree: true, childList: true, characterData: true});
 """
 
 
@@ -78,6 +92,7 @@ class ChatSession:
         self.page.screenshot(path=str(self.artifacts / f"session-{self.lang}-{step}-{name}.png"), full_page=True)
 
     def open(self) -> None:
+        self.page.add_init_script(ANNOUNCEMENTS_JS)
         self.page.goto(self.url + self.labels["path"])
         expect(self.page.locator("#planqa-send")).to_be_visible()
 
@@ -87,6 +102,7 @@ class ChatSession:
     def assert_one_language(self) -> None:
         texts = self.page.evaluate(WALK_JS, DATA)
         assert texts, "nothing visible on the page"
+        texts += self.page.evaluate("window.__planqaAnnounced || []")
         wrong = other_script(texts, self.lang)
         assert not wrong, f"strings in the other language on the {self.lang} page: {wrong}"
 
@@ -113,6 +129,48 @@ class ChatSession:
         answer.locator("a.planqa-copy").click()
         expect(answer.locator("a.planqa-copy.planqa-copied")).to_be_visible()
         return str(self.page.evaluate("navigator.clipboard.readText()"))
+
+    # ---------------------------------------------------------------- 4. upload while asking
+    def upload_while_asking(self, path: Path, admin_key: str, question: str) -> Locator:
+        """Upload ``path`` from the knowledge-base tab and, while it is ingested in the background,
+        ask ``question``; returns the answer bubble once the upload has finished."""
+        from assistant.webui.i18n import t
+
+        lang = "English" if self.lang == "en" else "中文"
+        self.tab("kb")
+        self.page.locator("#planqa-admin-key input").fill(admin_key)
+        self.page.locator("#planqa-upload input[type=file]").set_input_files(str(path))
+        expect(self.page.locator("#planqa-upload")).to_contain_text(path.stem[:4])
+        self.page.locator("#planqa-upload-btn").click()
+        progress = self.page.locator("#planqa-upload-progress")
+        expect(progress).to_have_attribute("data-state", "ingesting", timeout=ANSWER_TIMEOUT)
+        self.tab("chat")
+        answer = self.ask(question)
+        self.tab("kb")
+        expect(self.page.locator("#planqa-upload-progress[data-state=done]")).to_be_attached(timeout=300_000)
+        status = self.page.locator("#planqa-upload-status")
+        expect(status).to_contain_text(t(lang, "job_added", files=path.name))
+        expect(self.page.locator("#planqa-docs")).to_contain_text(path.name)
+        return answer
+
+    # ---------------------------------------------------------------- 5. delete with confirmation
+    def delete_with_confirmation(self, title: str, source: str) -> None:
+        """Delete the document titled ``title`` (file ``source``): cancelled once (nothing goes),
+        then confirmed; the confirmation names the document."""
+        docs = self.page.locator("#planqa-docs")
+        for confirmed in (False, True):
+            self.page.locator("#planqa-delete-pick input").click()
+            self.page.get_by_role("option", name=title, exact=False).first.click()
+            self.page.locator("#planqa-delete-btn").click()
+            expect(self.page.locator("#planqa-delete-question")).to_contain_text(title)
+            expect(docs).to_contain_text(source)
+            if not confirmed:
+                self.page.locator("#planqa-delete-no").click()
+                expect(self.page.locator("#planqa-delete-question")).to_be_hidden()
+                expect(docs).to_contain_text(source)
+        self.page.locator("#planqa-delete-yes").click()
+        expect(self.page.locator("#planqa-delete-status .planqa-ok")).to_be_visible()
+        expect(docs).not_to_contain_text(source)
 
     # ---------------------------------------------------------------- 6. figures of one province
     def figures_of(self, region: str) -> list[str]:

@@ -1,6 +1,7 @@
 """The full session of issue 12 in each language, in Debian's headless Chromium against a real
-server over the default report and two provincial reports (steps 1, 2, 3 and 6; see
-``browser_session.py``). At every step the page must show nothing in the other language."""
+server with an admin key, over the default report and two provincial reports (all six steps;
+see ``browser_session.py``). At every step the page must show nothing in the other language,
+also in what Gradio announces to screen readers."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from test_browser import ARTIFACTS, CHROMIUM, FLAGS
 
 PROVINCES = [SHARED / "corpora" / "provincial-2025" / name
              for name in ("2025年吉林省政府工作报告.docx", "2025年河北省政府工作报告.docx")]
+UPLOAD = SHARED / "corpora" / "provincial-2025" / "2025年陕西省政府工作报告.docx"
+ADMIN_KEY = "session-admin-key"
 QUESTIONS = {
     "zh": ("2023年海城的GDP增速是多少？", "海城今年计划新建改建多少公里农村道路？"),
     "en": ("What was Haicheng's GDP growth in 2023?",
@@ -31,7 +34,7 @@ def province_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from assistant.settings import Settings
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("planqa-provinces"), progress=False,
-                        rate_limit_per_minute=0)
+                        rate_limit_per_minute=0, admin_key=ADMIN_KEY)
     service = build_service(settings)
     service.ensure_default_corpus()
     report = service.ingest(PROVINCES)
@@ -88,9 +91,19 @@ def test_full_session_in_one_language(browser: Browser, province_server: str, la
         session.assert_one_language()
         session.shot(3, "copy")
 
-        session.tab("kb")
+        # 4. upload a .docx while asking: the answer comes while the file is ingested
+        during = session.upload_while_asking(UPLOAD, ADMIN_KEY, first_q)
+        expect(during.locator(".planqa-answer")).to_contain_text("6.7%")
         expect(page.locator("#planqa-docs")).to_contain_text("吉林")
         session.assert_one_language()
+        session.shot(4, "upload")
+
+        # 5. delete with confirmation
+        title = next(d["title"] for d in httpx.get(f"{province_server}/api/v1/documents").json()
+                     if d["source"] == UPLOAD.name)
+        session.delete_with_confirmation(title, UPLOAD.name)
+        session.assert_one_language()
+        session.shot(5, "delete")
 
         # 6. the figures tab filtered to one province
         regions = session.figures_of("吉林省")
@@ -104,4 +117,5 @@ def test_full_session_in_one_language(browser: Browser, province_server: str, la
         session.assert_one_language()
         session.shot(6, "figures-one-province")
     finally:
+        page.screenshot(path=str(ARTIFACTS / f"session-{lang}-last.png"), full_page=True)
         context.close()

@@ -197,3 +197,33 @@ def test_wrong_admin_keys_in_the_web_chat_are_rate_limited(seed_service, seed_se
         assert httpx.delete(f"{url}/api/v1/documents/x", headers={"Authorization": "Bearer admin-key"}).status_code == 429
     finally:
         server.stop()
+
+
+def test_the_english_page_is_behind_the_same_gate(locked_server, admin_server, seed_settings, secret):
+    """/en/ is a second mount of the chat: its Gradio routes (/en/gradio_api/...) get the same
+    checks as those of / — and its own uploads work."""
+    # writes off: anonymous uploads refused
+    r = gr_raw.upload(locked_server.url + "/en", [("plan.txt", "青山县新建公园3个。".encode())])
+    assert r.status_code == 403 and r.json()["error"]["type"] == "Forbidden"
+    # a server path named in an event of the English page is refused before Gradio reads it
+    en = admin_server.url + "/en"
+    upload = gr_raw.fn_index(en, "planqa-upload-btn")
+    result = gr_raw.call(en, upload, [[gr_raw.file_data(str(secret[0]), "secret_notes.txt")], "admin-key", "English"])
+    assert result["status"] == 403 or not result.get("success"), result
+    assert not _holds(Path(seed_settings.data_dir), secret[1])
+    # a real upload through the English page is this client's, and is taken by its upload event
+    tag = "".join(random.choices(string.ascii_lowercase, k=8))
+    name = f"qingshan-{tag}.txt"
+    http = httpx.Client(timeout=60)
+    r = gr_raw.upload(en, [(name, f"青山县{tag}2025年工作要点\n\n今年青山县{tag}将新建口袋公园7个。\n".encode())], client=http)
+    assert r.status_code == 200, r.text
+    [stored] = r.json()
+    assert http.get(f"{en}/gradio_api/file={stored}").status_code == 404
+    ok = gr_raw.call(en, upload, [[gr_raw.file_data(stored, name)], "admin-key", "English"], client=http, session="en" + tag)
+    assert ok["success"] and 'id="planqa-upload-progress"' in ok["output"][0], ok
+    deadline = time.monotonic() + 90
+    while name not in (docs := {d["source"]: d for d in httpx.get(f"{admin_server.url}/api/v1/documents").json()}):
+        assert time.monotonic() < deadline, "the background ingest did not add the upload"
+        time.sleep(0.5)
+    httpx.delete(f"{admin_server.url}/api/v1/documents/{docs[name]['doc_id']}",
+                 headers={"Authorization": "Bearer admin-key"}, timeout=30)

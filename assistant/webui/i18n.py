@@ -5,6 +5,8 @@ language when it loads (``LOCALE_JS``); messages of the layers below are transla
 
 from __future__ import annotations
 
+import json
+
 ZH, EN = "中文", "English"
 LANGUAGES = [ZH, EN]
 
@@ -221,6 +223,15 @@ EXAMPLES: dict[str, list[str]] = {
     ],
 }
 
+# What Gradio's status tracker announces (its screen-reader live region) with keys that its own
+# Chinese catalogue lacks: without them a Chinese page announces the raw key ("common.complete").
+GRADIO_STATUS_STRINGS = {
+    "zh-CN": {"common": {"complete": "完成", "progress": "进度", "error": "错误"},
+              "status": {"queue_position": "排队中：第 {position} 位，共 {size} 位"}},
+    "en": {"common": {"complete": "Complete", "progress": "Progress", "error": "Error"},
+           "status": {"queue_position": "In queue: {position} of {size}"}},
+}
+
 # Sets Gradio's own locale (its drop zones, like/dislike buttons, …) to the interface language.
 # The module that owns Gradio's i18n store is found among the scripts the page loaded, so that
 # the same store is changed (also when the chat is embedded as a web component).
@@ -231,9 +242,13 @@ window.planqaSetLocale = async function (lang) {
   var url = performance.getEntriesByType('resource').map(function (e) { return e.name; })
     .find(function (n) { return /\\/assets\\/core-[^/]+\\.js$/.test(n); });
   if (!url) return;
-  try { var core = await import(url); await core.changeLocale(locale); } catch (e) { console.warn('planqa: locale', e); }
+  try {
+    var core = await import(url);
+    core.load_translations({custom_translations: STATUS_STRINGS});
+    await core.changeLocale(locale);
+  } catch (e) { console.warn('planqa: locale', e); }
 };
-"""
+""".replace("STATUS_STRINGS", json.dumps(GRADIO_STATUS_STRINGS, ensure_ascii=False))
 
 # Gradio writes its queue status in English whatever its locale ("queue: 1/2 |", "processing |"):
 # on a Chinese page those texts are put in Chinese as they appear.

@@ -22,7 +22,7 @@ from typing import Any
 from assistant.public import public_message, public_source
 from assistant.webui.i18n import t
 from assistant.webui.messages import localize
-from assistant.webui.render import esc
+from assistant.webui.render import esc, named_html
 from common.errors import DocumentError, PlanqaError
 from ingest.loaders import iter_bytes
 from ingest.pipeline import IngestProgress, IngestReport
@@ -134,14 +134,15 @@ def job_html(job: IngestJob, lang: str) -> str:
     if job.state != "done" or job.report is None:
         done = job.progress
         if job.state == "ingesting":
-            text = t(lang, "job_progress", chars=f"{done.chars:,}", total=f"{job.chars_total:,}", chunks=f"{done.chunks:,}",
-                     docs=done.documents, docs_total=job.documents_total, current=public_source(done.current))
+            text = named_html(t(lang, "job_progress", chars=f"{done.chars:,}", total=f"{job.chars_total:,}",
+                            chunks=f"{done.chunks:,}", docs=done.documents, docs_total=job.documents_total,
+                            current="{current}"), current=[public_source(done.current)])
         else:
-            text = t(lang, "job_queued")
+            text = esc(t(lang, "job_queued"))
         percent = round(100 * job.fraction)
         return (f'<div id="planqa-upload-progress" class="planqa-progress" data-state="{job.state}" '
                 f'data-percent="{percent}"><div style="width:{percent}%"></div></div>'
-                f'<p class="planqa-muted">{esc(text)}</p>')
+                f'<p class="planqa-muted">{text}</p>')
     report = job.report
     parts = ['<div id="planqa-upload-progress" class="planqa-progress" data-state="done" data-percent="100">'
              '<div style="width:100%"></div></div>',
@@ -149,7 +150,8 @@ def job_html(job: IngestJob, lang: str) -> str:
     for key, names in (("job_added", report.added), ("job_replaced", report.replaced),
                        ("job_skipped", report.unchanged), ("job_removed", report.removed)):
         if names:
-            parts.append(f'<p class="planqa-ok">{esc(t(lang, key, files="、".join(public_source(n) for n in names)))}</p>')
-    parts += [f'<p class="planqa-error">{esc(t(lang, "upload_failed", file=public_source(f), reason=localize(public_message(r), lang)))}</p>'
+            parts.append(f'<p class="planqa-ok">{named_html(t(lang, key, files="{files}"), files=[public_source(n) for n in names])}</p>')
+    parts += [f'<p class="planqa-error">{named_html(t(lang, "upload_failed", file="{file}", reason=localize(public_message(r), lang)), file=[public_source(f)])}</p>'
               for f, r in report.failed]
     return "".join(parts)
+

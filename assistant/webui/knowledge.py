@@ -22,7 +22,7 @@ from assistant.public import public_message
 from assistant.webui.i18n import t
 from assistant.webui.jobs import IngestJobs, job_html
 from assistant.webui.messages import localize
-from assistant.webui.render import document_rows, esc, md_esc
+from assistant.webui.render import document_rows, named_html
 from common.errors import PlanqaError
 from ingest.loaders import supported_suffixes
 
@@ -43,18 +43,18 @@ class KnowledgeTab:
     refresh: gr.Button
     admin_key: gr.Textbox
     writes_note: gr.Markdown
-    confirm_text: gr.Markdown
+    confirm_text: gr.HTML
     confirm: gr.Button
     cancel: gr.Button
     load: Callable[[], tuple[Any, ...]]  # (table rows, dropdown update) for page/tab loads
 
 
-def _ok(message: str) -> str:
-    return f"<p class=\"planqa-ok\">{esc(message)}</p>"
+def _ok(message: str, **names: list[str]) -> str:
+    return f"<p class=\"planqa-ok\">{named_html(message, **names)}</p>"
 
 
-def _err(message: str) -> str:
-    return f"<p class=\"planqa-error\">{esc(message)}</p>"
+def _err(message: str, **names: list[str]) -> str:
+    return f"<p class=\"planqa-error\">{named_html(message, **names)}</p>"
 
 
 def _client(request: gr.Request | None) -> str:
@@ -113,7 +113,7 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
             pick = gr.Dropdown(choices=[], label=t(lang.value, "delete_pick"), elem_id="planqa-delete-pick")
             delete = gr.Button(t(lang.value, "delete_btn"), variant="stop", elem_id="planqa-delete-btn")
             with gr.Group(visible=False, elem_id="planqa-delete-confirm") as confirm_box:
-                confirm_text = gr.Markdown("", elem_id="planqa-delete-question")
+                confirm_text = gr.HTML("", elem_id="planqa-delete-question")
                 with gr.Row():
                     confirm = gr.Button(t(lang.value, "confirm_delete"), variant="stop", elem_id="planqa-delete-yes")
                     cancel = gr.Button(t(lang.value, "cancel"), elem_id="planqa-delete-no")
@@ -130,12 +130,12 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
         for path in paths:
             upload = ctx.uploads.claim(path, _client(request)) if ctx.uploads is not None else None
             if upload is None:
-                errors.append(_err(t(lang, "not_uploaded", file=Path(path).name)))
+                errors.append(_err(t(lang, "not_uploaded", file="{file}"), file=[Path(path).name]))
                 continue
             try:
                 items.append((upload.path.name, upload.path.read_bytes()))
             except OSError:
-                errors.append(_err(t(lang, "not_uploaded", file=upload.path.name)))
+                errors.append(_err(t(lang, "not_uploaded", file="{file}"), file=[upload.path.name]))
             finally:
                 ctx.uploads.discard(upload.path)
         return items, errors
@@ -168,8 +168,8 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
         doc = next((d for d in ctx.service.documents() if d.doc_id == doc_id), None) if doc_id else None
         if doc is None:
             return gr.update(visible=False), "", _err(t(lang, "pick_first" if not doc_id else "delete_missing")), None
-        question = t(lang, "delete_confirm", title=doc.title, doc_id=doc.doc_id)
-        return gr.update(visible=True), f"**{md_esc(question)}**", "", doc.doc_id
+        question = named_html(t(lang, "delete_confirm", title="{title}", doc_id=doc.doc_id), title=[doc.title])
+        return gr.update(visible=True), f"<p><strong>{question}</strong></p>", "", doc.doc_id
 
     def do_delete(doc_id: str | None, key: str, lang: str, request: gr.Request) -> tuple[Any, ...]:
         rows, choices = listing()
@@ -186,7 +186,7 @@ def build_knowledge_tab(ctx: ApiContext, lang: gr.State) -> KnowledgeTab:
         rows, choices = listing()
         if not removed or doc is None:
             return _err(t(lang, "delete_missing")), rows, choices, gr.update(visible=False)
-        return _ok(t(lang, "deleted", title=doc.title)), rows, choices, gr.update(visible=False)
+        return _ok(t(lang, "deleted", title="{title}"), title=[doc.title]), rows, choices, gr.update(visible=False)
 
     def cancel_delete(lang: str) -> tuple[Any, ...]:
         return gr.update(visible=False), _ok(t(lang, "delete_cancelled")), None

@@ -22,6 +22,16 @@ def esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
+def named_html(text: str, **names: list[str]) -> str:
+    """``text`` escaped, each ``{slot}`` in it replaced by the names given for it, each in a
+    ``<span class="planqa-file">``: a file name or title is document data, not interface, and
+    keeps its own language on either page."""
+    out = esc(text)
+    for slot, values in names.items():
+        out = out.replace("{" + slot + "}", "、".join(f'<span class="planqa-file">{esc(v)}</span>' for v in values))
+    return out
+
+
 def md_esc(text: str) -> str:
     """Escape for the chat bubble, which renders Markdown and then sanitised HTML: HTML
     specials become entities, Markdown (and LaTeX) punctuation gets a backslash."""

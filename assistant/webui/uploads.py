@@ -160,8 +160,11 @@ class UploadGate:
     """ASGI middleware in front of the mounted Gradio app (see the module docstring)."""
 
     def __init__(self, app: ASGIApp, registry: UploadRegistry, writes_enabled: Callable[[], bool],
-                 max_files: int, rate_per_minute: int) -> None:
+                 max_files: int, rate_per_minute: int, mounts: tuple[str, ...] = ("",)) -> None:
         self.app = app
+        # Where the chat pages are mounted ("" for /, "/en" for /en/): the gate sees the Gradio
+        # routes of every page, whatever its prefix. Longest first, so /en is not read as /.
+        self.mounts = sorted((m.rstrip("/") for m in mounts), key=len, reverse=True)
         self.registry = registry
         self.writes_enabled = writes_enabled
         self.max_files = max_files
@@ -171,7 +174,7 @@ class UploadGate:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path: str = scope.get("path", "")
+        path = self._route(scope.get("path", ""))
         method = scope.get("method", "GET")
         if path.startswith(_CLOSED_ROUTES):
             await _reject(send, 404, "NotFound", "not available")
@@ -188,6 +191,13 @@ class UploadGate:
             await self._checked(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+    def _route(self, path: str) -> str:
+        """``path`` within its page's mount: ``/en/gradio_api/upload`` → ``/gradio_api/upload``."""
+        for mount in self.mounts:
+            if mount and path.startswith(mount + GRADIO_PREFIX):
+                return path[len(mount):]
+        return path
 
     async def _upload(self, scope: Scope, receive: Receive, send: Send) -> None:
         client = _client(scope)
