@@ -22,7 +22,7 @@ from langchain_core.documents import Document
 
 from assistant.evidence import Candidate, coverage, question_years
 from assistant.extractive import Extraction, citation_for, source_label
-from assistant.planner import MAX_TABLE_ROWS, Part, Plan
+from assistant.planner import MAX_TABLE_ROWS, Part, Plan, summary_term
 from assistant.question import QUESTION_WORDS_RE
 from assistant.schema import Citation, Table
 from common.textutils import Span
@@ -309,6 +309,12 @@ def _inline_list(service: PlanqaService, p: Plan, cand: Candidate, items: list[s
                        required=[(item, [1]) for item in items])
 
 
+def _introduces(sentence: str, term: str) -> bool:
+    """The sentence says what ``term`` is: ``今年政府工作的总体要求是：…``, ``指导思想：…``."""
+    at = sentence.find(term)
+    return 0 <= at < 20 and re.match(r"(?:主要)?(?:是|为|就是)|[：:]", sentence[at + len(term):]) is not None
+
+
 def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
     """The opening sentences of the body under the section that best matches (its title
     names what is asked: 总体要求, 指导思想…), never the title itself."""
@@ -325,6 +331,18 @@ def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
     doc_id = section.title.doc_id if section.title else ""
     body = [s for s in service.kb.docstore.sentences_of(doc_id, with_vectors=False)
             if node.title_end <= s.start < node.end and s.start != node.title_start]
+    term = summary_term(q.text)
+    if term and term not in node.title:
+        # no heading names it: a sentence that introduces it (今年工作的总体要求是：…) starts the
+        # summary, in the best section's document or the next retrieved ones
+        for other in dict.fromkeys([doc_id, *doc_ids]):
+            sentences = service.kb.docstore.sentences_of(other, with_vectors=False)
+            at = next((i for i, s in enumerate(sentences) if _introduces(s.text, term)), None)
+            if at is not None:
+                doc_id, body = other, sentences[at:]
+                node = OutlineNode(id=-1, level=0, number="", title=term, parent=None, kind="lead", start=sentences[at].start,
+                                   end=sentences[-1].end, title_start=-1, title_end=sentences[at].start)
+                break
     chosen: list[StoredSentence] = []
     for sentence in body:
         if len(chosen) >= SUMMARY_SENTENCES or sum(len(s.text) for s in chosen) >= SUMMARY_CHARS:

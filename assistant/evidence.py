@@ -343,6 +343,10 @@ def candidates(
                 "anchor_window": coverage(anchors, window.text) if anchors else 0.0,
                 "kind_match": 1.0 if q.kind and kind == q.kind else 0.0,
                 "year_stated": 1.0 if stated and wanted_years & years else 0.0,
+                # the share of the years a sentence speaks about that were asked: a statement
+                # about one year answers a question about that year better than a five-year
+                # review that includes it (年均, 过去五年)
+                "year_precision": len(wanted_years & years) / len(years) if wanted_years and years else 0.0,
                 "figure": 1.0 if figure is not None else 0.0,
                 "indicator": indicator_match(q, figure.indicator) if figure is not None else 0.0,
                 "caption": 1.0 if q.wants_caption and meta.get("kind") == "caption" else 0.0,

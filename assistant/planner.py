@@ -41,6 +41,19 @@ _SUMMARY_RE = re.compile(r"(?:总体要求|指导思想|主要任务|工作重�
                          r"guiding (?:thought|principles?)|main tasks|priorities))\b", re.I)
 
 
+# The names of the summary sections (总体要求, 指导思想…) as a report writes them.
+SUMMARY_TERMS = ("总体要求", "指导思想", "主要任务", "工作重点", "重点工作", "总体思路", "基本思路", "主要预期目标")
+_ENGLISH_SUMMARY_TERMS = {"overall requirement": "总体要求", "guiding thought": "指导思想", "guiding principle": "指导思想",
+                          "main tasks": "主要任务", "priorities": "工作重点"}
+
+
+def summary_term(text: str) -> str:
+    """The summary section a question asks about (``总体要求``), or ``""``."""
+    found = next((t for t in SUMMARY_TERMS if t in text), "")
+    lowered = text.lower()
+    return found or next((zh for en, zh in _ENGLISH_SUMMARY_TERMS.items() if en in lowered), "")
+
+
 @dataclass(frozen=True)
 class Part:
     """One part of a multi-part question: the question narrowed to one place or one year."""

@@ -18,7 +18,7 @@ WEIGHTS_FILE = Path(__file__).with_name("scorer_weights.json")
 
 FEATURES = (
     "dense", "dense_gap", "lex", "lex_ctx", "lex_window", "anchor_window", "prior", "bm25", "dense_hit", "focus",
-    "kind_match", "year_stated", "figure", "indicator", "caption", "heading",
+    "kind_match", "year_stated", "year_precision", "figure", "indicator", "caption", "heading",
 )
 
 

@@ -21,6 +21,7 @@ failed questions of the tuning part).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from collections import defaultdict
@@ -41,6 +42,19 @@ def all_cited(gold: dict, answer) -> bool | None:  # type: ignore[no-untyped-def
     return all(any(n in src or n in title for src, title in cited) for n in needed)
 
 
+# A part of a composed answer said to be missing: "2020年：资料中未找到（…）", "X: not found in the documents".
+_PART_MISSING_RE = re.compile(r"[：:]\s*(?:资料中未找到|not found in the documents)")
+
+
+def names_missing(missing: str, text: str) -> bool:
+    """The answer names the missing part: says a part was not found and names that part by its
+    year or its place (the gold's ``missing``: ``2020年政府工作报告``, ``深圳市2025年政府工作报告``)."""
+    keys = re.findall(r"(?:19|20)\d\d", missing)
+    place = re.match(r"[\u4e00-\u9fff]{2,}?(?=省|市|自治区|特别行政区|(?:19|20)\d\d)", missing)
+    keys += [place.group(0)] if place else []
+    return bool(_PART_MISSING_RE.search(text)) and any(k in text for k in keys)
+
+
 def judge(gold: dict, answer) -> dict:  # type: ignore[no-untyped-def]
     from assistant.evaluation import contains_all, figures_quoted
 
@@ -50,9 +64,11 @@ def judge(gold: dict, answer) -> dict:  # type: ignore[no-untyped-def]
     if answerable:
         correct = not answer.refused and contains_all(answer.answer, keywords)
         if correct and missing:  # one side missing: it must be named
-            correct = str(missing).rstrip("年市省") in answer.answer
+            correct = names_missing(str(missing), answer.answer)
     else:
-        correct = answer.refused
+        # refused as a whole, or, for a question in parts, a part named as missing (issue 11:
+        # "unanswerable questions refused, including comparisons where one side is missing")
+        correct = answer.refused or bool(_PART_MISSING_RE.search(answer.answer))
     right_doc = None
     if answerable and not answer.refused and answer.citations:
         right_doc = source_ok(gold, answer.citations[0].source, answer.citations[0].title)

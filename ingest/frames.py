@@ -25,7 +25,7 @@ from common.timeref import dated, spans_of, without_comparisons, years_of
 
 TARGET, RESULT = "目标", "实际"
 # Bump when the rules change: stored frames of older versions are worked out again (no re-embedding).
-FRAMES_VERSION = "7"
+FRAMES_VERSION = "8"
 
 # Words of the genre that mark a plan or a commitment.
 _TARGET_WORDS = re.compile(
@@ -172,14 +172,18 @@ def frame_sentence(sentence: str, headings: tuple[str, ...], doc_year: int) -> S
     """The frame of one sentence of a document of ``doc_year`` under ``headings``.
 
     A figure's years are those named right before it (``去年的2.1%``), else its clause's that no
-    earlier figure took (``赤字率从去年的2.1%提高到2.3%``: 2.3% is this year's), else the
-    sentence's. A figure whose words only say it changed (``，增长5.2%``) measures the change of
+    earlier figure took (``赤字率从去年的2.1%提高到2.3%``: 2.3% is this year's), else those of
+    the latest clause before it that names a year (``2012年，…，国内生产总值增长7.8%，…，为今年
+    …打下基础``: 7.8% is 2012's), else the sentence's. A figure whose words only say it changed (``，增长5.2%``) measures the change of
     the figure before it (``国内生产总值增长``)."""
     years, source = dated(sentence, headings, doc_year)
     figures: list[FigureFrame] = []
     subject = ""  # what the sentence speaks about, for a figure with no words of its own (…，达到9680亿斤)
+    carried: set[int] = set()  # the years the latest clause named: a time stated first scopes what follows
     for clause in split_clauses(sentence):
-        clause_years = years_of(clause.text, doc_year) or spans_of(without_comparisons(clause.text), doc_year) or years
+        named = years_of(clause.text, doc_year) or spans_of(without_comparisons(clause.text), doc_year)
+        carried = named or carried
+        clause_years = carried or years
         taken: set[int] = set()
         previous = 0
         clause_figures = figures_of(clause.text)

@@ -37,3 +37,12 @@ def test_plan_periods_and_the_past_five_years():
     frame = frame_sentence("“七五”期间国民生产总值平均每年增长百分之七点五。", (), 1986)
     assert frame.years == (1986, 1987, 1988, 1989, 1990) and frame.figures[0].kind == TARGET
     assert frame_sentence("过去五年，经济总量跃上新台阶。", (), 2023).years == (2018, 2019, 2020, 2021, 2022)
+
+
+def test_a_year_stated_first_scopes_the_clauses_after_it():
+    # a time stated at the start of a sentence holds for its later clauses, also when a later
+    # clause looks ahead (为明年…): the figures are last year's results
+    sentence = "2023年，面对复杂严峻的外部环境，我们圆满完成全年任务，地区生产总值增长5.2%，城镇新增就业62万人，为明年发展奠定了基础。"
+    frame = frame_sentence(sentence, ("一、2023年工作回顾",), 2024)
+    assert [(f.text, f.years, f.kind) for f in frame.figures] == [("5.2%", (2023,), RESULT), ("62万人", (2023,), RESULT)]
+    assert frame.kind == RESULT
