@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
 
-from assistant.evidence import Candidate, sentence_key
+from assistant.evidence import INSTRUCTION_RE, Candidate, sentence_key
 from assistant.extractive import Extraction, citation_for
 from assistant.glossary import alternatives
 from assistant.question import QUESTION_GENERIC, Question, chinese_terms
@@ -58,12 +58,6 @@ MAX_LIST_ITEM_CHARS = 12
 # A source sentence must be about the question at least this much (question terms in it, its
 # heading or title) to support a generated sentence.
 MIN_RELEVANCE = 0.15
-# Text in a document that addresses the model: never evidence for anything.
-INSTRUCTION_RE = re.compile(
-    r"忽略(?:以上|上述|之前|前面|所有)|无视(?:以上|上述|之前)|提示词|系统提示|你(?:现在)?是一个|请(?:直接)?回答[:：]|"
-    r"ignore (?:all |the )?(?:previous|above|prior)|system prompt|you are now",
-    re.I,
-)
 REFUSAL_RE = re.compile(r"未找到|没有找到|找不到|无法回答|不能回答|无法确定|没有提[到及]|未提[到及]|没有相关|未涉及|没有涉及|not (?:found|mention)", re.I)
 _MARKER_NORM = re.compile(r"[［【\[]\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[］】\]]")
 _SENT_RE = re.compile(r"[^。！？!?\n]+(?:[。！？!?]+[”’」』）)]*)?(?:\s*\[\d{1,3}(?:,\d{1,3})*\])*|(?:\s*\[\d{1,3}(?:,\d{1,3})*\])+")

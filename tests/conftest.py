@@ -54,6 +54,15 @@ def planqa_server(seed_service, seed_settings):
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def llama_server(tmp_path_factory: pytest.TempPathFactory):
+    """A real ``llama_cpp.server`` with the 0.5B model (one per test module); its ``/v1`` URL."""
+    from llama_server import running_llama_server
+
+    with running_llama_server(tmp_path_factory.mktemp("llama-server")) as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def seed_dev() -> list[dict]:
     return read_jsonl(SHARED / "eval" / "seed_dev.jsonl")

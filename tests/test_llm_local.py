@@ -117,7 +117,9 @@ def test_instruction_inside_a_document_does_not_change_the_answer(local_service)
     state = Generation([])
     list(generate(llm, qa, question, docs, lexical_extract(qa, docs), 700, state))
     assert state.asked_model and state.guard is not None
-    assert "evil" in [d.metadata["doc_id"] for d in state.passages]  # the instruction is in the prompt
+    # The sentence carrying the instruction is no evidence (``evidence.INSTRUCTION_RE``): it is not
+    # shown to the model at all (attacks end to end: tests/test_llm_attacks.py).
+    assert "evil" not in [d.metadata["doc_id"] for d in state.passages]
     assert "接管" not in state.guard.answer and "100公里" in state.guard.answer
 
 

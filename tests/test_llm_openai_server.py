@@ -1,74 +1,14 @@
 """The 'openai' answer mode against a real OpenAI-compatible server: ``python -m
-llama_cpp.server`` with the 0.5B model, started on 127.0.0.1 (a free port) and stopped here."""
+llama_cpp.server`` with the 0.5B model (the ``llama_server`` fixture, ``tests/llama_server.py``)."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-
-import httpx
 import pytest
-from conftest import ROOT
+from llama_server import free_port, openai_service
 
 from assistant.evaluation import citations_verbatim, figures_quoted
 from assistant.llm import make_llm
-from assistant.llm.models import model_path
-from assistant.service import PlanqaService
 from common.errors import ModelError
-
-MODELS_DIR = ROOT / ".planqa" / "models"
-ALIAS = "qwen-0.5b-test"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def llama_server(tmp_path_factory):
-    path = model_path("qwen2.5-coder-0.5b", MODELS_DIR)
-    port = free_port()
-    log = tmp_path_factory.mktemp("llama-server") / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(path), "--model_alias", ALIAS,
-             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"],
-            stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited ({proc.returncode}): {log.read_text(errors='replace')[-2000:]}")
-            try:
-                if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("llama_cpp.server did not start within 180 s")
-            time.sleep(0.5)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def openai_service(seed_service, base_url: str) -> PlanqaService:
-    settings = seed_service.settings.model_copy(update={
-        "answer_mode": "openai", "openai_base_url": base_url, "openai_model": ALIAS,
-        "openai_api_key": "sk-test", "llm_max_tokens": 120, "openai_timeout_s": 120.0,
-    })
-    return PlanqaService(settings, seed_service.kb, seed_service.ingestor, llm_factory=lambda: make_llm(settings))
 
 
 def test_openai_endpoint_streams_and_answers_grounded(seed_service, llama_server):
