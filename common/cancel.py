@@ -10,7 +10,7 @@ will read. Outside ``run_with`` (the CLI, JSON answers) a checkpoint does nothin
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import TypeVar
 
@@ -22,20 +22,24 @@ _current: ContextVar[CancelToken | None] = ContextVar("planqa_cancel_token", def
 
 
 class CancelToken:
-    """Set once, from any thread, when the work it guards is no longer wanted."""
+    """Set once, from any thread, when the work it guards is no longer wanted; or asked, at each
+    checkpoint, with ``gone`` (e.g. whether the web page that asked is still there)."""
 
-    def __init__(self) -> None:
+    def __init__(self, gone: Callable[[], bool] | None = None) -> None:
         self._event = threading.Event()
+        self._gone = gone
 
     def cancel(self) -> None:
         self._event.set()
 
     @property
     def cancelled(self) -> bool:
+        if not self._event.is_set() and self._gone is not None and self._gone():
+            self._event.set()
         return self._event.is_set()
 
     def check(self) -> None:
-        if self._event.is_set():
+        if self.cancelled:
             raise Cancelled("the client went away; the work for it was stopped")
 
 
@@ -53,3 +57,13 @@ def run_with(token: CancelToken, func: Callable[..., T], *args: object) -> T:
         return func(*args)
     finally:
         _current.reset(reset)
+
+
+def pulled_with(token: CancelToken, items: Iterator[T]) -> Iterator[T]:
+    """The items of ``items``, each produced under ``token`` (its checkpoints read it)."""
+    while True:
+        try:
+            item = run_with(token, next, items)
+        except StopIteration:
+            return
+        yield item

@@ -97,3 +97,59 @@ def test_a_stream_read_to_the_end_is_unchanged(planqa_server):
     with httpx.Client(timeout=60) as client:
         text = client.post(f"{planqa_server.url}/api/v1/ask", json={"question": QUESTION, "stream": True}).text
     assert "event: token" in text and "event: answer" in text and "100公里" in text
+
+
+
+def gradio_job_alive(blocks: Any, event_id: str) -> bool:
+    """Whether Gradio's queue still counts the event as wanted (its page still there)."""
+    return any(e._id == event_id and e.alive for job in blocks._queue.active_jobs for e in job or [])
+
+
+def test_a_web_chat_page_that_goes_away_stops_its_answer(planqa_server, seed_service, monkeypatch):
+    """The page's event stream closes while its answer is in its first step: once Gradio has
+    marked the event dead, the answer stops at the next step (nothing retrieved)."""
+    import gradio_raw
+    from gradio.context import LocalContext
+
+    held, retrieve = Held(seed_service.analyze), Counted(seed_service.retrieve)
+    event: dict[str, Any] = {}
+
+    def analyze(*args: Any, **kwargs: Any) -> Any:  # runs in Gradio's worker: its event is known
+        event.update(blocks=LocalContext.blocks.get(None), id=LocalContext.event_id.get(None))
+        return held(*args, **kwargs)
+
+    streams_done = threading.Event()
+    real_stream = seed_service.stream
+
+    def stream(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        try:
+            yield from real_stream(*args, **kwargs)
+        finally:
+            streams_done.set()
+
+    monkeypatch.setattr(seed_service, "analyze", analyze)
+    monkeypatch.setattr(seed_service, "retrieve", retrieve)
+    monkeypatch.setattr(seed_service, "stream", stream)
+    url, session = planqa_server.url, "gone-page-0001"
+    payload = {"data": [QUESTION, [], None, "extractive", 6, "中文"], "fn_index": gradio_raw.fn_index(url, "planqa-send"),
+               "session_hash": session, "event_data": None, "trigger_id": None}
+    try:
+        with httpx.Client(timeout=30) as page:
+            assert page.post(f"{url}/gradio_api/queue/join", json=payload).status_code == 200
+            with page.stream("GET", f"{url}/gradio_api/queue/data", params={"session_hash": session}) as r:
+                for _ in r.iter_lines():
+                    if held.entered.is_set():
+                        break
+        assert held.entered.wait(timeout=30), "the answer never reached its first step"
+        # Gradio notices the closed stream at its next poll (within ~10 s) and marks the event dead
+        waiting = threading.Event()
+        for _ in range(300):
+            if not gradio_job_alive(event["blocks"], event["id"]):
+                break
+            waiting.wait(0.1)
+        assert not gradio_job_alive(event["blocks"], event["id"]), "Gradio never noticed the page had gone"
+        held.release.set()
+        assert streams_done.wait(timeout=30), "the answer for a gone page never stopped"
+        assert retrieve.calls == 0, "the web chat went on retrieving for a page that had gone away"
+    finally:
+        held.release.set()
