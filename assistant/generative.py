@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 
 from langchain_core.documents import Document
@@ -20,7 +21,8 @@ from assistant.extractive import Extraction
 from assistant.guard import Guard, GuardResult
 from assistant.packing import Packed, pack
 from assistant.question import Question
-from common.errors import ModelError
+from common.cancel import checkpoint
+from common.errors import Cancelled, ModelError
 from prompts import template
 
 
@@ -38,13 +40,18 @@ def messages(question: str, packed: Packed, prompt: str = "answer") -> list[Base
 
 
 def stream_tokens(chat: BaseChatModel, msgs: list[BaseMessage]) -> Iterator[str]:
-    """Text pieces as the model produces them; endpoint failures become ``ModelError``."""
+    """Text pieces as the model produces them; endpoint failures become ``ModelError``. The
+    model's stream is closed (no more tokens pulled) when the client that asked has gone away
+    (``Cancelled`` at the checkpoint before each token) or this generator is closed."""
+    checkpoint()
     try:
-        for chunk in chat.stream(msgs):
-            text = chunk.content if isinstance(chunk.content, str) else ""
-            if text:
-                yield text
-    except ModelError:
+        with closing(chat.stream(msgs)) as chunks:  # type: ignore[type-var]
+            for chunk in chunks:
+                checkpoint()
+                text = chunk.content if isinstance(chunk.content, str) else ""
+                if text:
+                    yield text
+    except (ModelError, Cancelled):
         raise
     except Exception as exc:  # openai.APIError, httpx errors, llama.cpp failures
         raise ModelError(f"the language model failed: {type(exc).__name__}: {exc}") from exc

@@ -27,6 +27,7 @@ from assistant.scope import Catalogue, Scope, widened
 from assistant.scope import resolve as resolve_scope
 from assistant.scorer import load_scorer
 from assistant.settings import Settings
+from common.cancel import checkpoint
 from common.errors import DocumentError, NotFoundError, QuestionError
 from common.normalize import clean_chars, has_words
 from common.places import Gazetteer, default_gazetteer
@@ -203,13 +204,16 @@ class PlanqaService:
                 query = query.replace(word, "")
             drop = set(tokenize(" ".join(redundant)))
             tokens = [t for t in tokens if t not in drop] or tokens
+        checkpoint()
         vector = vector if vector is not None else self.query_vector(q)
+        checkpoint()
         return self.kb.retriever.search(SearchRequest(
             query=query, k=k, bm25_tokens=tokens, doc_ids=scope.doc_ids, where=scope.where(),
             vector=vector.tolist()))
 
     def pool(self, q: Question, docs: list[Document], vector: np.ndarray) -> tuple[Question, list[Candidate]]:
         """The candidate sentences of the retrieved passages (computed once per question)."""
+        checkpoint()
         q = refine_terms(q, docs)
         spans = [(str(d.id), str(d.metadata.get("doc_id")), int(d.metadata.get("start", 0)),
                   int(d.metadata.get("end", 0))) for d in docs]
@@ -224,6 +228,7 @@ class PlanqaService:
         vector = self.query_vector(q)
         docs = self.retrieve(q, top_k, scope, vector)
         refined, pool = self.pool(q, docs, vector)
+        checkpoint()
         labelled = len(self.catalogue.docs()) > 1
         result = extract(refined, pool, self.scorer, per_document=scope.many, labelled=labelled)
         if result.refused and scope.loose:
@@ -257,7 +262,11 @@ class PlanqaService:
         text = self.validate(question)
         if not has_words(clean_chars(text)):
             return self.not_a_question(text, id, started)
-        qa = self.analyze(self.standalone(text, history))
+        checkpoint()  # each step stops here when the client that asked has gone away
+        asked = self.standalone(text, history)
+        checkpoint()
+        qa = self.analyze(asked)
+        checkpoint()
         result, docs = self.compose(plan(qa), top_k)
         nearest = [passage_citation(i, d) for i, d in enumerate(docs[:3], start=1)] if result.refused else []
         return Answer(
@@ -352,7 +361,11 @@ class PlanqaService:
         if not has_words(clean_chars(text)):
             yield StreamEvent(type="answer", answer=self.not_a_question(text, id, started))
             return
-        qa = self.analyze(self.standalone(text, history, llm))
+        checkpoint()
+        asked = self.standalone(text, history, llm)
+        checkpoint()
+        qa = self.analyze(asked)
+        checkpoint()
         composed = self.composed(plan(qa))
         if composed is not None:  # parts, lists, tables: the model words the checked items
             raw: list[str] = []

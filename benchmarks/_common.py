@@ -1,12 +1,18 @@
-"""Helpers shared by the benchmarks: percentiles, peak RSS, and one printed table."""
+"""Helpers shared by the benchmarks: a started `planqa serve`, percentiles, peak RSS, and one printed table."""
 
 from __future__ import annotations
 
+import os
 import resource
+import socket
 import statistics
+import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+
+import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -43,3 +49,35 @@ def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[objec
         if n == 0:
             print(line)
     print(line)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(data_dir: Path, startup_timeout: float,
+                 extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """`planqa serve` (extractive, no rate limit, no API keys; ``extra_env`` on top) on a free
+    loopback port over ``data_dir``, once /healthz answers; its output goes to serve.log there."""
+    port = free_port()
+    env = {**os.environ, "PLANQA_ANSWER_MODE": "extractive", "PLANQA_RATE_LIMIT_PER_MINUTE": "0",
+           "PLANQA_PROGRESS": "false", "PLANQA_API_KEYS": "", "HF_HUB_OFFLINE": "1", **(extra_env or {})}
+    cmd = [sys.executable, "-m", "assistant.cli", "--data-dir", str(data_dir), "serve",
+           "--host", "127.0.0.1", "--port", str(port)]
+    log = open(data_dir / "serve.log", "wb")  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + startup_timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"planqa serve exited with {proc.returncode}; see {data_dir / 'serve.log'}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    proc.terminate()
+    raise SystemExit(f"planqa serve did not become healthy in {startup_timeout:.0f}s; see {data_dir / 'serve.log'}")

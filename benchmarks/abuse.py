@@ -10,7 +10,7 @@
 The server's CPU seconds come from /proc/<pid>/stat (user + system), read once its CPU use has
 settled after each scenario, so work left running for a client that went away is counted.
 
-    .venv/bin/python benchmarks/abuse.py [--data-dir DIR]
+    .venv/bin/python benchmarks/abuse.py [--data-dir DIR] [--only one,four,history,disconnected,flood]
 """
 
 from __future__ import annotations
@@ -30,10 +30,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(1, str(ROOT / "tests"))
 
 import gradio_raw  # noqa: E402
-from load import start_server  # noqa: E402
+from _common import start_server  # noqa: E402
 
 TEXT = (ROOT / "ingest" / "default_corpus" / "haicheng-2024-work-plan.txt").read_text(encoding="utf-8").replace("\n", "")
 rng = random.Random(13)
+SCENARIOS = {
+    "one": "1 unique 2,000-char question",
+    "four": "4 unique 2,000-char questions at once",
+    "history": "1 question + 1,000 history messages",
+    "disconnected": "4 streams of 2,000-char questions, clients disconnect",
+    "flood": "web chat: 25 × 600-char flood + 1 real user",
+}
 
 
 def unique_question(n: int) -> str:
@@ -80,7 +87,13 @@ def scenario(pid: int, idle: float, label: str, run, rows: list[str]) -> None:  
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data-dir", type=Path)
+    ap.add_argument("--only", default=",".join(SCENARIOS),
+                    help="comma-separated scenarios to run (default: all): " + ", ".join(SCENARIOS))
     args = ap.parse_args()
+    chosen = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = sorted(set(chosen) - set(SCENARIOS))
+    if unknown:
+        ap.error(f"unknown scenarios: {', '.join(unknown)}")
     tmp = None
     if args.data_dir is None:
         tmp = tempfile.TemporaryDirectory(prefix="planqa-abuse-")
@@ -143,11 +156,9 @@ def main() -> None:
 
         idle = idle_rate(proc.pid)
         rows.insert(0, f"idle server: {idle:.3f} CPU s per s (subtracted)\n")
-        scenario(proc.pid, idle, "1 unique 2,000-char question", one, rows)
-        scenario(proc.pid, idle, "4 unique 2,000-char questions at once", four, rows)
-        scenario(proc.pid, idle, "1 question + 1,000 history messages", history, rows)
-        scenario(proc.pid, idle, "4 streams of 2,000-char questions, clients disconnect", disconnected, rows)
-        scenario(proc.pid, idle, "web chat: 25 × 600-char flood + 1 real user", flood, rows)
+        runs = {"one": one, "four": four, "history": history, "disconnected": disconnected, "flood": flood}
+        for name in chosen:
+            scenario(proc.pid, idle, SCENARIOS[name], runs[name], rows)
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from _common import start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "seed_dev.jsonl"
@@ -93,35 +93,6 @@ async def measure(url: str, questions: list[str], clients: int, per_client: int,
                                for c in range(clients)))
         run.wall = time.perf_counter() - began
     return run
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(data_dir: Path, startup_timeout: float) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {**os.environ, "PLANQA_ANSWER_MODE": "extractive", "PLANQA_RATE_LIMIT_PER_MINUTE": "0",
-           "PLANQA_PROGRESS": "false", "PLANQA_API_KEYS": "", "HF_HUB_OFFLINE": "1"}
-    cmd = [sys.executable, "-m", "assistant.cli", "--data-dir", str(data_dir), "serve",
-           "--host", "127.0.0.1", "--port", str(port)]
-    log = open(data_dir / "serve.log", "wb")  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + startup_timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"planqa serve exited with {proc.returncode}; see {data_dir / 'serve.log'}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    proc.terminate()
-    raise SystemExit(f"planqa serve did not become healthy in {startup_timeout:.0f}s; see {data_dir / 'serve.log'}")
 
 
 def table(runs: list[Run]) -> str:

@@ -8,7 +8,8 @@ web chat and the API map them to messages and status codes at their boundary.
     │   ├── DocumentError    a file that cannot be ingested (names the file)
     │   └── NotFoundError    a document id that is not in the collection
     ├── ModelError           a model file missing/corrupt or an LLM endpoint failing
-    └── StoreError           the vector store or index cannot be read or written
+    ├── StoreError           the vector store or index cannot be read or written
+    └── Cancelled            the client went away; its work was stopped
 """
 
 from __future__ import annotations
@@ -49,3 +50,7 @@ class ModelError(PlanqaError):
 
 class StoreError(PlanqaError):
     """The vector store, document store or BM25 index failed."""
+
+
+class Cancelled(PlanqaError):
+    """The client that asked went away; the work done for it was stopped (``common.cancel``)."""

@@ -4,6 +4,7 @@ that answer selection weighs question terms with."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -22,7 +23,10 @@ class BM25Index:
     def __init__(self, directory: Path, docstore: DocStore) -> None:
         self.directory = directory
         self.docstore = docstore
-        self._lock = threading.Lock()
+        # Held while the index directory is swapped and while it is read: a search reloading the
+        # index while an upload swapped it in read a half-moved directory (FileNotFoundError, a 500
+        # under the soak benchmark's uploads).
+        self._lock = threading.RLock()
         self._retriever: object | None = None
         self._ids: list[str] = []
         self._docs: np.ndarray = np.asarray([], dtype=np.int64)  # doc code of each chunk (aligned with _ids)
@@ -55,12 +59,12 @@ class BM25Index:
         (tmp / "ids.json").write_text(json.dumps({"version": version, "ids": ids, "docs": docs}), encoding="utf-8")
         old = self.directory.with_name(f"{self.directory.name}.old-{os.getpid()}-{threading.get_ident()}")
         shutil.rmtree(old, ignore_errors=True)
-        if self.directory.exists():
-            os.replace(self.directory, old)
-        os.replace(tmp, self.directory)
-        shutil.rmtree(old, ignore_errors=True)
         with self._lock:
+            with contextlib.suppress(FileNotFoundError):  # never built, or another process swaps its own in
+                os.replace(self.directory, old)
+            os.replace(tmp, self.directory)
             self._version = -1  # force reload
+        shutil.rmtree(old, ignore_errors=True)
 
     def _ensure_loaded(self) -> None:
         version = self.docstore.version
@@ -73,11 +77,7 @@ class BM25Index:
             if not meta_file.exists() and version > 0:
                 # Never built (an ingest killed before its rebuild), or another process is
                 # swapping it in at this instant: build it here (temp names are per process).
-                self._lock.release()
-                try:
-                    self.rebuild()
-                finally:
-                    self._lock.acquire()
+                self.rebuild()
             if not meta_file.exists():
                 self._retriever, self._ids, self._df, self._vocab = None, [], None, {}
                 self._version = version
@@ -85,11 +85,7 @@ class BM25Index:
             meta = json.loads(meta_file.read_text(encoding="utf-8"))
             if meta["version"] != version or "docs" not in meta:
                 # Another process changed the store and has not rebuilt yet: rebuild here.
-                self._lock.release()
-                try:
-                    self.rebuild()
-                finally:
-                    self._lock.acquire()
+                self.rebuild()
                 meta = json.loads(meta_file.read_text(encoding="utf-8"))
             self._ids = meta["ids"]
             docs = meta.get("docs") or [""] * len(self._ids)

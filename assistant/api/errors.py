@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 
 from assistant.public import public_message, public_source
 from common.errors import (
+    Cancelled,
     ConfigError,
     DocumentError,
     InputError,
@@ -37,6 +38,7 @@ STATUS: list[tuple[type[PlanqaError], int]] = [
     (ConfigError, 400),
     (ModelError, 503),
     (StoreError, 503),
+    (Cancelled, 499),  # the client closed the request (nginx's code); nobody reads it
     (PlanqaError, 500),
 ]
 

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException
-from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.api.context import ApiContext
@@ -34,9 +33,10 @@ from assistant.api.footnotes import (
 )
 from assistant.api.routes import internal_error_event
 from assistant.api.security import Ctx, require_key
+from assistant.api.streams import event_stream
 from assistant.public import public_message
 from assistant.schema import Answer
-from common.errors import PlanqaError, QuestionError
+from common.errors import Cancelled, PlanqaError, QuestionError
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_key)], tags=["openai-compatible"],
                    default_response_class=SafeJSONResponse)
@@ -138,10 +138,7 @@ def chat_completions(req: ChatCompletionRequest, ctx: Ctx) -> Any:
         service.validate(question)  # bad input → a status code, before the stream starts
         service.bounded_history(history)
         events = service.stream(question, top_k=req.top_k, history=history or None)
-        return StreamingResponse(
-            _chunks(events, completion_id, created, req.model, req.markdown), media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-        )
+        return event_stream(_chunks(events, completion_id, created, req.model, req.markdown))
     answer = service.ask(question, top_k=req.top_k, history=history or None)
     content = markdown_answer(answer, footnoted=req.markdown)
     message = {"role": "assistant", "content": content, "citations": _citations(answer),
@@ -189,6 +186,8 @@ def _chunks(events: Iterator[Any], completion_id: str, created: int, model: str,
                 citations = _citations(answer)
                 yield _chunk(completion_id, created, model, {"citations": citations}, "stop",
                              citations=citations, planqa=answer.public())
+    except Cancelled:  # the client went away: nobody to tell
+        return
     except PlanqaError as exc:
         yield f"data: {dumps_safe(error_body('/v1', status_for(exc), type(exc).__name__, public_message(str(exc))))}\n\n"
     except Exception as exc:  # never a silent end: an error in OpenAI's shape, then [DONE]

@@ -8,14 +8,15 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from assistant.api.errors import SafeJSONResponse, dumps_safe, error_body, status_for
 from assistant.api.security import Ctx, require_admin, require_key
+from assistant.api.streams import event_stream
 from assistant.public import public_message, public_source
 from assistant.schema import StreamEvent
-from common.errors import PlanqaError
+from common.errors import Cancelled, PlanqaError
 from ingest.figures import SORT_KEYS, select_figures
 
 # SafeJSONResponse: an answer echoing a client's lone surrogate (in ``id``) is still JSON, never a 500.
@@ -64,6 +65,8 @@ def sse_answer_events(events: Iterator[StreamEvent]) -> Iterator[str]:
                 yield sse("token", {"text": event.text})
             elif event.type == "answer" and event.answer is not None:
                 yield sse("answer", event.answer.public())
+    except Cancelled:  # the client went away: nobody to tell
+        return
     except PlanqaError as exc:
         yield sse("error", error_body("/api", status_for(exc), type(exc).__name__, public_message(str(exc))))
     except Exception as exc:  # never an empty 200: say so in the stream's own shape
@@ -78,10 +81,7 @@ def ask(req: AskRequest, ctx: Ctx) -> Any:
         service.validate(req.question)  # bad input → a status code, before the stream starts
         service.bounded_history(history)
         events = service.stream(req.question, id=req.id, top_k=req.top_k, history=history)
-        return StreamingResponse(
-            sse_answer_events(events), media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-        )
+        return event_stream(sse_answer_events(events))
     return service.ask(req.question, id=req.id, top_k=req.top_k, history=history).public()
 
 

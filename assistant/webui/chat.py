@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,9 +21,31 @@ from assistant.webui.i18n import EXAMPLES, t
 from assistant.webui.messages import localize
 from assistant.webui.modes import ModeControls, build_mode_controls
 from assistant.webui.render import Turn, answer_html, error_html, md_esc, sources_panel, streaming_html
-from common.errors import PlanqaError
+from common.cancel import CancelToken, pulled_with
+from common.errors import Cancelled, PlanqaError
 
 log = logging.getLogger("planqa.webui")
+
+
+def page_gone() -> Callable[[], bool]:
+    """Whether the page whose event is running now has gone away: Gradio marks the event's job
+    dead (``alive``) when the page's event stream closes. Read from Gradio's queue (not a public
+    API): without it, never gone."""
+    from gradio.context import LocalContext
+
+    blocks, event_id = LocalContext.blocks.get(None), LocalContext.event_id.get(None)
+    queue = getattr(blocks, "_queue", None)
+    if queue is None or event_id is None:
+        return lambda: False
+
+    def gone() -> bool:
+        for job in getattr(queue, "active_jobs", None) or []:
+            for event in job or []:
+                if getattr(event, "_id", None) == event_id:
+                    return not getattr(event, "alive", True)
+        return False
+
+    return gone
 
 # Installed once per page (also inside an embedding portal): a click on a [n] marker shows the
 # cited passage of that turn in the side panel and highlights it; a click on an answer's copy
@@ -180,7 +202,8 @@ def build_chat_tab(ctx: ApiContext, lang: gr.State) -> ChatTab:
         try:
             service = ctx.services.get(mode)
             streamed = ""
-            for event in service.stream(question, top_k=int(k), history=history_of(turns, settings.history_turns) or None):
+            events = service.stream(question, top_k=int(k), history=history_of(turns, settings.history_turns) or None)
+            for event in pulled_with(CancelToken(page_gone()), events):
                 if event.type == "token":
                     streamed += event.text
                     messages[-1] = {"role": "assistant", "content": streaming_html(streamed)}
@@ -190,6 +213,8 @@ def build_chat_tab(ctx: ApiContext, lang: gr.State) -> ChatTab:
             if turn.answer is None:
                 raise PlanqaError("no answer")
             content = answer_html(turn.answer, index, lang, mode)
+        except Cancelled:  # the page went away while its answer was worked out: nobody to show it to
+            return
         except PlanqaError as exc:
             turn.error = str(exc)
             content = error_html(localize(str(exc), lang), lang)
