@@ -242,6 +242,9 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
             match = next((items for items in _stored_enums(service, cand) if len(items) == p.count), None)
             if match is not None:
                 return _inline_list(service, p, cand, match)
+    quoted = _headings_quoting(service, q, doc_ids)
+    if quoted is not None:
+        return quoted
     best = accepted[0] if accepted else None
     enums = [items for items in _stored_enums(service, best) if len(items) >= 2] if best is not None else []
     if best is not None and enums:
@@ -251,6 +254,25 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     section = sections[0] if sections and sections[0].score >= MIN_NODE_SCORE and sections[0].shares_term else None
     if section is not None and (best is None or section.score > best.features.get("dense", 0.0)):
         return _section_list(service, p, section)
+    return None
+
+
+# A phrase the question quotes: “下功夫、求实效”, 「…」, "…".
+_QUOTED_RE = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
+
+
+def _headings_quoting(service: PlanqaService, q: Question, doc_ids: list[str]) -> Composition | None:
+    """A list question that quotes a phrase (在哪些方面“下功夫、求实效”) is answered by the
+    headings of one document that contain it, when there are two or more: a report's headings
+    often repeat such a phrase, one per area."""
+    phrases = [m.group(1) for m in _QUOTED_RE.finditer(q.text)]
+    if not phrases:
+        return None
+    for doc_id in doc_ids:
+        nodes = [n for n in service.outline(doc_id) if n.kind != "lead" and any(ph in n.title for ph in phrases)]
+        if len(nodes) >= 2:
+            return _nodes_list(service, q, doc_id, nodes, (f"{{name}}中含“{phrases[0]}”的标题有：",
+                                                           f"According to {{name}}, the headings with “{phrases[0]}” are:"), None)
     return None
 
 
@@ -276,26 +298,40 @@ def _count_note(p: Plan, n: int) -> str:
 
 
 def _section_list(service: PlanqaService, p: Plan, section: _Section) -> Composition:
-    english = p.question.is_english
     doc_id = section.title.doc_id if section.title else ""
+    node = section.node
+    return _nodes_list(service, p.question, doc_id, section.kids, (f"{{name}}“{node.number}{node.title}”部分包括：",
+                                                                 f"According to {{name}}, “{node.title}” has these parts:"), p)
+
+
+def _nodes_list(service: PlanqaService, q: Question, doc_id: str, nodes: list[OutlineNode], leads: tuple[str, str],
+                p_count: Plan | None) -> Composition:
+    """The titles of ``nodes`` (headings of ``doc_id``), each cited, after a lead (Chinese,
+    English; ``{name}`` is the document) that says what they are: the parts of a section, or
+    the headings sharing a phrase; a count the question states is checked (``p_count``)."""
+    english = q.is_english
     sentences = {s.start: s for s in service.kb.docstore.sentences_of(doc_id, with_vectors=False)}
     citations: list[Citation] = []
     items: list[str] = []
     required: list[tuple[str, list[int]]] = []
-    for kid in section.kids[:MAX_LIST_ITEMS]:
+    for kid in nodes[:MAX_LIST_ITEMS]:
         sentence = sentences.get(kid.title_start)
         cite = cite_sentence(service, sentence, len(citations) + 1) if sentence else None
         if cite is None:
             continue
         citations.append(cite)
-        items.append(f"{kid.number}{kid.title}[{cite.n}]")
-        required.append((kid.title, [cite.n]))
+        # a title that runs on past its first sentence (（九）在…上下功夫。办好20项…) is shown as
+        # far as the cited sentence goes: nothing in an item that its quote does not hold
+        title = kid.title if kid.title in cite.quote else kid.title.split("。")[0]
+        title = title if title in cite.quote else cite.quote.rstrip("。")
+        items.append(f"{kid.number}{title}[{cite.n}]" if not title.startswith(kid.number) else f"{title}[{cite.n}]")
+        required.append((title, [cite.n]))
     meta = service.kb.docstore.document(doc_id)
     name = source_label({**(meta.meta if meta else {}), "label": (meta.meta if meta else {}).get("label")}, english)
-    head = (f"According to {name}, “{section.node.title}” has these parts:" if english
-            else f"{name}“{section.node.number}{section.node.title}”部分包括：")
+    head = (leads[1] if english else leads[0]).format(name=name)
+    note = _count_note(p_count, len(items)) if p_count is not None else ""
     body = "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
-    return Composition(f"{head}{_count_note(p, len(items))}\n{body}", False, citations, items=items, required=required)
+    return Composition(f"{head}{note}\n{body}", False, citations, items=items, required=required)
 
 
 def _inline_list(service: PlanqaService, p: Plan, cand: Candidate, items: list[str]) -> Composition:

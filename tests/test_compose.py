@@ -1,0 +1,74 @@
+"""Composed answers over a small report written for this test (not a dev or held-out
+document): headings that share a quoted phrase, a summary introduced by a body sentence, and
+list items that never go past their cited quote. Real ingest, e5 vectors, the real scorer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.evaluation import figures_quoted
+
+REPORT = """2031年青河县政府工作报告
+
+一、2030年工作回顾
+
+过去一年，全县地区生产总值增长6.1%，城镇新增就业1.2万人。
+
+二、2031年工作安排
+
+今年是实施“十六五”规划的开局之年。外部环境依然复杂严峻。我们也要看到，青河县发展的有利条件不断积累。
+今年政府工作的总体要求是：坚持稳中求进，推动青河县高质量发展，建设山水宜居新青河。
+全县上下要锚定目标、真抓实干。
+
+（一）在扩大有效投资上求突破。加快交通水利项目建设，今年完成投资80亿元。
+（二）在培育特色产业上求突破。做强茶叶和竹木加工两个产业集群。
+（三）在改善城乡面貌上求突破。推进老旧小区改造，办好12件民生实事。
+（四）在深化改革开放上求突破。完成县属国有企业整合重组。
+（五）在增进民生福祉上求突破。新增公办幼儿园学位600个。
+（六）在守牢安全底线上下功夫。健全应急管理体系。
+"""
+
+
+@pytest.fixture(scope="module")
+def county_service(tmp_path_factory: pytest.TempPathFactory):
+    from assistant.factory import build_service
+    from assistant.settings import Settings
+
+    folder = tmp_path_factory.mktemp("qinghe")
+    path = Path(folder / "2031年青河县政府工作报告.txt")
+    path.write_text(REPORT, encoding="utf-8")
+    service = build_service(Settings(data_dir=folder / "data", progress=False))
+    report = service.ingest([path])
+    assert report.ok and report.added, report.summary()
+    return service
+
+
+AREAS = ("扩大有效投资", "培育特色产业", "改善城乡面貌", "深化改革开放", "增进民生福祉")
+
+
+def test_headings_sharing_a_quoted_phrase_are_the_list(county_service):
+    # every heading with the phrase, in the report's order; not the sibling without it
+    answer = county_service.ask("青河县2031年要在哪些方面“求突破”？")
+    assert not answer.refused, answer.answer
+    at = [answer.answer.find(area) for area in AREAS]
+    assert all(i >= 0 for i in at) and at == sorted(at), answer.answer
+    assert "守牢安全底线" not in answer.answer
+    assert len(answer.citations) == len(AREAS)
+
+
+def test_list_items_never_go_past_their_cited_quote(county_service):
+    # the headings run on into a second sentence with figures (80亿元, 12件): an item shows only
+    # what its citation quotes, so every figure of the answer is in a cited quote
+    answer = county_service.ask("青河县2031年工作安排包括哪几个方面？")
+    assert not answer.refused and all(area in answer.answer for area in AREAS), answer.answer
+    assert "80亿元" not in answer.answer and "12件" not in answer.answer, answer.answer
+    assert figures_quoted(answer)
+
+
+def test_a_summary_starts_at_the_sentence_that_introduces_it(county_service):
+    answer = county_service.ask("青河县2031年政府工作的总体要求是什么？")
+    assert not answer.refused, answer.answer
+    assert "建设山水宜居新青河" in answer.answer, answer.answer
+    assert "今年政府工作的总体要求是" in answer.citations[0].quote
