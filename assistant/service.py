@@ -29,6 +29,7 @@ from assistant.scorer import load_scorer
 from assistant.settings import Settings
 from common.cancel import checkpoint
 from common.errors import DocumentError, NotFoundError, QuestionError
+from common.memory import release_memory
 from common.normalize import clean_chars, has_words
 from common.places import Gazetteer, default_gazetteer
 from common.tokens import tokenize
@@ -77,7 +78,10 @@ class PlanqaService:
                progress: Callable[[IngestProgress], None] | None = None) -> IngestReport:
         """Ingest files and folders; ``lines``: each line of a file is one document. ``lock`` is
         held only while the stores change state (see ``Ingestor.ingest_loaded``)."""
-        return self.ingestor.ingest_paths(paths, lines=lines, lock=lock, progress=progress)
+        try:
+            return self.ingestor.ingest_paths(paths, lines=lines, lock=lock, progress=progress)
+        finally:
+            release_memory()  # a write's freed buffers back to the OS (common/memory.py)
 
     def ensure_default_corpus(self) -> IngestReport | None:
         """Ingest the default corpus when the collection is empty (first start); a collection
@@ -91,7 +95,10 @@ class PlanqaService:
         return self.kb.documents()
 
     def remove_document(self, doc_id: str) -> bool:
-        return self.kb.remove(doc_id)
+        try:
+            return self.kb.remove(doc_id)
+        finally:
+            release_memory()
 
     def ingest_files(self, files: Iterable[tuple[str, bytes]], lock: AbstractContextManager[Any] | None = None,
                      progress: Callable[[IngestProgress], None] | None = None) -> IngestReport:
@@ -106,7 +113,10 @@ class PlanqaService:
                 except DocumentError as exc:
                     yield exc
 
-        return self.ingestor.ingest_loaded(loaded(), lock, progress)
+        try:
+            return self.ingestor.ingest_loaded(loaded(), lock, progress)
+        finally:
+            release_memory()
 
     def figures(self) -> list[dict[str, Any]]:
         """Every figure and target of the live documents (see ``ingest/figures.py``); documents
