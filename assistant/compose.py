@@ -173,6 +173,12 @@ class _Section:
     shares_term: bool = False  # its title path holds one of the question's terms (any weight)
 
 
+def _outline(service: PlanqaService, doc_id: str) -> list[OutlineNode]:
+    """The outline of a retrieved document; empty when it was deleted while the question ran
+    (a concurrent delete must not turn a question into an error)."""
+    return [OutlineNode.from_dict(n) for n in service.kb.docstore.outline(doc_id)]
+
+
 def _sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector: np.ndarray) -> list[_Section]:
     """Outline sections of the documents, scored against the question: e5 similarity of the
     title, plus coverage of the question's terms by the title and its parents' titles; a
@@ -183,7 +189,7 @@ def _sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector: np.nd
     words = {w for w in tokenize(QUESTION_WORDS_RE.sub(" ", q.text)) if len(w) >= 2 and not w.isdigit()}
     out: list[_Section] = []
     for doc_id in doc_ids:
-        nodes = service.outline(doc_id)
+        nodes = _outline(service, doc_id)
         by_id = {n.id: n for n in nodes}
         doc = service.kb.docstore.document(doc_id)
         doc_year = int((doc.meta if doc else {}).get("year") or 0)
@@ -269,7 +275,7 @@ def _headings_quoting(service: PlanqaService, q: Question, doc_ids: list[str]) -
     if not phrases:
         return None
     for doc_id in doc_ids:
-        nodes = [n for n in service.outline(doc_id) if n.kind != "lead" and any(ph in n.title for ph in phrases)]
+        nodes = [n for n in _outline(service, doc_id) if n.kind != "lead" and any(ph in n.title for ph in phrases)]
         if len(nodes) >= 2:
             return _nodes_list(service, q, doc_id, nodes, (f"{{name}}中含“{phrases[0]}”的标题有：",
                                                            f"According to {{name}}, the headings with “{phrases[0]}” are:"), None)

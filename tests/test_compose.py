@@ -72,3 +72,25 @@ def test_a_summary_starts_at_the_sentence_that_introduces_it(county_service):
     assert not answer.refused, answer.answer
     assert "建设山水宜居新青河" in answer.answer, answer.answer
     assert "今年政府工作的总体要求是" in answer.citations[0].quote
+
+
+def test_a_document_deleted_while_a_question_runs_is_no_error(tmp_path, monkeypatch):
+    # the delete lands between retrieval and composition, as a concurrent delete can
+    from assistant.factory import build_service
+    from assistant.settings import Settings
+
+    path = tmp_path / "2031年青河县政府工作报告.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    service = build_service(Settings(data_dir=tmp_path / "data", progress=False))
+    assert service.ingest([path]).ok
+    retrieve = service.retrieve
+
+    def retrieve_then_delete(*args, **kwargs):
+        docs = retrieve(*args, **kwargs)
+        for doc_id in {str(d.metadata.get("doc_id")) for d in docs}:
+            service.remove_document(doc_id)
+        return docs
+
+    monkeypatch.setattr(service, "retrieve", retrieve_then_delete)
+    answer = service.ask("青河县2031年要在哪些方面“求突破”？")  # a list: it reads the outline
+    assert isinstance(answer.answer, str) and answer.answer
