@@ -82,25 +82,47 @@ def _missing(part: Part, ext: Extraction, english: bool) -> str:
     return f"{part.label}: not found in the documents ({reason})" if english else f"{part.label}：资料中未找到（{reason}）"
 
 
+_SCALES = (("万亿", 1e12), ("亿", 1e8), ("万", 1e4), ("千", 1e3))
+
+
+def _amount(diff: float, unit: str) -> str:
+    """``diff`` (in base units, as figures store their values) written in the scale of ``unit``
+    (``1300亿斤`` − ``1100亿斤`` → ``200亿斤``); a unit with no scale takes the largest one
+    that keeps the number at 1 or more (元 → 亿元)."""
+    if unit.endswith("%"):
+        return f"{_plain(abs(diff))}个百分点"
+    scale = next((s for s, _ in _SCALES if unit.startswith(s) and unit != s), "")
+    base = unit[len(scale):]
+    if not scale:
+        scale = next((s for s, m in _SCALES[1:3] if abs(diff) >= m), "")
+    return f"{_plain(abs(diff) / dict(_SCALES).get(scale, 1.0))}{scale}{base}"
+
+
+def _plain(value: float) -> str:
+    """A number without an exponent and without trailing zeros (2, 0.5, 13120000)."""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
 def _computed(parts: list[tuple[Part, Extraction]], english: bool) -> str:
-    """The difference of two figures in one unit, marked as computed; '' otherwise."""
+    """The difference of the two figures of a two-part question, in one unit, marked as
+    computed; '' otherwise (a part missing, other units, a range, or more than two parts:
+    a trend with a year missing is no comparison of the other two)."""
     figs = [(p, ext.chosen[0].figure) for p, ext in parts if not ext.refused and ext.chosen and ext.chosen[0].figure]
-    if len(figs) != 2:
+    if len(parts) != 2 or len(figs) != 2:
         return ""
     (pa, a), (pb, b) = figs
     assert a is not None and b is not None
     if a.unit != b.unit or "－" in a.text or "－" in b.text or "-" in a.text[1:] or "-" in b.text[1:]:
         return ""  # other units, or a range: no single difference
-    diff = round(a.value - b.value, 4)
-    unit = "个百分点" if a.unit.endswith("%") else a.unit
-    value = f"{abs(diff):g}" if not a.unit.endswith("元") or abs(diff) < 1e4 else f"{abs(diff) / 1e8:g}亿"
-    unit = unit if not value.endswith("亿") else unit.lstrip("万亿")
+    diff = a.value - b.value
+    value = _amount(diff, a.unit)
     higher = pa.label if diff > 0 else pb.label
-    if diff == 0:
+    if abs(diff) < 1e-9 * max(abs(a.value), abs(b.value), 1.0):
         return f"(computed: {a.text} − {b.text} = 0; the same)" if english else f"（计算：{a.text} − {b.text} = 0，两者相同）"
+    sign = "" if diff > 0 else "−"
     if english:
-        return f"(computed: {a.text} − {b.text} = {'' if diff > 0 else '−'}{value} {unit}; {higher} is higher)"
-    return f"（计算：{a.text} − {b.text} = {'' if diff > 0 else '−'}{value}{unit}，{higher}更高）"
+        return f"(computed: {a.text} − {b.text} = {sign}{value}; {higher} is higher)"
+    return f"（计算：{a.text} − {b.text} = {sign}{value}，{higher}更高）"
 
 
 def compose_parts(service: PlanqaService, p: Plan) -> Composition:
@@ -241,13 +263,15 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     doc_ids = list(dict.fromkeys(str(d.metadata.get("doc_id")) for d in docs))[:3]
     sections = [s for s in _sections(service, p, doc_ids, vector) if len(s.kids) >= 2]
     if p.count:
+        # a section and an enumeration of the count asked: the one closer to the question (a
+        # section's title score against the sentence's e5 similarity, as below)
         counted = next((s for s in sections[:5] if len(s.kids) == p.count), None)
-        if counted is not None:
+        enumerated = next(((cand, items) for cand in accepted[:5] for items in _stored_enums(service, cand)
+                           if len(items) == p.count), None)
+        if counted is not None and (enumerated is None or counted.score > enumerated[0].features.get("dense", 0.0)):
             return _section_list(service, p, counted)
-        for cand in accepted[:5]:
-            match = next((items for items in _stored_enums(service, cand) if len(items) == p.count), None)
-            if match is not None:
-                return _inline_list(service, p, cand, match)
+        if enumerated is not None:
+            return _inline_list(service, p, *enumerated)
     quoted = _headings_quoting(service, q, doc_ids)
     if quoted is not None:
         return quoted

@@ -23,7 +23,7 @@ from typing import Any
 
 from assistant.schema import Answer
 from common.errors import InputError
-from common.textutils import compact, figure_key, find_figures, strip_markers
+from common.textutils import Figure, compact, figure_key, find_figures, strip_markers
 
 GOLD_FIELDS = ("answer_all", "evidence", "source_contains", "sources")
 
@@ -116,10 +116,20 @@ def citations_verbatim(answer: Answer) -> bool:
     return all(c.text[c.start : c.end] == c.quote and c.quote for c in answer.citations)
 
 
-_COMPUTED_RE = re.compile(r"[（(](?:计算|computed)[：:]\s*([^=）)]*)=[^）)]*[）)]")
+_COMPUTED_RE = re.compile(r"[（(](?:计算|computed)[：:]\s*([^=）)]*)=([^）)]*)[）)]")
 
 
 _ITEM_NUMBER_RE = re.compile(r"(?m)^\d+\.\s")
+
+
+def difference_holds(operands: list[Figure], result: str) -> bool:
+    """A computed ``a − b = r`` is arithmetic that holds: ``|a − b|`` equals the first figure
+    of ``r`` (percentages differ in 个百分点), to rounding."""
+    results = [f for f in find_figures(result) if not f.is_year]
+    if len(operands) != 2 or not results:
+        return False
+    a, b = operands
+    return abs(abs(a.value - b.value) - results[0].value) <= 1e-3 * max(abs(a.value - b.value), 1e-6)
 
 
 def figures_quoted(answer: Answer) -> bool:
@@ -131,7 +141,8 @@ def figures_quoted(answer: Answer) -> bool:
     quoted = {figure_key(f) for c in answer.citations for f in find_figures(c.quote)}
     text = _ITEM_NUMBER_RE.sub("", strip_markers(answer.answer))  # a list's own numbering is no figure
     for m in _COMPUTED_RE.finditer(text):
-        if not all(figure_key(f) in quoted for f in find_figures(m.group(1)) if not f.is_year):
+        operands = [f for f in find_figures(m.group(1)) if not f.is_year]
+        if not all(figure_key(f) in quoted for f in operands) or not difference_holds(operands, m.group(2)):
             return False
     plain = _COMPUTED_RE.sub("", text)
     return all(figure_key(f) in quoted for f in find_figures(plain) if not f.is_year)

@@ -267,6 +267,15 @@ def _figure_choice(
     return best[2], best[3], ""
 
 
+def _period_total(wanted_years: set[int], figure: FigureFrame, doc_year: int) -> str:
+    """``"year"`` when a figure sums up several past years (过去五年…6600万人, 年均增长7.1%) and
+    the question asks about one of them: a period's figure is not one year's result."""
+    years = set(figure.years)
+    if len(wanted_years) == 1 and len(years) > 1 and wanted_years <= years and doc_year and max(years) < doc_year:
+        return "year"
+    return ""
+
+
 def sentences_of_documents(docs: list[Document]) -> dict[str, list[StoredSentence]]:
     """Sentence records of passages that are not in a store, framed on the fly and without
     vectors (hand-made passages: the dense feature is 0 for them)."""
@@ -327,7 +336,7 @@ def candidates(
             kind = frame.kind
             if q.wants_number:
                 figure, span, why = _figure_choice(q, frame, clauses, sent.start)
-                rejected = rejected or why
+                rejected = rejected or why or (_period_total(wanted_years, figure, doc_year) if figure else "")
                 lo, hi = span if span is not None else answer_window(clauses, q.terms, q.text)
                 kind = figure.kind if figure is not None else kind
             else:

@@ -28,12 +28,14 @@ _COMPARE_RE = re.compile(r"高还是低|多还是少|增加还是减少|提高�
 _EACH_RE = re.compile(r"历年|逐年|分别|各是|各为|各有|各多少|各自|高还是低|多还是少|增加还是减少|哪个更|哪一年|两年|几年|"
                       r"\b(?:respectively|each|both|which year|compare|compared)\b", re.I)
 _PREVIOUS_RE = re.compile(r"与(?:去年|上年|上一年)(?:相比|比较)|比(?:去年|上年)(?:高|低|多|少)|和(?:去年|上年)(?:比|相比)")
+# The measure words of a count of items (哪八方面, 三大, 四个, 五项).
+_MEASURE = r"(?:个|项|条|类|大|方面|点|件|种)"
 _LIST_RE = re.compile(
-    r"哪几[个项条类方面大点]|哪些|哪[一二两三四五六七八九十\d]+[个项条类大]|包括(?:什么|哪些)|分为哪|"
+    rf"哪几{_MEASURE}|哪些|哪[一二两三四五六七八九十\d]+{_MEASURE}|包括(?:什么|哪些)|分为哪|"
     r"分别是什么|都有什么|列举|\b(?:which|what)\b.*\b(?:areas|aspects|tasks|items|measures|parts|points)\b|\blist\b",
     re.I,
 )
-_COUNT_RE = re.compile(r"(?:哪|这)?([一二两三四五六七八九十\d]+)(?:个|项|条|类|大|方面|点)")
+_COUNT_RE = re.compile(rf"(?:哪|这)?([一二两三四五六七八九十\d]+){_MEASURE}")
 # A summary is asked when the question asks what such a section says (…的总体要求是什么), not when
 # it only names one (首次把…列入主要预期目标).
 _SUMMARY_RE = re.compile(r"(?:总体要求|指导思想|主要任务|工作重点|重点工作|总体思路|基本思路|主要预期目标)(?:是|有|包括|主要|"
@@ -104,8 +106,17 @@ def _count(text: str) -> int:
     return int(value or 0)
 
 
+def _one_part(q: Question) -> Question:
+    """A part of a question without the words that ask for each part (历年, 分别, 各是): they
+    split the question and are no words of the answer (as a rare term, 历年 outweighed every
+    content word)."""
+    terms = tuple(t for t in q.terms if not _EACH_RE.search(t.text))
+    return replace(q, terms=terms, search_text=_EACH_RE.sub("", q.search_text).strip() or q.search_text)
+
+
 def _narrow_year(q: Question, year: int) -> Question:
     """The question about one year: a report year stays a report year (``2013年政府工作报告…``)."""
+    q = _one_part(q)
     if q.report_years:
         return replace(q, report_years=frozenset({year}), years=frozenset(), search_text=_one_year(q.search_text, year))
     return replace(q, years=frozenset({year}), search_text=_one_year(q.search_text, year))
@@ -117,6 +128,7 @@ def _one_year(text: str, year: int) -> str:
 
 
 def _narrow_place(q: Question, place: Place) -> Question:
+    q = _one_part(q)
     others = [p for p in q.places if p != place]
     text = q.search_text
     for other in others:

@@ -245,10 +245,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the order the questions are asked in")
     parser.add_argument("--data-dir", type=Path, help="the evaluation collection (benchmarks/corpus.py)")
     parser.add_argument("--kind", default="core", choices=["core", "compose"], help="question sets with --data-dir")
+    parser.add_argument("--parts", default="tuning,heldout", help="parts of the question sets with --data-dir")
     args = parser.parse_args()
     modes = args.modes.split(",")
     if args.data_dir:
-        for part in ("tuning", "heldout"):
+        for part in args.parts.split(","):
             gold = questions(args.kind, part)
             if args.limit and args.limit < len(gold):
                 gold = [gold[int(i * len(gold) / args.limit)] for i in range(args.limit)]

@@ -209,7 +209,8 @@ def clean_text(raw: str, fallback_title: str = "") -> CleanDocument:
             block.headings = tuple(p for p in path if p)
         elif kind == "body":
             first = _first_sentence(text.lstrip("—"))
-            if first and len(first) <= _LEAD_MAX_CHARS and len(text) >= 3 * len(first):
+            # a lead states (ends in 。): an address or a call (各位代表！) opens no measure
+            if first.endswith("。") and len(first) <= _LEAD_MAX_CHARS and len(text) >= 3 * len(first):
                 block.lead = first.rstrip("。！？!?")
             block.headings = tuple(p for p in path if p) + ((block.lead,) if block.lead else ())
         else:

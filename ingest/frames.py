@@ -17,6 +17,7 @@ the document; comparisons (``比上年增长``) name a base year, not the year s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,7 @@ from common.timeref import dated, spans_of, without_comparisons, years_of
 
 TARGET, RESULT = "目标", "实际"
 # Bump when the rules change: stored frames of older versions are worked out again (no re-embedding).
-FRAMES_VERSION = "8"
+FRAMES_VERSION = "10"
 
 # Words of the genre that mark a plan or a commitment.
 _TARGET_WORDS = re.compile(
@@ -46,7 +47,8 @@ LEAD_TRIM_RE = re.compile(
 )
 # Leading enumerators of a list item (一是…, 十一是…, （1）, ⑤, 3．).
 ENUMERATOR_RE = re.compile(r"^(?:[一二三四五六七八九十]+是|[（(]\d+[)）]|[①-⑳]|\d+[．.、])")
-TRAIL_TRIM_RE = re.compile(r"(?:达到|达|为|至|到|超过|超|逾|过|突破|累计达到|累计|约|近|共|总计|合计|从(?:去年|上年)?的?|的)+$")
+TRAIL_TRIM_RE = re.compile(r"(?:达到|达|为|至|到|超过|超|逾|过|突破|累计达到|累计|约|近|共|总计|合计|从(?:去年|上年)?的?|的|"
+                           r"(?:稳定|保持|控制|维持)在)+$")
 
 
 
@@ -208,3 +210,28 @@ def frame_sentence(sentence: str, headings: tuple[str, ...], doc_year: int) -> S
     kinds = [f.kind for f in figures if f.kind]
     kind = max(set(kinds), key=kinds.count) if kinds else kind_of("", sentence, years, doc_year, headings)
     return SentenceFrame(tuple(sorted(years)), kind, tuple(figures), source)
+
+
+def paragraph_leads(sentences: list[tuple[int, int, str]], text_between: Callable[[int, int], str],
+                    doc_year: int) -> dict[int, str]:
+    """The time that opens a paragraph, for each later sentence of that paragraph (by start).
+
+    A paragraph whose first clause names a time (``刚刚过去的2017年，…``, ``过去一年，…``) speaks
+    of that time in its later sentences too, when they name none of their own: the clause is
+    read as the innermost heading of those sentences, before the section headings (a review
+    of five years can hold a paragraph about its last year). ``sentences`` are
+    ``(start, end, text)`` in text order; ``text_between(a, b)`` is the document text between
+    two offsets, where a line break starts a new paragraph."""
+    leads: dict[int, str] = {}
+    lead = ""
+    previous_end = None
+    for start, end, sentence in sentences:
+        if previous_end is None or "\n" in text_between(previous_end, start):
+            clauses = split_clauses(sentence)
+            first = clauses[0].text if clauses else ""
+            named = years_of(first, doc_year) or spans_of(without_comparisons(first), doc_year)
+            lead = first.rstrip("，,；;：:") if named and len(clauses) > 1 else ""
+        elif lead:
+            leads[start] = lead
+        previous_end = end
+    return leads

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import sys
 import time
@@ -28,7 +29,7 @@ from ingest import metadata as doc_metadata
 from ingest.chunking import ChunkDraft, chunk_document
 from ingest.cleaning import KIND_LABELS, clean_text
 from ingest.figures import extract_from_chunks as extract_figures
-from ingest.frames import FRAMES_VERSION, frame_sentence
+from ingest.frames import FRAMES_VERSION, frame_sentence, paragraph_leads
 from ingest.loaders import DEFAULT_LIMITS, Limits, LoadedFile, iter_files, load_path
 from ingest.outline import build_outline, enumerations
 from vectorstore.docstore import StoredChunk, StoredDocument, StoredSentence
@@ -109,6 +110,7 @@ def prepare(loaded: LoadedFile, count_tokens: TokenCounter, max_tokens: int, ove
     page_starts = _page_starts(loaded.text, clean.text, loaded.pages)
     chunks: list[StoredChunk] = []
     sentences: dict[int, StoredSentence] = {}
+    headings_at: dict[int, tuple[str, ...]] = {}  # a sentence's headings, by its start
     for idx, draft in enumerate(drafts):
         section = " > ".join(draft.headings)
         years = sorted(years_of(draft.text, meta.year) | years_of(section, meta.year))
@@ -129,9 +131,11 @@ def prepare(loaded: LoadedFile, count_tokens: TokenCounter, max_tokens: int, ove
         # Every sentence once (chunks overlap by whole sentences), framed under its headings.
         for sent in split_sentences(draft.text, draft.start):
             if sent.start not in sentences:
-                frame = frame_sentence(sent.text, draft.headings, meta.year)
-                framed = {**frame.as_dict(), "enums": enumerations(sent.text)}
-                sentences[sent.start] = StoredSentence(doc_id, sent.start, sent.end, cid, sent.text, framed)
+                sentences[sent.start] = StoredSentence(doc_id, sent.start, sent.end, cid, sent.text, {})
+                headings_at[sent.start] = draft.headings
+    framed = frames_of(list(sentences.values()), headings_at, lambda a, b: clean.text[a:b], meta.year)
+    for sentence in sentences.values():
+        sentence.frame = framed[sentence.start]
     document = StoredDocument(
         doc_id=doc_id, source=loaded.source, title=title, status="pending", n_chunks=len(chunks),
         chars=len(clean.text), ingested_at=time.time(),
@@ -141,6 +145,37 @@ def prepare(loaded: LoadedFile, count_tokens: TokenCounter, max_tokens: int, ove
     )
     outline = [node.as_dict() for node in build_outline(clean)]
     return PreparedDocument(document, chunks, list(sentences.values()), outline)
+
+
+def frames_of(sentences: list[StoredSentence], headings_at: dict[int, tuple[str, ...]],
+              text_between: Callable[[int, int], str], year: int) -> dict[int, dict[str, Any]]:
+    """The stored frame of each sentence (by start): ``frame_sentence`` under its headings and,
+    inside a paragraph that opens with a time, under that time (``paragraph_leads``); with the
+    sentence's enumerations."""
+    ordered = sorted(sentences, key=lambda t: t.start)
+    leads = paragraph_leads([(t.start, t.end, t.text) for t in ordered], text_between, year)
+    out: dict[int, dict[str, Any]] = {}
+    for t in ordered:
+        headings = headings_at.get(t.start, ())
+        headings = (*headings, leads[t.start]) if t.start in leads else headings
+        out[t.start] = {**frame_sentence(t.text, headings, year).as_dict(), "enums": enumerations(t.text)}
+    return out
+
+
+def text_of_chunks(chunks: list[StoredChunk]) -> Callable[[int, int], str]:
+    """The document text between two offsets, rebuilt from its stored chunks; a stretch no
+    chunk covers reads as a line break (a paragraph boundary: nothing carries across it)."""
+    spans = sorted((int(c.metadata.get("start", 0)), c.text) for c in chunks)
+    starts = [start for start, _ in spans]
+
+    def between(a: int, b: int) -> str:
+        last = bisect.bisect_right(starts, a)  # chunks that start at or before ``a``: the latest few
+        for start, text in reversed(spans[max(0, last - 4) : last]):
+            if b <= start + len(text):
+                return text[a - start : b - start]
+        return "\n"
+
+    return between
 
 
 def _page_starts(raw: str, clean: str, pages: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -366,9 +401,10 @@ class Ingestor:
             year = int(doc.meta.get("year") or 0)
             sections = {c.id: tuple(h for h in str(c.metadata.get("section") or "").split(" > ") if h)
                         for c in store.chunks_of(doc.doc_id)}
-            frames = [(doc.doc_id, t.start, {**frame_sentence(t.text, sections.get(t.chunk_id, ()), year).as_dict(),
-                                            "enums": enumerations(t.text)})
-                      for t in store.sentences_of(doc.doc_id, with_vectors=False)]
+            rows = store.sentences_of(doc.doc_id, with_vectors=False)
+            framed = frames_of(rows, {t.start: sections.get(t.chunk_id, ()) for t in rows},
+                               text_of_chunks(store.chunks_of(doc.doc_id)), year)
+            frames = [(doc.doc_id, t.start, framed[t.start]) for t in rows]
             store.set_frames(frames)
             done += 1
         store.set_state("frames_version", FRAMES_VERSION)
@@ -383,13 +419,18 @@ class Ingestor:
         for doc in old:
             year = int(doc.meta.get("year") or 0)
             sentences: dict[int, StoredSentence] = {}
-            for chunk in self.kb.docstore.chunks_of(doc.doc_id):
+            headings_at: dict[int, tuple[str, ...]] = {}
+            chunks = self.kb.docstore.chunks_of(doc.doc_id)
+            for chunk in chunks:
                 headings = tuple(h for h in str(chunk.metadata.get("section") or "").split(" > ") if h)
                 for sent in split_sentences(chunk.text, int(chunk.metadata.get("start", 0))):
                     if sent.start not in sentences:
-                        framed = {**frame_sentence(sent.text, headings, year).as_dict(), "enums": enumerations(sent.text)}
-                        sentences[sent.start] = StoredSentence(doc.doc_id, sent.start, sent.end, chunk.id, sent.text, framed)
-            rows = list(sentences.values())
+                        sentences[sent.start] = StoredSentence(doc.doc_id, sent.start, sent.end, chunk.id, sent.text, {})
+                        headings_at[sent.start] = headings
+            rows = sorted(sentences.values(), key=lambda t: t.start)
+            framed = frames_of(rows, headings_at, text_of_chunks(chunks), year)
+            for sentence in rows:
+                sentence.frame = framed[sentence.start]
             vectors = self.kb.embeddings.embed_documents([t.text for t in rows])
             for sentence, vector in zip(rows, vectors, strict=True):
                 sentence.vector = np.asarray(vector, dtype=np.float32)

@@ -59,3 +59,13 @@ def test_numbered_headings_and_footer_of_a_national_report(tmp_path):
     body = next(b for b in doc.blocks if b.text.startswith("推动产业链"))
     assert body.headings == ("二、2024年政府工作任务", "（一）大力推进现代化产业体系建设")
     assert "Public domain" not in doc.text and "本作品" not in doc.text
+
+
+def test_an_address_opens_no_measure_paragraph():
+    # a paragraph's short first sentence is its lead (a measure's title) only when it states
+    raw = ("2031年青河县政府工作报告\n\n二、2031年工作安排\n\n"
+           "提高投资效益。今年完成交通水利项目投资80亿元，新开工项目120个，推进重大项目建设提速提效。\n\n"
+           "各位代表！新的征程已经开启，我们要锚定目标，真抓实干，奋力谱写青河县高质量发展新篇章。\n")
+    doc = clean_text(raw)
+    leads = [b.lead for b in doc.blocks if b.lead]
+    assert leads == ["提高投资效益"]

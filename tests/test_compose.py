@@ -94,3 +94,31 @@ def test_a_document_deleted_while_a_question_runs_is_no_error(tmp_path, monkeypa
     monkeypatch.setattr(service, "retrieve", retrieve_then_delete)
     answer = service.ask("青河县2031年要在哪些方面“求突破”？")  # a list: it reads the outline
     assert isinstance(answer.answer, str) and answer.answer
+
+
+def test_a_computed_difference_is_written_in_its_figures_scale_and_checked():
+    # values are stored in base units (1312万人 → 13,120,000): the difference must be too
+    from assistant.compose import _amount
+    from assistant.evaluation import difference_holds
+    from common.textutils import find_figures
+
+    assert _amount(-2e4, "万人") == "2万人" and _amount(2e10, "亿斤") == "200亿斤"
+    assert _amount(0.5, "%") == "0.5个百分点" and _amount(2.5e10, "元") == "250亿元"
+    operands = find_figures("1312万人 − 1314万人")
+    assert difference_holds(operands, "−2万人，2017年更高")
+    assert not difference_holds(operands, "−20000万人，2017年更高")
+    assert difference_holds(find_figures("5.5% − 5%"), "0.5个百分点")
+
+
+def test_a_trend_with_a_year_missing_computes_no_difference():
+    from assistant.compose import _computed
+
+    class Ext:  # the parts as compose_parts sees them: two found, one refused
+        def __init__(self, refused, figure=None):
+            self.refused, self.chosen = refused, [type("C", (), {"figure": figure})()] if figure else []
+
+    from ingest.frames import frame_sentence
+    a, b = (frame_sentence(s, (), 2020).figures[0] for s in ("就业1312万人。", "就业1314万人。"))
+    parts = [(type("P", (), {"label": str(y)})(), e) for y, e in ((2016, Ext(False, a)), (2017, Ext(False, b)), (2018, Ext(True)))]
+    assert _computed(parts, False) == ""
+    assert "−2万人" in _computed(parts[:2], False)

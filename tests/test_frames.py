@@ -46,3 +46,29 @@ def test_a_year_stated_first_scopes_the_clauses_after_it():
     frame = frame_sentence(sentence, ("一、2023年工作回顾",), 2024)
     assert [(f.text, f.years, f.kind) for f in frame.figures] == [("5.2%", (2023,), RESULT), ("62万人", (2023,), RESULT)]
     assert frame.kind == RESULT
+
+
+def test_a_paragraph_that_opens_with_a_year_scopes_its_sentences():
+    # a review of five years holds a paragraph about its last year: the paragraph's opening
+    # time scopes its later sentences, before the section heading; the next paragraph is free
+    from ingest.frames import paragraph_leads
+
+    text = ("五年来，城镇新增就业6600万人以上。\n"
+            "刚刚过去的2017年，主要目标任务全面完成。国内生产总值增长6.9%，城镇新增就业1351万人。\n"
+            "财政收入增长7.4%。")
+    sentences, pos = [], 0
+    for piece in ("五年来，城镇新增就业6600万人以上。", "刚刚过去的2017年，主要目标任务全面完成。",
+                  "国内生产总值增长6.9%，城镇新增就业1351万人。", "财政收入增长7.4%。"):
+        start = text.index(piece, pos)
+        sentences.append((start, start + len(piece), piece))
+        pos = start + len(piece)
+    leads = paragraph_leads(sentences, lambda a, b: text[a:b], 2018)
+    assert leads == {sentences[2][0]: "刚刚过去的2017年"}
+    heading = ("一、过去五年工作回顾",)
+    assert frame_sentence(sentences[2][2], (*heading, leads[sentences[2][0]]), 2018).years == (2017,)
+    assert frame_sentence(sentences[3][2], heading, 2018).years == (2013, 2014, 2015, 2016, 2017)
+
+
+def test_a_verb_that_links_an_indicator_to_its_value_is_not_part_of_it():
+    indicators = [f.indicator for f in frame_sentence("粮食总产稳定在1100亿斤以上，居民消费价格涨幅控制在3%左右。", (), 2025).figures]
+    assert indicators == ["粮食总产", "居民消费价格涨幅"]
