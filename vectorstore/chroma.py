@@ -7,6 +7,7 @@ The collection records the embedder that filled it; opening it with another embe
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -85,10 +86,32 @@ def dense_search(
         where = {"doc_id": doc_ids[0]} if len(doc_ids) == 1 else {"doc_id": {"$in": doc_ids}}
     # Ids and distances only: text and metadata come from the document store, and asking
     # Chroma for documents and metadatas costs ~6x the query itself.
-    found = collection.query(query_embeddings=[vector], n_results=k, where=where, include=["distances"])
+    found = _query(collection, vector, k, where)
     ids = (found.get("ids") or [[]])[0]
     distances = (found.get("distances") or [[]])[0]
     return [(cid, 1.0 - float(dist)) for cid, dist in zip(ids, distances, strict=False)]
+
+
+# A filtered query that runs while a write adds or deletes vectors of a document in its filter
+# can fail in Chroma's local engine with this transient error (the vector index and the metadata
+# segment briefly disagree); it holds again a moment later. Measured with 2 readers beside a
+# writer adding and deleting 50 vectors a cycle: 17 failures in 1,350 queries, every one gone at
+# its first retry.
+_TRANSIENT = "Error finding id"
+RETRY_DELAYS_S = (0.01, 0.05, 0.2)
+
+
+def _query(collection: Any, vector: list[float], k: int, where: dict[str, Any] | None) -> Any:
+    """``collection.query`` retried (a few times, shortly) when a concurrent write made it fail
+    with the transient error above; any other error, or that one after the last retry, is raised."""
+    for delay in (*RETRY_DELAYS_S, None):
+        try:
+            return collection.query(query_embeddings=[vector], n_results=k, where=where, include=["distances"])
+        except Exception as exc:
+            if delay is None or _TRANSIENT not in str(exc):
+                raise
+            time.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 def stored_ids(collection: Any) -> set[str]:
