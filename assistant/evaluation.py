@@ -135,17 +135,25 @@ def difference_holds(operands: list[Figure], result: str) -> bool:
 def figures_quoted(answer: Answer) -> bool:
     """Every figure in a non-refused answer occurs in one of its cited quotes (years name
     periods and documents, not figures). A computed number (``（计算：8% − 5.5% = 2.5个百分点）``)
-    is allowed when every operand before its ``=`` is a cited figure."""
+    is allowed when every operand before its ``=`` is a cited figure and the arithmetic holds."""
     if answer.refused:
         return True
     quoted = {figure_key(f) for c in answer.citations for f in find_figures(c.quote)}
-    text = _ITEM_NUMBER_RE.sub("", strip_markers(answer.answer))  # a list's own numbering is no figure
+    return not unquoted_figures(strip_markers(answer.answer), quoted)
+
+
+def unquoted_figures(text: str, quoted: set[tuple[float, str]]) -> list[str]:
+    """The figures of ``text`` (markers stripped) whose key is not in ``quoted``: a list's own
+    numbering (``1. ``) is no figure, and a computed ``（计算：a − b = r）`` counts as one
+    unquoted figure unless its operands are quoted and its arithmetic holds."""
+    text = _ITEM_NUMBER_RE.sub("", text)
+    missing = []
     for m in _COMPUTED_RE.finditer(text):
         operands = [f for f in find_figures(m.group(1)) if not f.is_year]
         if not all(figure_key(f) in quoted for f in operands) or not difference_holds(operands, m.group(2)):
-            return False
+            missing.append(m.group(0))
     plain = _COMPUTED_RE.sub("", text)
-    return all(figure_key(f) in quoted for f in find_figures(plain) if not f.is_year)
+    return missing + [f.text for f in find_figures(plain) if not f.is_year and figure_key(f) not in quoted]
 
 
 def score_item(gold: dict[str, Any], answer: Answer, cold: bool = False) -> ItemResult:

@@ -86,7 +86,10 @@ class Run:
 
 
 def guarded_figures(answer: Any) -> tuple[int, int, int]:
-    """(figures shown, verified in their sentence's quotes, shown as verified but not)."""
+    """(figures shown, verified in their sentence's quotes, shown as verified but not). The
+    figures are those of ``assistant.evaluation.unquoted_figures``: a list's own numbering is
+    none, and a computed difference is one, verified when its operands are and it holds."""
+    from assistant.evaluation import unquoted_figures
     from common.textutils import figure_key, find_figures, strip_markers
 
     if answer.refused:
@@ -95,13 +98,12 @@ def guarded_figures(answer: Any) -> tuple[int, int, int]:
     shown = ok = false_ok = 0
     for s in answer.sentences:
         have = set().union(*(quotes.get(n, set()) for n in s.citations)) if s.citations else set()
-        for f in find_figures(strip_markers(s.text)):
-            if f.is_year:
-                continue
-            shown += 1
-            good = figure_key(f) in have
-            ok += good
-            false_ok += s.verified and not good
+        text = strip_markers(s.text)
+        figures = len(unquoted_figures(text, set()))
+        bad = len(unquoted_figures(text, have))
+        shown += figures
+        ok += figures - bad
+        false_ok += bad if s.verified else 0
     return (shown, ok, false_ok)
 
 

@@ -110,6 +110,18 @@ def test_a_computed_difference_is_written_in_its_figures_scale_and_checked():
     assert difference_holds(find_figures("5.5% − 5%"), "0.5个百分点")
 
 
+def test_the_figure_check_skips_list_numbering_and_checks_computed_numbers():
+    # one rule for the accuracy table's "unchecked figures" and answers.py's "false 'verified'"
+    from assistant.evaluation import unquoted_figures
+    from common.textutils import figure_key, find_figures
+
+    quoted = {figure_key(f) for f in find_figures("城镇新增就业1244万人；城镇新增就业1256万人")}
+    assert unquoted_figures("1. 稳就业\n2. 扩内需\n10. 保民生", quoted) == []
+    assert unquoted_figures("1256万人（计算：1256万人 − 1244万人 = 12万人，2024年更高）", quoted) == []
+    assert len(unquoted_figures("1256万人（计算：1256万人 − 1244万人 = 21万人，2024年更高）", quoted)) == 1
+    assert unquoted_figures("新增就业1300万人", quoted) == ["1300万人"]
+
+
 def test_a_trend_with_a_year_missing_computes_no_difference():
     from assistant.compose import _computed
 
