@@ -1,6 +1,6 @@
 """Queries that run while documents are written: a filtered Chroma query racing an add or a
 delete of a document in its filter fails transiently in Chroma's local engine ("Error finding
-id"; found by the 10-minute soak: one 5xx in 17,179 requests). ``dense_search`` retries it."""
+id", "Error getting embedding"; found by the 10-minute soak: one 5xx in 17,179 requests). ``dense_search`` retries it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import time
 
 import chromadb
 import pytest
+from chromadb.errors import InternalError
 
 from vectorstore.chroma import dense_search
 
@@ -34,8 +35,8 @@ class ScriptedCollection:
 
 def test_the_transient_error_is_retried_and_others_are_not():
     fake = ScriptedCollection()
-    fake.enqueue(RuntimeError("Error executing plan: Internal error: Error finding id"))
-    fake.enqueue(RuntimeError("Error executing plan: Internal error: Error finding id"))
+    fake.enqueue(InternalError("Error executing plan: Internal error: Error finding id"))
+    fake.enqueue(InternalError("Error executing plan: Internal error: Error getting embedding"))
     assert dense_search(fake, [1.0, 0.0], 3, doc_ids=["d"]) == [("a", 0.75)]
     assert len(fake.history) == 3
 
@@ -47,8 +48,8 @@ def test_the_transient_error_is_retried_and_others_are_not():
 
     stubborn = ScriptedCollection()
     for _ in range(10):
-        stubborn.enqueue(RuntimeError("Internal error: Error finding id"))
-    with pytest.raises(RuntimeError, match="finding id"):
+        stubborn.enqueue(InternalError("Internal error: Error finding id"))
+    with pytest.raises(InternalError, match="finding id"):
         dense_search(stubborn, [1.0, 0.0], 3)
     assert len(stubborn.history) == 4  # the first try and three retries
 
