@@ -146,14 +146,26 @@ def unquoted_figures(text: str, quoted: set[tuple[float, str]]) -> list[str]:
     """The figures of ``text`` (markers stripped) whose key is not in ``quoted``: a list's own
     numbering (``1. ``) is no figure, and a computed ``（计算：a − b = r）`` counts as one
     unquoted figure unless its operands are quoted and its arithmetic holds."""
+    return checked_figures(text, quoted)[1]
+
+
+def checked_figures(text: str, quoted: set[tuple[float, str]]) -> tuple[list[str], list[str]]:
+    """(every figure of ``text``, those not verified by ``quoted``) by the rule of
+    ``unquoted_figures``, read in one pass."""
     text = _ITEM_NUMBER_RE.sub("", text)
-    missing = []
+    shown: list[str] = []
+    missing: list[str] = []
     for m in _COMPUTED_RE.finditer(text):
+        shown.append(m.group(0))
         operands = [f for f in find_figures(m.group(1)) if not f.is_year]
         if not all(figure_key(f) in quoted for f in operands) or not difference_holds(operands, m.group(2)):
             missing.append(m.group(0))
-    plain = _COMPUTED_RE.sub("", text)
-    return missing + [f.text for f in find_figures(plain) if not f.is_year and figure_key(f) not in quoted]
+    for f in find_figures(_COMPUTED_RE.sub("", text)):
+        if not f.is_year:
+            shown.append(f.text)
+            if figure_key(f) not in quoted:
+                missing.append(f.text)
+    return shown, missing
 
 
 def score_item(gold: dict[str, Any], answer: Answer, cold: bool = False) -> ItemResult:

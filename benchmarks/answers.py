@@ -87,9 +87,9 @@ class Run:
 
 def guarded_figures(answer: Any) -> tuple[int, int, int]:
     """(figures shown, verified in their sentence's quotes, shown as verified but not). The
-    figures are those of ``assistant.evaluation.unquoted_figures``: a list's own numbering is
+    figures are those of ``assistant.evaluation.checked_figures``: a list's own numbering is
     none, and a computed difference is one, verified when its operands are and it holds."""
-    from assistant.evaluation import unquoted_figures
+    from assistant.evaluation import checked_figures
     from common.textutils import figure_key, find_figures, strip_markers
 
     if answer.refused:
@@ -99,8 +99,8 @@ def guarded_figures(answer: Any) -> tuple[int, int, int]:
     for s in answer.sentences:
         have = set().union(*(quotes.get(n, set()) for n in s.citations)) if s.citations else set()
         text = strip_markers(s.text)
-        figures = len(unquoted_figures(text, set()))
-        bad = len(unquoted_figures(text, have))
+        all_figures, unverified = checked_figures(text, have)
+        figures, bad = len(all_figures), len(unverified)
         shown += figures
         ok += figures - bad
         false_ok += bad if s.verified else 0

@@ -133,9 +133,7 @@ def prepare(loaded: LoadedFile, count_tokens: TokenCounter, max_tokens: int, ove
             if sent.start not in sentences:
                 sentences[sent.start] = StoredSentence(doc_id, sent.start, sent.end, cid, sent.text, {})
                 headings_at[sent.start] = draft.headings
-    framed = frames_of(list(sentences.values()), headings_at, lambda a, b: clean.text[a:b], meta.year)
-    for sentence in sentences.values():
-        sentence.frame = framed[sentence.start]
+    frame_in_place(list(sentences.values()), headings_at, lambda a, b: clean.text[a:b], meta.year)
     document = StoredDocument(
         doc_id=doc_id, source=loaded.source, title=title, status="pending", n_chunks=len(chunks),
         chars=len(clean.text), ingested_at=time.time(),
@@ -162,6 +160,14 @@ def frames_of(sentences: list[StoredSentence], headings_at: dict[int, tuple[str,
     return out
 
 
+def frame_in_place(sentences: list[StoredSentence], headings_at: dict[int, tuple[str, ...]],
+                   text_between: Callable[[int, int], str], year: int) -> None:
+    """Set each sentence's ``frame`` from ``frames_of`` (ingest and upgrade share this step)."""
+    framed = frames_of(sentences, headings_at, text_between, year)
+    for sentence in sentences:
+        sentence.frame = framed[sentence.start]
+
+
 def text_of_chunks(chunks: list[StoredChunk]) -> Callable[[int, int], str]:
     """The document text between two offsets, rebuilt from its stored chunks; a stretch no
     chunk covers reads as a line break (a paragraph boundary: nothing carries across it)."""
@@ -176,6 +182,11 @@ def text_of_chunks(chunks: list[StoredChunk]) -> Callable[[int, int], str]:
         return "\n"
 
     return between
+
+
+def _headings_of(chunk: StoredChunk) -> tuple[str, ...]:
+    """The heading path a stored chunk was cut under (its ``section``, split at " > ")."""
+    return tuple(h for h in str(chunk.metadata.get("section") or "").split(" > ") if h)
 
 
 def _page_starts(raw: str, clean: str, pages: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -399,11 +410,11 @@ class Ingestor:
         done = 0
         for doc in store.documents(status=None):
             year = int(doc.meta.get("year") or 0)
-            sections = {c.id: tuple(h for h in str(c.metadata.get("section") or "").split(" > ") if h)
-                        for c in store.chunks_of(doc.doc_id)}
+            chunks = store.chunks_of(doc.doc_id)  # read once: headings and text come from it
+            sections = {c.id: _headings_of(c) for c in chunks}
             rows = store.sentences_of(doc.doc_id, with_vectors=False)
             framed = frames_of(rows, {t.start: sections.get(t.chunk_id, ()) for t in rows},
-                               text_of_chunks(store.chunks_of(doc.doc_id)), year)
+                               text_of_chunks(chunks), year)
             frames = [(doc.doc_id, t.start, framed[t.start]) for t in rows]
             store.set_frames(frames)
             done += 1
@@ -422,15 +433,13 @@ class Ingestor:
             headings_at: dict[int, tuple[str, ...]] = {}
             chunks = self.kb.docstore.chunks_of(doc.doc_id)
             for chunk in chunks:
-                headings = tuple(h for h in str(chunk.metadata.get("section") or "").split(" > ") if h)
+                headings = _headings_of(chunk)
                 for sent in split_sentences(chunk.text, int(chunk.metadata.get("start", 0))):
                     if sent.start not in sentences:
                         sentences[sent.start] = StoredSentence(doc.doc_id, sent.start, sent.end, chunk.id, sent.text, {})
                         headings_at[sent.start] = headings
             rows = sorted(sentences.values(), key=lambda t: t.start)
-            framed = frames_of(rows, headings_at, text_of_chunks(chunks), year)
-            for sentence in rows:
-                sentence.frame = framed[sentence.start]
+            frame_in_place(rows, headings_at, text_of_chunks(chunks), year)
             vectors = self.kb.embeddings.embed_documents([t.text for t in rows])
             for sentence, vector in zip(rows, vectors, strict=True):
                 sentence.vector = np.asarray(vector, dtype=np.float32)
