@@ -21,7 +21,7 @@ import numpy as np
 from langchain_core.documents import Document
 
 from assistant.evidence import Candidate, coverage, question_years
-from assistant.extractive import Extraction, citation_for, source_label
+from assistant.extractive import Extraction, accepted_candidates, citation_for, source_label
 from assistant.planner import MAX_TABLE_ROWS, Part, Plan, summary_term
 from assistant.question import QUESTION_WORDS_RE
 from assistant.schema import Citation, Table
@@ -259,7 +259,7 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         return refusal
     refined, pool = service.pool(q, docs, vector)
     ext = service.extract_from_pool(refined, pool, many=False)
-    accepted = [c for c in ext.pool if not c.rejected and c.score >= service.scorer.threshold_for(q.is_english)]
+    accepted = accepted_candidates(q, ext.pool, service.scorer)
     doc_ids = list(dict.fromkeys(str(d.metadata.get("doc_id")) for d in docs))[:3]
     sections = [s for s in _sections(service, p, doc_ids, vector) if len(s.kids) >= 2]
     if p.count:

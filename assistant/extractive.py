@@ -71,6 +71,21 @@ def score_pool(q: Question, pool: list[Candidate], scorer: LinearScorer) -> list
     return sorted(pool, key=lambda c: c.score, reverse=True)
 
 
+def accepted_candidates(q: Question, ranked: list[Candidate], scorer: LinearScorer) -> list[Candidate]:
+    """The scored candidates that may answer, best first: those at or above the threshold; or,
+    when none is, the best one alone if it stands out from the best other sentence
+    (``LinearScorer.stands_out``: a clear winner among weak lexical matches, as when a question
+    is worded in everyday words the report does not use)."""
+    threshold = scorer.threshold_for(q.is_english)
+    candidates = [c for c in ranked if not c.rejected]
+    accepted = [c for c in candidates if c.score >= threshold]
+    if accepted or not candidates:
+        return accepted
+    best = candidates[0]
+    runner_up = next((c.score for c in candidates[1:] if c.sentence.text != best.sentence.text), 0.0)
+    return [best] if scorer.stands_out(best.score, runner_up, q.wants_number) else []
+
+
 def refusal_text(q: Question, pool: list[Candidate], near: float) -> tuple[str, str]:
     """A plain statement that the documents do not answer, with the reason when known: a
     rejected sentence that would otherwise have scored above ``near``."""
@@ -154,7 +169,7 @@ def extract(q: Question, pool: list[Candidate], scorer: LinearScorer, per_docume
     (a corpus of one document needs no names)."""
     ranked = score_pool(q, pool, scorer)
     threshold = scorer.threshold_for(q.is_english)
-    accepted = [c for c in ranked if not c.rejected and c.score >= threshold]
+    accepted = accepted_candidates(q, ranked, scorer)
     if not accepted:
         text, reason = refusal_text(q, ranked, threshold)
         return Extraction(text, True, [], [], reason, ranked)

@@ -43,6 +43,13 @@ class LinearScorer:
     english_bias: float = 0.0
     english_threshold: float = 0.0
     extra_ratio: float = 0.92  # a further sentence joins a non-figure answer above this share of the best
+    # A best sentence under the threshold still answers when it stands out: at least
+    # ``margin_floor`` and ``margin_ratio`` times the best other sentence (0 turns it off).
+    # Questions that ask for a figure have their own pair (a wrong figure costs most).
+    margin_floor: float = 0.0
+    margin_ratio: float = 0.0
+    figure_margin_floor: float = 0.0
+    figure_margin_ratio: float = 0.0
     provenance: dict[str, object] = field(default_factory=dict)
 
     def score(self, features: dict[str, float], english: bool = False) -> float:
@@ -53,11 +60,18 @@ class LinearScorer:
     def threshold_for(self, english: bool) -> float:
         return self.english_threshold if english and self.english_threshold > 0 else self.threshold
 
+    def stands_out(self, best: float, runner_up: float, figure: bool = False) -> bool:
+        """Whether a best score under the threshold answers by its margin over the runner-up."""
+        floor, ratio = (self.figure_margin_floor, self.figure_margin_ratio) if figure else (self.margin_floor, self.margin_ratio)
+        return 0 < floor <= best and best >= ratio * runner_up
+
     def to_json(self) -> str:
         return json.dumps({
             "weights": self.weights, "bias": self.bias, "threshold": self.threshold,
             "english_weights": self.english_weights, "english_bias": self.english_bias,
             "english_threshold": self.english_threshold, "extra_ratio": self.extra_ratio,
+            "margin_floor": self.margin_floor, "margin_ratio": self.margin_ratio,
+            "figure_margin_floor": self.figure_margin_floor, "figure_margin_ratio": self.figure_margin_ratio,
             "provenance": self.provenance,
         }, ensure_ascii=False, indent=2)
 
@@ -71,5 +85,9 @@ def load_scorer(path: Path = WEIGHTS_FILE) -> LinearScorer:
         english_bias=float(data.get("english_bias", 0.0)),
         english_threshold=float(data.get("english_threshold", 0.0)),
         extra_ratio=float(data.get("extra_ratio", 0.92)),
+        margin_floor=float(data.get("margin_floor", 0.0)),
+        margin_ratio=float(data.get("margin_ratio", 0.0)),
+        figure_margin_floor=float(data.get("figure_margin_floor", 0.0)),
+        figure_margin_ratio=float(data.get("figure_margin_ratio", 0.0)),
         provenance=dict(data.get("provenance", {})),
     )

@@ -8,6 +8,8 @@ sets (``benchmarks/splits.py``), over a collection built with ``benchmarks/corpu
 3. The threshold that answers is the one that maximises, over the tuning questions,
    ``correct − 3 × wrong`` (a wrong answer costs more than a refusal; an unanswerable question
    answered is wrong), one threshold for every language.
+4. By the same utility, the margin under the threshold at which a best sentence that stands
+   out from the runner-up still answers (``margin_floor``, ``margin_ratio``).
 
 Both collections a user meets count: the evaluation collection (default report + national +
 provincial), and the default corpus alone (what `make run` opens), where the seed tuning
@@ -50,7 +52,7 @@ def collect(service, items: list[dict]) -> list[dict]:
     for gold in items:
         q = service.analyze(gold["question"])
         scope = service.scope(q)
-        entry = {"gold": gold, "english": q.is_english, "rows": [], "labels": [], "answers": [],
+        entry = {"gold": gold, "english": q.is_english, "figure": q.wants_number, "rows": [], "labels": [], "answers": [], "sentences": [],
                  "scope_refusal": bool(scope.refusal)}
         if not scope.refusal:
             vector = service.query_vector(q)
@@ -65,6 +67,7 @@ def collect(service, items: list[dict]) -> list[dict]:
                 entry["rows"].append(cand.features)
                 entry["labels"].append(1.0 if label else 0.0)
                 entry["answers"].append(compose(refined, [cand]))
+                entry["sentences"].append(cand.sentence.text)
         out.append(entry)
     return out
 
@@ -145,6 +148,42 @@ def choose_threshold(entries: list[dict], weights: np.ndarray, bias: float, name
     return best_t, stats
 
 
+def choose_margin(entries: list[dict], weights: np.ndarray, bias: float, names: tuple[str, ...],
+                  threshold: float, figure: bool) -> tuple[float, float, dict]:
+    """(margin_floor, margin_ratio, counts): a best sentence under ``threshold`` answers when it
+    scores at least the floor and the ratio times the best other sentence
+    (``LinearScorer.stands_out``). Chosen by the same utility as the threshold; among equals,
+    the highest floor and ratio (the fewest extra answers). ``figure``: fitted on the questions
+    that ask for a figure, else on the others."""
+    from assistant.evaluation import contains_all
+
+    tops = []  # (best, runner-up, correct if answered, answerable)
+    for e in entries:
+        keywords = e["gold"].get("answer_all") or []
+        if not e["rows"] or e["figure"] != figure:
+            continue
+        x = np.array([[r.get(n, 0.0) for n in names] for r in e["rows"]])
+        scores = 1.0 / (1.0 + np.exp(-(x @ weights + bias)))
+        order = [int(i) for i in np.argsort(-scores)]
+        best = order[0]
+        runner_up = next((float(scores[i]) for i in order[1:] if e["sentences"][i] != e["sentences"][best]), 0.0)
+        correct = bool(keywords) and contains_all(e["answers"][best], keywords)
+        tops.append((float(scores[best]), runner_up, correct, bool(keywords)))
+
+    def utility(floor: float, ratio: float) -> tuple[float, dict]:
+        extra = [(c, a) for s, r, c, a in tops if threshold > s >= floor and s >= ratio * r]
+        gained = sum(1 for c, _ in extra if c) - sum(1 for c, a in extra if not a)  # an unanswerable one was right
+        wrong = sum(1 for c, _ in extra if not c)
+        return gained - WRONG_COST * wrong, {"answered": len(extra), "correct": gained, "wrong": wrong}
+
+    grid = [(round(f, 2), r) for f in np.arange(0.2, threshold, 0.05) for r in (1.5, 2.0, 2.5, 3.0, 4.0, 5.0)]
+    best_value = max(utility(f, r)[0] for f, r in grid)
+    if best_value <= 0:
+        return 0.0, 0.0, {}
+    floor, ratio = max((g for g in grid if utility(*g)[0] == best_value), key=lambda g: (g[0], g[1]))
+    return floor, ratio, utility(floor, ratio)[1]
+
+
 def stats_at(entries: list[dict], weights: np.ndarray, bias: float, names: tuple[str, ...], threshold: float) -> dict:
     """Correct / wrong / refused of ``entries`` at ``threshold``."""
     return choose_threshold(entries, weights, bias, names, fixed=threshold)[1] if entries else {}
@@ -187,11 +226,16 @@ def main() -> None:
         members = [e for e in entries if e["english"] == (group == "en")]
         by_language[group] = stats_at(members, w, b, names, threshold)
         print(group, "questions", len(members), "at threshold", round(threshold, 3), by_language[group])
+    margin_floor, margin_ratio, margin_stats = choose_margin(entries, w, b, names, threshold, figure=False)
+    figure_floor, figure_ratio, figure_stats = choose_margin(entries, w, b, names, threshold, figure=True)
+    print("margin: floor", margin_floor, "ratio", margin_ratio, margin_stats)
+    print("figure margin: floor", figure_floor, "ratio", figure_ratio, figure_stats)
     zh = (weights, round(b, 4), round(threshold, 4), by_language["zh"])
     en_t = (threshold, by_language["en"])
     scorer = LinearScorer(
         weights=zh[0], bias=zh[1], threshold=zh[2], english_threshold=round(en_t[0], 4),
-        extra_ratio=current.extra_ratio,
+        extra_ratio=current.extra_ratio, margin_floor=margin_floor, margin_ratio=margin_ratio,
+        figure_margin_floor=figure_floor, figure_margin_ratio=figure_ratio,
         provenance={
             "fitted_on": "tuning part of the core question sets (benchmarks/splits.py: shared seed_dev, multi_dev, "
                          "compose_dev paraphrase/english/chinese_numerals by tests/data/heldout.txt; "
@@ -199,7 +243,7 @@ def main() -> None:
             "collection": "default report + 56 national + 31 provincial reports (benchmarks/corpus.py); "
                           "and the default report alone, with tests/data/seed_probes.jsonl and seed_paraphrases.jsonl",
             "questions": len(entries), "chinese": zh[3], "english": en_t[1] or None,
-            "wrong_cost": WRONG_COST, "threshold_smoothing": SMOOTHING, "date": datetime.date.today().isoformat(),
+            "margin": margin_stats or None, "figure_margin": figure_stats or None, "wrong_cost": WRONG_COST, "threshold_smoothing": SMOOTHING, "date": datetime.date.today().isoformat(),
         },
     )
     if args.dry_run:
