@@ -277,8 +277,13 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         return quoted
     best = accepted[0] if accepted else None
     enums = [items for items in _stored_enums(service, best) if len(items) >= 2] if best is not None else []
-    if best is not None and enums:
+    # an enumeration in the best sentence, unless a section with children is closer to the
+    # question than that sentence (the same comparison as for a count above)
+    listed = next((s for s in sections[:5] if s.score >= MIN_NODE_SCORE), None)
+    if best is not None and enums and (listed is None or listed.score <= best.features.get("dense", 0.0)):
         return _inline_list(service, p, best, max(enums, key=len))
+    if listed is not None and best is not None and enums:
+        return _section_list(service, p, listed)
     # a section is the answer only when its title path shares a term with the question: e5
     # similarity alone rates any two passages of the genre close
     section = sections[0] if sections and sections[0].score >= MIN_NODE_SCORE and sections[0].shares_term else None

@@ -134,3 +134,36 @@ def test_a_trend_with_a_year_missing_computes_no_difference():
     parts = [(type("P", (), {"label": str(y)})(), e) for y, e in ((2016, Ext(False, a)), (2017, Ext(False, b)), (2018, Ext(True)))]
     assert _computed(parts, False) == ""
     assert "−2万人" in _computed(parts[:2], False)
+
+
+SECTIONS_REPORT = """2032年柳塘市政府工作报告
+
+一、2031年工作回顾
+
+过去一年，全市地区生产总值增长5.8%。
+
+二、2032年重点抓好的几方面工作
+
+（一）全力推动工业经济提质增效。聚焦基础设施增投资，着重抓好柳塘港扩建工程、城市快速路工程、北部水厂工程、高标准农田、东湖水利枢纽工程、城西电网改造工程、南山隧道工程、物流园区工程。
+（二）加快建设现代化农业体系。发展茶叶和柑橘两个特色产业。
+（三）持续改善城乡人居环境。推进老旧小区改造。
+（四）不断增进民生福祉。新增公办幼儿园学位800个。
+"""
+
+
+def test_a_list_of_areas_is_the_sections_not_an_enumeration_inside_one_of_them(tmp_path):
+    """The best sentence holds an enumeration (工程…) but the question asks for the areas of
+    work: the section whose children are those areas is closer to the question (e5), so its
+    children are the list."""
+    from assistant.factory import build_service
+    from assistant.settings import Settings
+
+    path = tmp_path / "2032年柳塘市政府工作报告.txt"
+    path.write_text(SECTIONS_REPORT, encoding="utf-8")
+    service = build_service(Settings(data_dir=tmp_path / "data", progress=False))
+    assert service.ingest([path]).ok
+    answer = service.ask("柳塘市2032年要重点抓好哪几方面工作？")
+    assert not answer.refused, answer.answer
+    for area in ("工业经济提质增效", "现代化农业体系", "城乡人居环境", "增进民生福祉"):
+        assert area in answer.answer, answer.answer
+    assert "城市快速路工程" not in answer.answer
