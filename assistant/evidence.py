@@ -55,7 +55,9 @@ def unit_compatible(found: str, wanted: str) -> bool:
         found = found.lstrip("万亿千")
     if wanted in ("亿元", "万元", "元", "亿", "万亿元"):
         return found.endswith("元") or found in _MONEY
-    if wanted in ("百分点", "个百分点", "%"):
+    if wanted == "%":  # a rate: a gap between two rates (高于…0.4个百分点) is not one
+        return found.endswith(("%", "％"))
+    if wanted in ("百分点", "个百分点"):
         return found.endswith(("%", "％", "百分点"))
     if wanted == "个":
         return found in _COUNTERS

@@ -153,3 +153,24 @@ def test_figures_filter_by_region_and_year_in_all_31_provincial_reports(provinci
         assert all(2025 in figure_years(r) for r in targets) and all(r["period"] != "2025年" for r in results)
     assert all(named_indicator(r["indicator"]) for r in provincial_rows)
     assert not [r for r in provincial_rows if r["value"] in ("千", "百", "万", "千亿", "百亿", "千万", "百万")]
+
+
+def test_a_rate_question_is_not_answered_by_a_gap_between_rates():
+    """A question asking for a rate (unit %) is not answered by 高于…0.4个百分点 (a gap between
+    two rates); a question asking for percentage points still takes either."""
+    from assistant.evidence import unit_compatible
+
+    assert unit_compatible("%", "%")
+    assert not unit_compatible("个百分点", "%")
+    assert unit_compatible("个百分点", "个百分点") and unit_compatible("%", "百分点")
+
+
+def test_english_statistical_terms_are_glossed_as_the_reports_word_them():
+    """'above designated size' and R&D's older wording (研究与实验发展) are general vocabulary
+    of the genre: the English question gets the report's own compound term."""
+    from assistant.question import understand
+
+    q = understand("What was the growth of value added of industrial enterprises above designated size?")
+    assert any("规模以上工业增加值" in t.alternatives for t in q.terms), q.terms
+    q = understand("What share of GDP did R&D spending reach?")
+    assert any("研究与实验发展" in t.alternatives for t in q.terms), q.terms
