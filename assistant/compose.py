@@ -25,6 +25,7 @@ from assistant.extractive import Extraction, accepted_candidates, citation_for, 
 from assistant.planner import MAX_TABLE_ROWS, Part, Plan, summary_term
 from assistant.question import QUESTION_WORDS_RE
 from assistant.schema import Citation, Table
+from assistant.scope import QUOTED_RE
 from common.textutils import Span
 from common.tokens import tokenize
 from ingest.outline import OutlineNode
@@ -292,15 +293,13 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     return None
 
 
-# A phrase the question quotes: “下功夫、求实效”, 「…」, "…".
-_QUOTED_RE = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
 
 
 def _headings_quoting(service: PlanqaService, q: Question, doc_ids: list[str]) -> Composition | None:
     """A list question that quotes a phrase (在哪些方面“下功夫、求实效”) is answered by the
     headings of one document that contain it, when there are two or more: a report's headings
     often repeat such a phrase, one per area."""
-    phrases = [m.group(1) for m in _QUOTED_RE.finditer(q.text)]
+    phrases = [m.group(1) for m in QUOTED_RE.finditer(q.text)]
     if not phrases:
         return None
     for doc_id in doc_ids:

@@ -17,6 +17,7 @@ regions): over one report, the evidence checks alone decide.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -33,6 +34,8 @@ _DOC_TYPE_WORDS: list[tuple[str, str]] = [
 ]
 _NATIONAL_Q = ("全国", "国务院", "我国", "中央政府", "国家层面")
 MAX_WHERE_IDS = 500
+# A phrase the question quotes: “项目管家”, 「…」, "…".
+QUOTED_RE = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
 
 
 @dataclass
@@ -224,6 +227,24 @@ def resolve(q: Question, docs: list[DocInfo]) -> Scope:
     labels = {(d.year, d.region) for d in (pool if scope.doc_ids is not None else docs)}
     scope.many = not scope.years and not scope.regions and len(labels) > 1
     return scope
+
+
+def narrowed_to_quotes(scope: Scope, q: Question, docs: list[DocInfo],
+                       containing: Callable[[str], set[str]]) -> Scope:
+    """A phrase the question quotes (“项目管家”) is the report's own name for what it asks
+    about: when some documents in scope have every quoted phrase verbatim, and not all of
+    them do, only those are searched (``containing``: the documents that have a phrase)."""
+    phrases = [m.group(1) for m in QUOTED_RE.finditer(q.text)]
+    if scope.refusal or not phrases:
+        return scope
+    allowed = set(scope.doc_ids) if scope.doc_ids is not None else {d.doc_id for d in docs}
+    hit = set.intersection(*(containing(p) for p in phrases)) & allowed
+    if not hit or hit == allowed:
+        return scope
+    kept = [d for d in docs if d.doc_id in hit]
+    narrowed = replace(scope, doc_ids=[d.doc_id for d in kept])
+    narrowed.many = not scope.years and not scope.regions and len({(d.year, d.region) for d in kept}) > 1
+    return narrowed
 
 
 def _region_level(regions: list[str]) -> bool:

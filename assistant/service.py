@@ -23,7 +23,7 @@ from assistant.guard import extractive_sentences
 from assistant.planner import Plan, plan
 from assistant.question import Question, Vocabulary, understand
 from assistant.schema import Answer, StreamEvent
-from assistant.scope import Catalogue, Scope, widened
+from assistant.scope import Catalogue, Scope, narrowed_to_quotes, widened
 from assistant.scope import resolve as resolve_scope
 from assistant.scorer import load_scorer
 from assistant.settings import Settings
@@ -172,7 +172,7 @@ class PlanqaService:
         q = understand(question, self.vocabulary(), self.gazetteer())
         if q.relative_year is None or q.years or q.report_years:
             return q
-        scope = resolve_scope(q, self.catalogue.docs())
+        scope = self.scope(q)
         pool = [d for d in self.catalogue.docs() if scope.doc_ids is None or d.doc_id in scope.doc_ids]
         latest = max((d.year for d in pool if d.year), default=0)
         if not latest:
@@ -181,7 +181,8 @@ class PlanqaService:
 
     def scope(self, q: Question) -> Scope:
         """The documents a question is about (years, regions, document types it names)."""
-        return resolve_scope(q, self.catalogue.docs())
+        docs = self.catalogue.docs()
+        return narrowed_to_quotes(resolve_scope(q, docs), q, docs, self.kb.docstore.documents_containing)
 
     def query_vector(self, q: Question) -> np.ndarray:
         """The question's e5 vector. An English question is also put in Chinese words (its

@@ -11,7 +11,7 @@ import pytest
 
 from assistant.evaluation import score_item
 from assistant.question import understand
-from assistant.scope import DocInfo, resolve
+from assistant.scope import DocInfo, narrowed_to_quotes, resolve
 from assistant.settings import Settings
 from ingest import metadata
 from ingest.cleaning import clean_text
@@ -117,6 +117,37 @@ def test_scope_many_reports_and_single_report_corpora():
     single = [CATALOGUE[0]]
     scope = resolve(understand("2018年政府工作报告提出的目标？"), single)
     assert not scope.refusal and scope.doc_ids is None and not scope.many
+
+
+def test_a_quoted_phrase_narrows_the_scope_to_the_reports_that_have_it():
+    """A quoted phrase is the report's own name for what is asked: only the reports that have
+    it verbatim are searched; a phrase every report (or none) has changes nothing."""
+    have = {"项目管家": {"p湖北省"}, "十四五": {d.doc_id for d in CATALOGUE}, "没有的说法": set()}
+
+    def containing(phrase: str) -> set[str]:
+        return have.get(phrase, set())
+
+    q = understand("“项目管家”服务有什么变化？")
+    scope = narrowed_to_quotes(resolve(q, CATALOGUE), q, CATALOGUE, containing)
+    assert scope.doc_ids == ["p湖北省"] and not scope.many
+    for text in ("“十四五”时期的目标？", "“没有的说法”是什么？", "项目管家服务有什么变化？"):
+        q = understand(text)
+        before = resolve(q, CATALOGUE)
+        assert narrowed_to_quotes(before, q, CATALOGUE, containing) == before
+    q = understand("河南“项目管家”服务有什么变化？")  # the region filter already excludes it
+    scope = narrowed_to_quotes(resolve(q, CATALOGUE), q, CATALOGUE, containing)
+    assert scope.doc_ids == ["p河南省"]
+
+
+def test_a_quoted_phrase_finds_its_report_among_many(multi_service):
+    """End to end over real reports: a phrase only one report uses, asked with 今年 and no
+    region, is answered from that report (今年 is that report's year, not the latest one's)."""
+    docs = multi_service.kb.docstore.documents_containing("两新一重")
+    assert len(docs) == 1
+    answer = multi_service.ask("今年“两新一重”建设要实施哪些重大工程项目？")
+    assert not answer.refused, answer.answer
+    assert {c.doc_id for c in answer.citations} == docs
+    assert all(word in answer.answer for word in ("交通", "能源", "水利")), answer.answer
 
 
 @pytest.mark.parametrize(

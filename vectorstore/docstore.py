@@ -250,6 +250,13 @@ class DocStore:
         ).fetchall()
         return [_doc(r) for r in rows]
 
+    def documents_containing(self, phrase: str) -> set[str]:
+        """Ids of the live documents whose text has ``phrase`` verbatim."""
+        rows = self._db.execute(
+            "SELECT DISTINCT c.doc_id FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
+            "WHERE d.status = 'ready' AND instr(c.text, ?) > 0", (phrase,)).fetchall()
+        return {str(r[0]) for r in rows}
+
     def chunks_of(self, doc_id: str) -> list[StoredChunk]:
         rows = self._db.execute("SELECT * FROM chunks WHERE doc_id=? ORDER BY idx", (doc_id,))
         return [_chunk(r) for r in rows]
