@@ -132,8 +132,8 @@ def enumerations(sentence: str) -> list[list[str]]:
 
 def _trim_lead(first: str, others: list[str]) -> str:
     """The first item without the words of its clause before it: leading adverbs and
-    conjunctions (即, 大力), then leading verbs while it is longer than the other items
-    (推进良田 → 良田, 大力发展智能网联新能源汽车 → 智能网联新能源汽车)."""
+    conjunctions (即, 大力), then leading verbs and quantities while it is longer than the other
+    items (推进良田 → 良田, 大力发展智能网联新能源汽车 → 智能网联新能源汽车, 实施一批交通 → 交通)."""
     if not others:
         return first
     import jieba.posseg as pseg
@@ -141,8 +141,14 @@ def _trim_lead(first: str, others: list[str]) -> str:
     jieba_module()
     usual = sorted(len(o) for o in others)[len(others) // 2]
     words = [(w.word, w.flag) for w in pseg.cut(first)]
-    while len(words) > 1 and words[0][1][:1] in ("c", "p", "d", "u") or (
-        len(words) > 1 and words[0][1].startswith(("v", "a")) and sum(len(w) for w, _ in words) > usual + 1
+    def longer() -> bool:
+        return sum(len(w) for w, _ in words) > usual + 1
+
+    while len(words) > 1 and (
+        words[0][1][:1] in ("c", "p", "d", "u")
+        or (words[0][1].startswith(("v", "a")) and longer())
+        # a quantity before a noun (一批交通 → 交通), not a numbered name (两新一重)
+        or (words[0][1] == "m" and words[1][1].startswith("n") and longer())
     ):
         words.pop(0)
     return "".join(w for w, _ in words) or first

@@ -32,6 +32,8 @@ def test_enumerations_inside_sentences():
     assert enumerations("推进良田、良种、良机、良法、良制“五良”融合，建设高标准农田。") == [["良田", "良种", "良机", "良法", "良制"]]
     assert enumerations("积极打造生物制造、商业航天、低空经济等新增长引擎。") == [["生物制造", "商业航天", "低空经济"]]
     assert enumerations("一是稳增长，扩内需；二是促改革，增活力；三是惠民生。")[0] == ["稳增长", "促改革", "惠民生"]
+    assert enumerations("实施一批交通、能源、水利等重大工程项目。") == [["交通", "能源", "水利"]]
+    assert enumerations("推进两新一重、城市更新、乡村振兴等工作。")[0][0] == "两新一重"
     assert enumerations("加强监管、优化服务。") == []  # two items without a name: a pair, not a list
 
 
