@@ -217,6 +217,8 @@ def find_figures(text: str, require_unit_for_chinese: bool = True) -> list[Figur
         else:
             if require_unit_for_chinese and not unit:
                 continue
+            if m.start() > 0 and norm[m.start() - 1] == "第":
+                continue  # 第六个五年计划: an ordinal in a name, not a quantity
             if not any(ch in _CN_DIGITS and ch not in "两" for ch in raw_value) and not raw_value.startswith("十"):
                 continue  # 千万, 亿万: words of emphasis, not figures
             if unit in ("年", "天", "次", "位", "名", "场", "件", "处", "批", "类") and len(raw_value) == 1:

@@ -23,6 +23,9 @@ def test_figures_arabic_chinese_and_full_width():
     assert figs["三级"] == (3.0, "级")
     assert not any("一批" in t for t in figs)
     assert chinese_to_number("一百二十") == 120
+    # an ordinal in a name is no quantity; the count beside it is
+    figs = {f.text for f in find_figures("第六个五年计划要求钢产量达到三千九百万吨，建设五个示范区")}
+    assert figs == {"三千九百万吨", "五个"}
 
 
 def test_years_explicit_relative_and_from_headings():
