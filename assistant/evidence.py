@@ -375,6 +375,11 @@ def candidates(
                 "caption": 1.0 if q.wants_caption and meta.get("kind") == "caption" else 0.0,
                 "heading": 1.0 if meta.get("kind") == "heading" or sent.text.rstrip("。") in str(meta.get("section", "")) else 0.0,
             }
+            if (figure is not None and anchors and not rejected and features["indicator"] < 0.5
+                    and features["anchor_window"] == 0 and coverage(anchors, sent.text) > 0):
+                # the sentence names what is asked (its distinctive terms), but in another clause
+                # than its figure, which measures something else (…固定资产投资提质提效；工业增加值增长6%)
+                rejected = "figure"
             out.append(Candidate(doc, rank, sent, window, years, sent_cov, ctx_cov, win_cov, figure,
                                  rejected=rejected, kind=kind if kind in (TARGET, RESULT) else "", features=features))
     if out:  # how far each sentence is from the closest one

@@ -174,3 +174,4 @@ def test_english_statistical_terms_are_glossed_as_the_reports_word_them():
     assert any("规模以上工业增加值" in t.alternatives for t in q.terms), q.terms
     q = understand("What share of GDP did R&D spending reach?")
     assert any("研究与实验发展" in t.alternatives for t in q.terms), q.terms
+

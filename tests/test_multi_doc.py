@@ -139,6 +139,16 @@ def test_a_quoted_phrase_narrows_the_scope_to_the_reports_that_have_it():
     assert scope.doc_ids == ["p河南省"]
 
 
+def test_an_indicator_named_without_a_figure_is_not_given_another_ones(multi_service):
+    """Guangdong's target list names 固定资产投资 with no figure (提质提效): asked for its
+    growth target, planqa refuses rather than give the next clause's figure (工业增加值 6%);
+    that one is still answered."""
+    answer = multi_service.ask("广东省2025年固定资产投资增长目标是多少？")
+    assert answer.refused, answer.answer
+    answer = multi_service.ask("广东省2025年规模以上工业增加值增长目标是多少？")
+    assert not answer.refused and "6%" in answer.answer, answer.answer
+
+
 def test_a_quoted_phrase_finds_its_report_among_many(multi_service):
     """End to end over real reports: a phrase only one report uses, asked with 今年 and no
     region, is answered from that report (今年 is that report's year, not the latest one's)."""
