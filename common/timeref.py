@@ -28,13 +28,16 @@ def explicit_years(text: str) -> list[int]:
     return [y for y in years if 1900 <= y <= 2100]
 
 
-# "比去年有所下调", "较上年增长", "与上年同期相比", "比1954年增长9%", "比一九六四年增长": a base year
+# "比去年有所下调", "较上年增长", "与上年同期相比", "比1954年增长9%", "比一九六四年增长",
+# "在2020年基础上": a base year
 # of comparison, not the year a statement is about ("今年赤字率拟按2.8%左右安排、比去年有所下调"
 # speaks of this year).
 _BASE_YEAR = r"(?:去年|上年|上一年|前一年|(?:19|20)\d\d\s?年|[一二][〇零一二三四五六七八九]{3}年)"
 COMPARISON_RE = re.compile(
     rf"(?:比|较|同比|相比|高于|低于|多于|少于){_BASE_YEAR}(?:同期|末|底)?|"
-    rf"与{_BASE_YEAR}(?:同期|末|底)?(?:相比|比较|持平)|(?:去年|上年)同期"
+    rf"与{_BASE_YEAR}(?:同期|末|底)?(?:相比|比较|持平)|(?:去年|上年)同期|"
+    # 在2020年基础上降低13.5%, 在一九五九年粮食总产量的基础上再增加: a base, not the period
+    rf"在{_BASE_YEAR}[^，,。；;]{{0,12}}?基础上"
 )
 
 

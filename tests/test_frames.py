@@ -72,3 +72,11 @@ def test_a_paragraph_that_opens_with_a_year_scopes_its_sentences():
 def test_a_verb_that_links_an_indicator_to_its_value_is_not_part_of_it():
     indicators = [f.indicator for f in frame_sentence("粮食总产稳定在1100亿斤以上，居民消费价格涨幅控制在3%左右。", (), 2025).figures]
     assert indicators == ["粮食总产", "居民消费价格涨幅"]
+
+
+def test_a_base_year_is_not_the_year_spoken_about():
+    """在2020年基础上降低13.5% is a target measured from a base year, like 比上年增长."""
+    frame = frame_sentence("单位国内生产总值能耗在2020年基础上降低13.5%。", (), 2021)
+    assert 2020 not in frame.years and frame.figures[0].kind != RESULT
+    frame = frame_sentence("全国粮食总产量应该有七千二百亿斤，还要在一九五九年粮食总产量的基础上再增加一千八百亿斤。", (), 1960)
+    assert 1959 not in frame.years and frame.figures[0].kind == TARGET
