@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 from langchain_core.documents import Document
 
-from assistant.glossary import alternatives
+from assistant.glossary import alternatives, indicator_groups
 from assistant.question import QUESTION_WORDS_RE, Question, Term, search_words
 from common.normalize import simplified
 from common.places import NATIONAL
@@ -269,6 +269,16 @@ def _figure_choice(
     return best[2], best[3], ""
 
 
+def _other_indicator(q: Question, indicator: str) -> bool:
+    """Whether a figure's indicator names main indicators (``glossary.INDICATOR_GROUPS``) and
+    none of those the question names (社会消费品零售总额 for a question about 进出口总额)."""
+    found = indicator_groups(indicator)
+    if not found:
+        return False
+    asked = indicator_groups(" ".join([q.text, *(a for t in q.terms for a in t.alternatives if not a.isascii())]))
+    return bool(asked) and not asked & found
+
+
 def _period_total(wanted_years: set[int], figure: FigureFrame, doc_year: int) -> str:
     """``"year"`` when a figure sums up several past years (过去五年…6600万人, 年均增长7.1%) and
     the question asks about one of them: a period's figure is not one year's result."""
@@ -375,6 +385,8 @@ def candidates(
                 "caption": 1.0 if q.wants_caption and meta.get("kind") == "caption" else 0.0,
                 "heading": 1.0 if meta.get("kind") == "heading" or sent.text.rstrip("。") in str(meta.get("section", "")) else 0.0,
             }
+            if figure is not None and not rejected and _other_indicator(q, figure.indicator):
+                rejected = "figure"  # a figure of another main indicator than the one asked
             if (figure is not None and anchors and not rejected and features["indicator"] < 0.5
                     and features["anchor_window"] == 0 and coverage(anchors, sent.text) > 0):
                 # the sentence names what is asked (its distinctive terms), but in another clause

@@ -71,15 +71,22 @@ def score_pool(q: Question, pool: list[Candidate], scorer: LinearScorer) -> list
     return sorted(pool, key=lambda c: c.score, reverse=True)
 
 
+def understood(q: Question) -> bool:
+    """Whether every content word of the question is rendered in the reports' words: an English
+    word the glossary does not know (not a name, which weighs nothing) is not."""
+    return not any(t.text.isascii() and t.weight > 0 and t.alternatives == (t.text,) for t in q.terms)
+
+
 def accepted_candidates(q: Question, ranked: list[Candidate], scorer: LinearScorer) -> list[Candidate]:
     """The scored candidates that may answer, best first: those at or above the threshold; or,
     when none is, the best one alone if it stands out from the best other sentence
     (``LinearScorer.stands_out``: a clear winner among weak lexical matches, as when a question
-    is worded in everyday words the report does not use)."""
+    is worded in everyday words the report does not use). Not for a question with words it
+    could not render (``understood``): a winner among partial matches answers another question."""
     threshold = scorer.threshold_for(q.is_english)
     candidates = [c for c in ranked if not c.rejected]
     accepted = [c for c in candidates if c.score >= threshold]
-    if accepted or not candidates:
+    if accepted or not candidates or not understood(q):
         return accepted
     best = candidates[0]
     runner_up = next((c.score for c in candidates[1:] if c.sentence.text != best.sentence.text), 0.0)

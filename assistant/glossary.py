@@ -62,6 +62,32 @@ SYNONYMS: list[tuple[str, ...]] = [
     ("保障", "确保", "保证"),
 ]
 
+# The main statistical indicators of the genre, each with the words reports and questions
+# use for it. A figure whose indicator names one of them answers a question about that one only.
+INDICATOR_GROUPS: list[tuple[str, ...]] = [
+    ("地区生产总值", "国内生产总值", "生产总值", "GDP", "经济增长", "经济增速", "经济总量"),
+    ("一般公共预算收入", "财政收入", "地方级收入", "公共预算收入"),
+    ("一般公共预算支出", "财政支出", "公共预算支出"),
+    ("固定资产投资", "固投"),
+    ("社会消费品零售总额", "社零", "消费品零售总额"),
+    ("工业增加值",),
+    ("进出口", "外贸", "出口", "进口"),
+    ("居民消费价格", "CPI", "物价"),
+    ("新增就业",),
+    ("失业率",),
+    ("可支配收入",),
+    ("粮食",),
+    ("外资", "外商投资"),
+    ("研发", "研究与试验发展", "研究与实验发展"),
+    ("能耗",),
+]
+
+
+def indicator_groups(text: str) -> set[int]:
+    """The main indicators (``INDICATOR_GROUPS`` positions) a text names."""
+    return {i for i, group in enumerate(INDICATOR_GROUPS) if any(word in text for word in group)}
+
+
 # English phrase → Chinese terms. Longest phrases are matched first.
 ENGLISH: dict[str, tuple[str, ...]] = {
     "gross domestic product": ("生产总值",),

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.splits import questions, source_ok  # noqa: E402
 
-WRONG_COST = 3.0  # a wrong answer costs three refusals (at 2 the fit answered the default report's own probes wrongly)
+WRONG_COST = 5.0
 SMOOTHING = 0.05
 
 
@@ -46,13 +46,13 @@ def evidence_in(gold: dict, sentence: str) -> bool:
 
 def collect(service, items: list[dict]) -> list[dict]:
     """Per question: its feature rows, labels, and what each candidate would answer."""
-    from assistant.extractive import compose
+    from assistant.extractive import compose, understood
 
     out = []
     for gold in items:
         q = service.analyze(gold["question"])
         scope = service.scope(q)
-        entry = {"gold": gold, "english": q.is_english, "figure": q.wants_number, "rows": [], "labels": [], "answers": [], "sentences": [],
+        entry = {"gold": gold, "english": q.is_english, "figure": q.wants_number, "understood": understood(q), "rows": [], "labels": [], "answers": [], "sentences": [],
                  "scope_refusal": bool(scope.refusal)}
         if not scope.refusal:
             vector = service.query_vector(q)
@@ -160,7 +160,7 @@ def choose_margin(entries: list[dict], weights: np.ndarray, bias: float, names: 
     tops = []  # (best, runner-up, correct if answered, answerable)
     for e in entries:
         keywords = e["gold"].get("answer_all") or []
-        if not e["rows"] or e["figure"] != figure:
+        if not e["rows"] or e["figure"] != figure or not e["understood"]:
             continue
         x = np.array([[r.get(n, 0.0) for n in names] for r in e["rows"]])
         scores = 1.0 / (1.0 + np.exp(-(x @ weights + bias)))

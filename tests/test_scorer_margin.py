@@ -8,7 +8,7 @@ from __future__ import annotations
 from langchain_core.documents import Document
 
 from assistant.evidence import Candidate
-from assistant.extractive import accepted_candidates
+from assistant.extractive import accepted_candidates, understood
 from assistant.question import understand
 from assistant.scorer import LinearScorer, load_scorer
 from common.textutils import Span
@@ -61,3 +61,21 @@ def test_the_shipped_weights_carry_their_margin_and_its_provenance():
     scorer = load_scorer()
     assert 0 < scorer.margin_floor < scorer.threshold and scorer.margin_ratio > 1
     assert scorer.provenance.get("margin", {}).get("wrong") == 0  # on the tuning part
+
+
+def test_a_question_with_words_no_glossary_renders_gets_no_margin_answer(seed_service):
+    q = seed_service.analyze("How many quantum teleportation villages will be built?")
+    assert not understood(q)
+    ranked = [candidate("甲", 0.7), candidate("乙", 0.1)]
+    assert accepted_candidates(q, ranked, SCORER) == []
+    assert understood(seed_service.analyze("How many kilometres of rural roads will Haicheng build?"))
+
+
+def test_a_figure_of_another_main_indicator_does_not_answer():
+    """社会消费品零售总额 does not answer a question about 进出口总额; 地区生产总值 does answer
+    one about 经济增速 (the same indicator in other words)."""
+    from assistant.evidence import _other_indicator
+
+    assert _other_indicator(understand("河北省2025年进出口总额增长目标是多少？"), "社会消费品零售总额")
+    assert not _other_indicator(understand("海城去年的经济增速是多少？"), "地区生产总值")
+    assert not _other_indicator(understand("海城新建多少公里农村道路？"), "社会消费品零售总额")  # asks no main indicator
