@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from langchain_core.documents import Document
 
-from assistant.evidence import Candidate, coverage, question_years
+from assistant.evidence import Candidate, coverage, question_years, term_matches
 from assistant.extractive import Extraction, accepted_candidates, citation_for, source_label
 from assistant.planner import MAX_TABLE_ROWS, Part, Plan, summary_term
 from assistant.question import QUESTION_WORDS_RE
@@ -277,6 +277,10 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     if quoted is not None:
         return quoted
     best = accepted[0] if accepted else None
+    if best is None:  # no sentence answers outright: one whose list the question names
+        named = _named_enumeration(service, q, ext.pool)
+        if named is not None:
+            return _inline_list(service, p, *named)
     enums = [items for items in _stored_enums(service, best) if len(items) >= 2] if best is not None else []
     # an enumeration in the best sentence, unless a section with children is closer to the
     # question than that sentence (the same comparison as for a count above)
@@ -319,6 +323,30 @@ def _stored_enums(service: PlanqaService, cand: Candidate) -> list[list[str]]:
     window = cand.window.text
     return [list(e) for s in found.get("s", []) for e in s.frame.get("enums") or []
             if all(str(item) in window for item in e)]
+
+
+NAMED_LIST_FLOOR = 0.2  # least score of a sentence whose enumeration the question names
+_NAME_REACH = 6  # characters around an enumeration where its name (head noun, verb) stands
+
+
+def _named_enumeration(service: PlanqaService, q: Question, pool: list[Candidate]) -> tuple[Candidate, list[str]] | None:
+    """A list question's answer when no sentence scores high enough: the best-scored sentence
+    with an enumeration that the question names, i.e. a question term of two or more
+    characters right before its first item or right after its last (健全A、B、C工作链条 for
+    …工作链条包括哪些环节, 坚定走好A之路、B之路 for 坚定走好哪几条路)."""
+    terms = [t for t in q.terms if t.weight > 0 and not t.answer_type and len(t.text) >= 2]
+    for cand in pool[:10]:
+        if cand.rejected or cand.score < NAMED_LIST_FLOOR:
+            continue
+        text = cand.sentence.text
+        for items in _stored_enums(service, cand):
+            first, last = text.find(items[0]), text.rfind(items[-1])
+            if len(items) < 2 or first < 0 or last < 0:
+                continue
+            around = text[max(0, first - _NAME_REACH) : first] + " " + text[last + len(items[-1]) : last + len(items[-1]) + _NAME_REACH]
+            if any(term_matches(t, around) for t in terms):
+                return cand, items
+    return None
 
 
 def _count_note(p: Plan, n: int) -> str:

@@ -79,3 +79,15 @@ def test_every_answer_cites_verbatim_and_shows_only_quoted_figures(eval_service)
         answer = result["answer"]
         assert citations_verbatim(answer), answer.answer
         assert figures_quoted(answer), answer.answer
+
+
+def test_a_list_named_by_the_question_is_answered_when_its_sentence_scores_low(eval_service):
+    """Over the whole collection, a sentence whose enumeration the question names (the noun
+    after its last item, the verb before its first) scores under the threshold, because the
+    question shares few other words with it: the enumeration is still the list (compose's
+    ``_named_enumeration``). Tuning questions of compose_dev (c11) and compose_tuning (tc11)."""
+    answer = eval_service.ask("海城要健全的干部工作链条包括哪些环节？")
+    assert not answer.refused, answer.answer
+    assert all(i in answer.answer for i in ("素质培养", "知事识人", "选拔任用", "从严管理", "正向激励")), answer.answer
+    answer = eval_service.ask("陕西省2025年政府工作报告提出要坚定走好哪几条路？")
+    assert all(i in answer.answer for i in ("创新引领之路", "能源转化之路", "文旅融合之路", "绿色转型之路")), answer.answer
