@@ -51,8 +51,12 @@ _EN_UNITS = {
     "billion yuan": "亿元", "yuan": "元", "tons": "吨", "tonnes": "吨", "kilometers": "公里",
     "kilometres": "公里", "km": "公里", "percent": "%", "percentage": "%", "rate": "%", "ratio": "%",
     "share": "%", "proportion": "%",
-    "how fast": "%", "people": "人", "persons": "人", "residents": "人", "jobs": "人",
+    "how fast": "%",
 }
+# Nouns that are a count of people only when "how many" of them is asked (not "income of residents").
+_EN_COUNT_NOUNS = {"people": "人", "persons": "人", "residents": "人", "jobs": "人"}
+# "(by) how much did … grow / fall": a rate of change, as 增长多少 is in Chinese.
+_EN_CHANGE_RE = re.compile(r"\bhow much\b.*\b(?:grow|grew|rise|rose|increase|decrease|fall|fell|drop|decline)\b", re.I)
 # Asked for a plan or for what happened (general wording of the genre).
 # (左右 / 以上 mark a target only after a number: 规模以上 is part of an indicator's name)
 _TARGET_Q_RE = re.compile(r"目标|预期|计划|拟|力争|打算|安排|要求|部署|定为|设定|确定|(?<=[\d%％万亿])(?:左右|以上)")
@@ -286,6 +290,10 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
         terms, search_text = _english_terms(text, names), text
         wants_number = bool(_EN_QUANTITY_RE.search(text))
         unit = next((u for k, u in _EN_UNITS.items() if re.search(rf"\b{k}\b(?!')", text, re.I)), "")
+        if not unit and re.search(r"\bhow many\b", text, re.I):
+            unit = next((u for k, u in _EN_COUNT_NOUNS.items() if re.search(rf"\b{k}\b(?!')", text, re.I)), "")
+        if not unit and _EN_CHANGE_RE.search(text):
+            unit = "%"
         if not unit and re.search(r"\bhow many\b", text, re.I):
             unit = "个"  # a count: 个, 家, 项, 座… (not 公里 or 亿元)
         relative = 0 if re.search(r"\bthis year\b", text, re.I) else (-1 if re.search(r"\blast year\b", text, re.I) else None)

@@ -175,3 +175,15 @@ def test_english_statistical_terms_are_glossed_as_the_reports_word_them():
     q = understand("What share of GDP did R&D spending reach?")
     assert any("研究与实验发展" in t.alternatives for t in q.terms), q.terms
 
+
+
+def test_english_units_follow_what_is_counted_or_changed():
+    """'residents' is a count of people only in 'how many residents'; 'by how much did … grow'
+    asks a rate of change, as 增长多少 does."""
+    from assistant.question import understand
+
+    assert understand("By how much did per capita disposable income of all residents grow in 2024?").unit == "%"
+    assert understand("What was the income of rural residents in 2024?").unit == ""
+    assert understand("How many new urban jobs were created in 2024?").unit == "人"
+    q = understand("How much foreign investment was actually used in 2024?")
+    assert any("实际使用" in t.alternatives for t in q.terms) and any("外资" in t.alternatives for t in q.terms)
