@@ -35,6 +35,7 @@ _DOC_TYPE_WORDS: list[tuple[str, str]] = [
 _NATIONAL_Q = ("全国", "国务院", "我国", "中央政府", "国家层面")
 MAX_WHERE_IDS = 500
 # A phrase the question quotes: “项目管家”, 「…」, "…".
+MAX_QUOTED_PHRASES = 3
 QUOTED_RE = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
 
 
@@ -234,7 +235,8 @@ def narrowed_to_quotes(scope: Scope, q: Question, docs: list[DocInfo],
     """A phrase the question quotes (“项目管家”) is the report's own name for what it asks
     about: when some documents in scope have every quoted phrase verbatim, and not all of
     them do, only those are searched (``containing``: the documents that have a phrase)."""
-    phrases = [m.group(1) for m in QUOTED_RE.finditer(q.text)]
+    # the first few only: each is a scan of the stored text (~30 ms over 1.75 M characters)
+    phrases = [m.group(1) for m in QUOTED_RE.finditer(q.text)][:MAX_QUOTED_PHRASES]
     if scope.refusal or not phrases:
         return scope
     allowed = set(scope.doc_ids) if scope.doc_ids is not None else {d.doc_id for d in docs}
