@@ -282,13 +282,13 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         if named is not None:
             return _inline_list(service, p, *named)
     enums = [items for items in _stored_enums(service, best) if len(items) >= 2] if best is not None else []
-    # an enumeration in the best sentence, unless a section with children is closer to the
-    # question than that sentence (the same comparison as for a count above)
-    listed = next((s for s in sections[:5] if s.score >= MIN_NODE_SCORE), None)
-    if best is not None and enums and (listed is None or listed.score <= best.features.get("dense", 0.0)):
+    if best is not None and enums:
+        # the enumeration in the best sentence, unless a section with children is closer to
+        # the question than that sentence (the same comparison as for a count above)
+        listed = next((s for s in sections[:5] if s.score >= MIN_NODE_SCORE), None)
+        if listed is not None and listed.score > best.features.get("dense", 0.0):
+            return _section_list(service, p, listed)
         return _inline_list(service, p, best, max(enums, key=len))
-    if listed is not None and best is not None and enums:
-        return _section_list(service, p, listed)
     # a section is the answer only when its title path shares a term with the question: e5
     # similarity alone rates any two passages of the genre close
     section = sections[0] if sections and sections[0].score >= MIN_NODE_SCORE and sections[0].shares_term else None
@@ -343,7 +343,8 @@ def _named_enumeration(service: PlanqaService, q: Question, pool: list[Candidate
             first, last = text.find(items[0]), text.rfind(items[-1])
             if len(items) < 2 or first < 0 or last < 0:
                 continue
-            around = text[max(0, first - _NAME_REACH) : first] + " " + text[last + len(items[-1]) : last + len(items[-1]) + _NAME_REACH]
+            end = last + len(items[-1])
+            around = text[max(0, first - _NAME_REACH) : first] + " " + text[end : end + _NAME_REACH]
             if any(term_matches(t, around) for t in terms):
                 return cand, items
     return None

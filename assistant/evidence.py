@@ -269,14 +269,17 @@ def _figure_choice(
     return best[2], best[3], ""
 
 
-def _other_indicator(q: Question, indicator: str) -> bool:
-    """Whether a figure's indicator names main indicators (``glossary.INDICATOR_GROUPS``) and
-    none of those the question names (社会消费品零售总额 for a question about 进出口总额)."""
+def asked_indicators(q: Question) -> set[int]:
+    """The main indicators (``glossary.INDICATOR_GROUPS``) a question names, in its words or
+    its terms' Chinese alternatives (an English question's glosses)."""
+    return indicator_groups(" ".join([q.text, *(a for t in q.terms for a in t.alternatives if not a.isascii())]))
+
+
+def _other_indicator(asked: set[int], indicator: str) -> bool:
+    """Whether a figure's indicator names main indicators and none of those ``asked``
+    (社会消费品零售总额 for a question about 进出口总额)."""
     found = indicator_groups(indicator)
-    if not found:
-        return False
-    asked = indicator_groups(" ".join([q.text, *(a for t in q.terms for a in t.alternatives if not a.isascii())]))
-    return bool(asked) and not asked & found
+    return bool(found) and bool(asked) and not asked & found
 
 
 def _period_total(wanted_years: set[int], figure: FigureFrame, doc_year: int) -> str:
@@ -318,6 +321,7 @@ def candidates(
     seen: set[tuple[str, int]] = set()
     out: list[Candidate] = []
     heaviest = max((t.weight for t in q.terms), default=0.0)
+    asked = asked_indicators(q) if q.wants_number else set()
     for rank, doc in enumerate(docs):
         meta = doc.metadata
         doc_year = int(meta.get("year") or 0)
@@ -385,7 +389,7 @@ def candidates(
                 "caption": 1.0 if q.wants_caption and meta.get("kind") == "caption" else 0.0,
                 "heading": 1.0 if meta.get("kind") == "heading" or sent.text.rstrip("。") in str(meta.get("section", "")) else 0.0,
             }
-            if figure is not None and not rejected and _other_indicator(q, figure.indicator):
+            if figure is not None and not rejected and _other_indicator(asked, figure.indicator):
                 rejected = "figure"  # a figure of another main indicator than the one asked
             if (figure is not None and anchors and not rejected and features["indicator"] < 0.5
                     and features["anchor_window"] == 0 and coverage(anchors, sent.text) > 0):

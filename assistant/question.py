@@ -289,12 +289,13 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
         names = {w.lower() for p in places for w in p.english.split()} | {"china", "chinese"}
         terms, search_text = _english_terms(text, names), text
         wants_number = bool(_EN_QUANTITY_RE.search(text))
+        how_many = re.search(r"\bhow many\b", text, re.I) is not None
         unit = next((u for k, u in _EN_UNITS.items() if re.search(rf"\b{k}\b(?!')", text, re.I)), "")
-        if not unit and re.search(r"\bhow many\b", text, re.I):
+        if not unit and how_many:
             unit = next((u for k, u in _EN_COUNT_NOUNS.items() if re.search(rf"\b{k}\b(?!')", text, re.I)), "")
         if not unit and _EN_CHANGE_RE.search(text):
             unit = "%"
-        if not unit and re.search(r"\bhow many\b", text, re.I):
+        if not unit and how_many:
             unit = "个"  # a count: 个, 家, 项, 座… (not 公里 or 亿元)
         relative = 0 if re.search(r"\bthis year\b", text, re.I) else (-1 if re.search(r"\blast year\b", text, re.I) else None)
         kind = TARGET if _EN_TARGET_RE.search(text) else (RESULT if _EN_RESULT_RE.search(text) else "")

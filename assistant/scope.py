@@ -34,8 +34,8 @@ _DOC_TYPE_WORDS: list[tuple[str, str]] = [
 ]
 _NATIONAL_Q = ("全国", "国务院", "我国", "中央政府", "国家层面")
 MAX_WHERE_IDS = 500
+MAX_QUOTED_PHRASES = 3  # looked up per question (each a scan of the stored text)
 # A phrase the question quotes: “项目管家”, 「…」, "…".
-MAX_QUOTED_PHRASES = 3
 QUOTED_RE = re.compile(r"[“「『\"]([^”」』\"]{2,20})[”」』\"]")
 
 
