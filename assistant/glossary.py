@@ -195,7 +195,7 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "fiscal revenue": ("财政收入", "一般公共预算收入"),
     "revenue": ("收入",),
     "budget": ("预算",),
-    "fiscal deficit": ("赤字率",),
+    "fiscal deficit": ("财政赤字", "赤字"),
     "deficit ratio": ("赤字率",),
     "deficit": ("赤字",),
     "fixed asset investment": ("固定资产投资",),

@@ -21,6 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+import numpy as np
+
+from assistant.english_words import EnglishRenderer
 from assistant.glossary import alternatives, english_glosses, english_phrases, glossary_phrases
 from common.normalize import asking_part, normalize
 from common.places import NATIONAL, Gazetteer, Place, default_gazetteer
@@ -102,7 +105,8 @@ _EN_STOP = frozenset(
     "specific exactly approximately around roughly say says said mention mentioned mentions plans "
     "planned planning going tell me list describe explain please aim aims aiming intend intends key major "
     "work province provincial region autonomous municipality china china's chinese national country "
-    "nationwide set share proportion percentage percent rate figure figures".split()
+    "nationwide set share proportion percentage percent rate ratio figure figures regarding concerning "
+    "related relating during through since into under within promise promised".split()
 )
 _CN_COUNT_RE = re.compile(r"([零一二两三四五六七八九十百]+)([个项条大家类种批座所])")
 
@@ -151,10 +155,13 @@ class Vocabulary:
     """Corpus statistics for question terms: chunk frequencies (IDF weights) and spelling
     corrections of words the corpus never uses (one character off, same reading)."""
 
-    def __init__(self, df: Callable[[str], int], n_chunks: int, words: Callable[[], dict[str, int]]) -> None:
+    def __init__(self, df: Callable[[str], int], n_chunks: int, words: Callable[[], dict[str, int]],
+                 embed: Callable[[list[str]], np.ndarray] | None = None) -> None:
         self.df = df
         self.n = max(n_chunks, 1)
         self._words = words
+        # English words the glossary lacks, in the corpus's Chinese words (ranked by ``embed``)
+        self.english = EnglishRenderer(lambda word: self.idf_of(word) is not None, embed)
         self._masked: dict[str, list[tuple[str, int]]] | None = None
 
     def idf_of(self, text: str) -> float | None:
@@ -287,7 +294,7 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
         places = gazetteer.find_english(whole)
         national = bool(re.search(r"\b(china|chinese|national|nationwide|country|state council)\b", whole, re.I))
         names = {w.lower() for p in places for w in p.english.split()} | {"china", "chinese"}
-        terms, search_text = _english_terms(text, names), text
+        terms, search_text = _english_terms(text, names, vocabulary), text
         wants_number = bool(_EN_QUANTITY_RE.search(text))
         how_many = re.search(r"\bhow many\b", text, re.I) is not None
         unit = next((u for k, u in _EN_UNITS.items() if re.search(rf"\b{k}\b(?!')", text, re.I)), "")
@@ -343,15 +350,31 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
     )
 
 
-def _english_terms(text: str, names: set[str]) -> list[Term]:
+def _english_terms(text: str, names: set[str], vocabulary: Vocabulary | None = None) -> list[Term]:
     """One term per English phrase the glossary renders (matched by any of its glosses and
-    their synonyms), then the other content words as they are (without possessives, and
-    without the place names, which the question's places carry)."""
+    their synonyms), then the other content words (without possessives, and without the place
+    names, which the question's places carry): in the corpus's Chinese words when the
+    dictionary has them (``english_words``), else as they are."""
     words = [re.sub(r"'s$", "", w) for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text)]
     words = [w for w in words if w.lower() not in _EN_STOP and w.lower() not in names]
     phrases = english_phrases(text)
     glosses = [g for g in english_glosses(phrases) if g[0] not in QUESTION_GENERIC]
     terms = [Term(g[0], tuple(dict.fromkeys(a for w in g for a in alternatives(w)))) for g in glosses]
-    terms += [Term(w, (w,)) for w in words if len(w) > 2 and not any(w.lower() in p for p in phrases)
-              and not re.fullmatch(r"(?:19|20)\d\d", w)]
-    return terms
+    for word in words:
+        if len(word) <= 2 or any(word.lower() in p for p in phrases) or re.fullmatch(r"(?:19|20)\d\d", word):
+            continue
+        if "-" in word and vocabulary is not None and not vocabulary.english.render(word):
+            # a compound the dictionary lacks (visa-free): its parts, each as a word
+            parts = [w for w in word.split("-") if w.lower() not in _EN_STOP and w.lower() not in names]
+            terms += _english_terms(" ".join(parts), names, vocabulary) if parts else []
+            continue
+        # a capitalised word is a name (its place is in the question's places); others are rendered
+        rendered = vocabulary.english.render(word) if vocabulary is not None and not word[:1].isupper() else ()
+        if rendered:
+            terms.append(Term(rendered[0], tuple(dict.fromkeys(a for r in rendered for a in alternatives(r)))))
+        else:
+            terms.append(Term(word, (word,)))
+    unique: dict[str, Term] = {}
+    for term in terms:  # one term per rendering, the first kept
+        unique.setdefault(term.text, term)
+    return list(unique.values())

@@ -38,7 +38,9 @@ def _gradio_js() -> Path:
 
 # A question that touches every part a real one does: jieba and its part-of-speech tables, the
 # BM25 index, the embedder, Chroma, the sentence scorer.
-WARMUP_QUESTION = "今年的主要预期目标是什么？"
+# One question in each language a user types: an English one loads the dictionary that puts
+# English words in the reports' words (``assistant/english_words.py``).
+WARMUP_QUESTIONS = ("今年的主要预期目标是什么？", "What are this year's main targets?")
 _warmed: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
@@ -49,7 +51,8 @@ def warm_up(service: Any) -> float:
         return 0.0
     started = time.perf_counter()
     try:
-        service.ask(WARMUP_QUESTION)
+        for question in WARMUP_QUESTIONS:
+            service.ask(question)
         service.figures()
     except PlanqaError as exc:  # an empty or broken store: the first question says so
         print(f"planqa: warm-up failed: {exc}", file=sys.stderr)

@@ -14,12 +14,14 @@ from typing import Any
 import numpy as np
 from langchain_core.documents import Document
 
-from assistant.compose import Composition, compose_list, compose_parts, compose_summary
+from assistant.compose import Composition, compose_parts
 from assistant.conversation import standalone
+from assistant.english_words import unit_vectors
 from assistant.evidence import Candidate, candidates, refine_terms
 from assistant.extractive import Extraction, extract, passage_citation
 from assistant.generative import LLM, Generation, generate, llm_rewriter, stream_tokens
 from assistant.guard import extractive_sentences
+from assistant.lists import compose_list, compose_summary
 from assistant.planner import Plan, plan
 from assistant.question import Question, Vocabulary, understand
 from assistant.schema import Answer, StreamEvent
@@ -63,6 +65,7 @@ class PlanqaService:
         self._llm: LLM | None = None
         self._llm_lock = threading.Lock()
         self._vocabulary: tuple[int, Vocabulary] | None = None
+        self._quoted_docs: tuple[int, dict[str, set[str]]] = (-1, {})
         self.scorer = load_scorer()
 
     def llm(self) -> LLM | None:
@@ -157,7 +160,7 @@ class PlanqaService:
         version = self.kb.docstore.version
         if self._vocabulary is None or self._vocabulary[0] != version:
             bm25 = self.kb.bm25
-            self._vocabulary = (version, Vocabulary(bm25.df, bm25.size, bm25.vocabulary))
+            self._vocabulary = (version, Vocabulary(bm25.df, bm25.size, bm25.vocabulary, self._embed_words))
         return self._vocabulary[1]
 
     def gazetteer(self) -> Gazetteer:
@@ -165,6 +168,10 @@ class PlanqaService:
         gazetteer = default_gazetteer()
         gazetteer.add_known(d.region for d in self.catalogue.docs())
         return gazetteer
+
+    def _embed_words(self, words: list[str]) -> np.ndarray:
+        """Unit e5 vectors of short words, in one batch (each word alike as a passage)."""
+        return unit_vectors(self.kb.embeddings.embed_documents(words))
 
     def analyze(self, question: str) -> Question:
         """The question understood, with ``今年``/``去年`` anchored: when it names no year and no
@@ -182,7 +189,20 @@ class PlanqaService:
     def scope(self, q: Question) -> Scope:
         """The documents a question is about (years, regions, document types it names)."""
         docs = self.catalogue.docs()
-        return narrowed_to_quotes(resolve_scope(q, docs), q, docs, self.kb.docstore.documents_containing)
+        return narrowed_to_quotes(resolve_scope(q, docs), q, docs, self._documents_containing)
+
+    def _documents_containing(self, phrase: str) -> set[str]:
+        """The documents that have ``phrase`` verbatim, remembered until the corpus changes (a
+        question's scope is worked out more than once; each lookup scans the stored text)."""
+        version = self.kb.docstore.version
+        if self._quoted_docs[0] != version:
+            self._quoted_docs = (version, {})
+        known = self._quoted_docs[1]
+        if phrase not in known:
+            if len(known) >= 256:
+                known.clear()
+            known[phrase] = self.kb.docstore.documents_containing(phrase)
+        return known[phrase]
 
     def query_vector(self, q: Question) -> np.ndarray:
         """The question's e5 vector. An English question is also put in Chinese words (its

@@ -115,10 +115,11 @@ def main() -> None:
     parser.add_argument("--show-failures", action="store_true", help="the failed tuning questions")
     args = parser.parse_args()
 
+    from assistant.server import warm_up
     from benchmarks.corpus import build
 
     service = build(args.data_dir, args.collection, progress=False)
-    service.ask("预热")  # warm: models loaded, caches filled
+    warm_up(service)  # as the server does: models loaded, caches filled
     header = ["set", "accuracy", "refused", "right document", "all documents cited", "wrong", "unchecked figures",
               "p50 / p95 ms"]
     for part in args.parts.split(","):

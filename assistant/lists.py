@@ -1,0 +1,390 @@
+"""Answers that list or summarise, every item cited (the other half of ``assistant/compose.py``).
+
+* **list**: the child headings of the outline section that best matches the question, or the
+  items of an enumeration in the best sentence, or the sentences a measure paragraph's lead
+  sentence leads; a count the question states is checked against the items;
+* **summary**: the opening sentences of the body under the matching heading (never the heading).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from langchain_core.documents import Document
+
+from assistant.compose import Composition
+from assistant.evidence import Candidate, coverage, question_years, term_matches
+from assistant.extractive import accepted_candidates, citation_for, source_label
+from assistant.planner import Plan, summary_term
+from assistant.question import QUESTION_WORDS_RE
+from assistant.schema import Citation
+from assistant.scope import QUOTED_RE
+from common.textutils import Span
+from common.tokens import tokenize
+from ingest.outline import OutlineNode
+from vectorstore.docstore import StoredSentence
+
+if TYPE_CHECKING:
+    from assistant.question import Question
+    from assistant.service import PlanqaService
+
+MAX_LIST_ITEMS = 30
+SUMMARY_SENTENCES = 3
+SUMMARY_CHARS = 600
+MIN_NODE_SCORE = 0.78  # least e5 similarity (plus coverage) of a section title to a list question
+
+
+def _chunk_doc(service: PlanqaService, sentence: StoredSentence) -> Document | None:
+    chunk = service.kb.docstore.get_chunk(sentence.chunk_id)
+    if chunk is None:
+        return None
+    return Document(page_content=chunk.text, metadata=dict(chunk.metadata), id=chunk.id)
+
+
+def cite_sentence(service: PlanqaService, sentence: StoredSentence, n: int) -> Citation | None:
+    """A citation of a stored sentence, quoted inside the chunk that holds it."""
+    doc = _chunk_doc(service, sentence)
+    if doc is None:
+        return None
+    local = sentence.start - int(doc.metadata.get("start", 0))
+    span = Span(sentence.text, local, local + len(sentence.text))
+    cand = Candidate(doc, 0, span, span, set(), 0.0, 0.0, 0.0, None)
+    return citation_for(n, cand)
+
+
+@dataclass
+class _Section:
+    node: OutlineNode
+    kids: list[OutlineNode]
+    title: StoredSentence | None
+    score: float
+    shares_term: bool = False  # its title path holds one of the question's terms (any weight)
+
+
+def _outline(service: PlanqaService, doc_id: str) -> list[OutlineNode]:
+    """The outline of a retrieved document; empty when it was deleted while the question ran
+    (a concurrent delete must not turn a question into an error)."""
+    return [OutlineNode.from_dict(n) for n in service.kb.docstore.outline(doc_id)]
+
+
+def _sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector: np.ndarray) -> list[_Section]:
+    """Outline sections of the documents, scored against the question: e5 similarity of the
+    title, plus coverage of the question's terms by the title and its parents' titles; a
+    section about another year than the one asked is left out."""
+    q = p.question
+    # the question's words (jieba, no stopwords, no numbers or single characters), for a title
+    # that must share one of them
+    words = {w for w in tokenize(QUESTION_WORDS_RE.sub(" ", q.text)) if len(w) >= 2 and not w.isdigit()}
+    out: list[_Section] = []
+    for doc_id in doc_ids:
+        nodes = _outline(service, doc_id)
+        by_id = {n.id: n for n in nodes}
+        doc = service.kb.docstore.document(doc_id)
+        doc_year = int((doc.meta if doc else {}).get("year") or 0)
+        wanted = question_years(q, doc_year)
+        sentences = {s.start: s for s in service.kb.docstore.sentences_of(doc_id)}
+        for node in nodes:
+            kids = [n for n in nodes if n.parent == node.id]
+            title = sentences.get(node.title_start)
+            if title is None or title.vector is None:
+                continue
+            years = set(title.frame.get("years") or [])
+            if wanted and years and not wanted & years and node.kind != "lead":
+                continue
+            path, parent = [node.title], node.parent
+            while parent is not None:
+                path.append(by_id[parent].title)
+                parent = by_id[parent].parent
+            joined = " ".join(path)
+            score = float(np.dot(vector, title.vector)) + 0.1 * coverage(q.terms, joined)
+            out.append(_Section(node, kids, title, score, any(w in joined for w in words)))
+    return sorted(out, key=lambda s: s.score, reverse=True)
+
+
+def _scoped_passages(service: PlanqaService, q: Question) -> tuple[Composition | None, np.ndarray, list[Document]]:
+    """A refusal when the question's scope names what the corpus lacks (a year, a region);
+    else the question's vector and its retrieved passages."""
+    scope = service.scope(q)
+    if scope.refusal:
+        return Composition(scope.refusal, True, []), np.zeros(0, dtype=np.float32), []
+    vector = service.query_vector(q)
+    return None, vector, service.retrieve(q, None, scope, vector)
+
+
+def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
+    """The items of the answer's own enumeration, or of the best matching outline section;
+    ``None`` when neither fits (the question is then answered as a single question).
+
+    * the sentence the scorer accepts has an enumeration: its items;
+    * else a section whose title is close to the question (e5, and its terms) lists its
+      children's titles, when it is closer than the best sentence;
+    * a count in the question (``哪四个``) picks the section or enumeration that has it."""
+    q = p.question
+    refusal, vector, docs = _scoped_passages(service, q)
+    if refusal is not None:
+        return refusal
+    refined, pool = service.pool(q, docs, vector)
+    ext = service.extract_from_pool(refined, pool, many=False)
+    accepted = accepted_candidates(q, ext.pool, service.scorer)
+    doc_ids = list(dict.fromkeys(str(d.metadata.get("doc_id")) for d in docs))[:3]
+    sections = [s for s in _sections(service, p, doc_ids, vector) if len(s.kids) >= 2]
+    if p.count:
+        # a section and an enumeration of the count asked: the one closer to the question (a
+        # section's title score against the sentence's e5 similarity, as below)
+        counted = next((s for s in sections[:5] if len(s.kids) == p.count), None)
+        enumerated = next(((cand, items) for cand in accepted[:5] for items in _stored_enums(service, cand)
+                           if len(items) == p.count), None)
+        if counted is not None and (enumerated is None or counted.score > enumerated[0].features.get("dense", 0.0)):
+            return _section_list(service, p, counted)
+        if enumerated is not None:
+            return _inline_list(service, p, *enumerated)
+    quoted = _headings_quoting(service, q, doc_ids)
+    if quoted is not None:
+        return quoted
+    best = accepted[0] if accepted else None
+    if best is None:  # no sentence answers outright: one whose list the question names
+        named = _named_enumeration(service, q, ext.pool)
+        if named is not None:
+            return _inline_list(service, p, *named)
+    enums = [items for items in _stored_enums(service, best) if len(items) >= 2] if best is not None else []
+    if best is not None and enums:
+        # the enumeration in the best sentence, unless a section with children is closer to
+        # the question than that sentence (the same comparison as for a count above)
+        listed = next((s for s in sections[:5] if s.score >= MIN_NODE_SCORE), None)
+        if listed is not None and listed.score > best.features.get("dense", 0.0):
+            return _section_list(service, p, listed)
+        return _inline_list(service, p, best, max(enums, key=len))
+    # a section is the answer only when its title path shares a term with the question: e5
+    # similarity alone rates any two passages of the genre close
+    section = sections[0] if sections and sections[0].score >= MIN_NODE_SCORE and sections[0].shares_term else None
+    if section is not None and (best is None or section.score > best.features.get("dense", 0.0)):
+        return _section_list(service, p, section)
+    return _lead_paragraph(service, p, best) if best is not None else None
+
+
+
+
+def _headings_quoting(service: PlanqaService, q: Question, doc_ids: list[str]) -> Composition | None:
+    """A list question that quotes a phrase (在哪些方面“下功夫、求实效”) is answered by the
+    headings of one document that contain it, when there are two or more: a report's headings
+    often repeat such a phrase, one per area."""
+    phrases = [m.group(1) for m in QUOTED_RE.finditer(q.text)]
+    if not phrases:
+        return None
+    for doc_id in doc_ids:
+        nodes = [n for n in _outline(service, doc_id) if n.kind != "lead" and any(ph in n.title for ph in phrases)]
+        if len(nodes) >= 2:
+            return _nodes_list(service, q, doc_id, nodes, (f"{{name}}中含“{phrases[0]}”的标题有：",
+                                                           f"According to {{name}}, the headings with “{phrases[0]}” are:"), None)
+    return None
+
+
+def _stored_enums(service: PlanqaService, cand: Candidate) -> list[list[str]]:
+    """The enumerations stored with the candidate's sentence that lie in the clauses it answers
+    with (an enumeration elsewhere in a long sentence answers something else)."""
+    start = int(cand.doc.metadata.get("start", 0)) + cand.sentence.start
+    doc_id = str(cand.doc.metadata.get("doc_id"))
+    found = service.kb.docstore.sentences_in_spans([("s", doc_id, start, start + len(cand.sentence.text))])
+    window = cand.window.text
+    return [list(e) for s in found.get("s", []) for e in s.frame.get("enums") or []
+            if all(str(item) in window for item in e)]
+
+
+NAMED_LIST_FLOOR = 0.2  # least score of a sentence whose enumeration the question names
+_NAME_REACH = 6  # characters around an enumeration where its name (head noun, verb) stands
+
+
+def _named_enumeration(service: PlanqaService, q: Question, pool: list[Candidate]) -> tuple[Candidate, list[str]] | None:
+    """A list question's answer when no sentence scores high enough: the best-scored sentence
+    with an enumeration that the question names, i.e. a question term of two or more
+    characters right before its first item or right after its last (健全A、B、C工作链条 for
+    …工作链条包括哪些环节, 坚定走好A之路、B之路 for 坚定走好哪几条路)."""
+    terms = [t for t in q.terms if t.weight > 0 and not t.answer_type and len(t.text) >= 2]
+    for cand in pool[:10]:
+        if cand.rejected or cand.score < NAMED_LIST_FLOOR:
+            continue
+        text = cand.sentence.text
+        for items in _stored_enums(service, cand):
+            first, last = text.find(items[0]), text.rfind(items[-1])
+            if len(items) < 2 or first < 0 or last < 0:
+                continue
+            end = last + len(items[-1])
+            around = text[max(0, first - _NAME_REACH) : first] + " " + text[end : end + _NAME_REACH]
+            if any(term_matches(t, around) for t in terms):
+                return cand, items
+    return None
+
+
+def _count_note(p: Plan, n: int) -> str:
+    if not p.count or p.count == n:
+        return ""
+    # No digits here: a count planqa made is not a figure of the documents (the numbered
+    # items below show how many there are).
+    if p.question.is_english:
+        return " (the documents list a different number of items than the question says)"
+    return "（资料所列项数与问题所说的不一致）"
+
+
+def _section_list(service: PlanqaService, p: Plan, section: _Section) -> Composition:
+    doc_id = section.title.doc_id if section.title else ""
+    node = section.node
+    return _nodes_list(service, p.question, doc_id, section.kids, (f"{{name}}“{node.number}{node.title}”部分包括：",
+                                                                 f"According to {{name}}, “{node.title}” has these parts:"), p)
+
+
+def _nodes_list(service: PlanqaService, q: Question, doc_id: str, nodes: list[OutlineNode], leads: tuple[str, str],
+                p_count: Plan | None) -> Composition:
+    """The titles of ``nodes`` (headings of ``doc_id``), each cited, after a lead (Chinese,
+    English; ``{name}`` is the document) that says what they are: the parts of a section, or
+    the headings sharing a phrase; a count the question states is checked (``p_count``)."""
+    english = q.is_english
+    sentences = {s.start: s for s in service.kb.docstore.sentences_of(doc_id, with_vectors=False)}
+    citations: list[Citation] = []
+    items: list[str] = []
+    required: list[tuple[str, list[int]]] = []
+    for kid in nodes[:MAX_LIST_ITEMS]:
+        sentence = sentences.get(kid.title_start)
+        cite = cite_sentence(service, sentence, len(citations) + 1) if sentence else None
+        if cite is None:
+            continue
+        citations.append(cite)
+        # a title that runs on past its first sentence (（九）在…上下功夫。办好20项…) is shown as
+        # far as the cited sentence goes: nothing in an item that its quote does not hold
+        title = kid.title if kid.title in cite.quote else kid.title.split("。")[0]
+        title = title if title in cite.quote else cite.quote.rstrip("。")
+        items.append(f"{kid.number}{title}[{cite.n}]" if not title.startswith(kid.number) else f"{title}[{cite.n}]")
+        required.append((title, [cite.n]))
+    meta = service.kb.docstore.document(doc_id)
+    name = source_label({**(meta.meta if meta else {}), "label": (meta.meta if meta else {}).get("label")}, english)
+    head = (leads[1] if english else leads[0]).format(name=name)
+    note = _count_note(p_count, len(items)) if p_count is not None else ""
+    body = "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
+    return Composition(f"{head}{note}\n{body}", False, citations, items=items, required=required)
+
+
+MAX_PARAGRAPH_ITEMS = 8  # sentences of a measure paragraph listed under its lead
+MAX_LEAD_CHARS = 20  # a lead sentence names a measure in a few words (加快新兴产业集群发展。)
+_ORDINAL_OPENING_RE = re.compile(r"^(?:[一二三四五六七八九十]+(?:是|要|要求)|第[一二三四五六七八九十]+[，,、]|其[一二三四五六七八九十]+[，,、])")
+
+
+def _is_lead(text: str) -> bool:
+    plain = text.strip().rstrip("。：:；;")
+    return 0 < len(plain) <= MAX_LEAD_CHARS and not re.search(r"[，,、；;\d]", plain)
+
+
+def _lead_paragraph(service: PlanqaService, p: Plan, best: Candidate) -> Composition | None:
+    """A list question whose best sentence leads a measure paragraph (坚决打好蓝天保卫战。一要…
+    二要…): the sentences it leads are the items, each cited. A lead is an outline lead or
+    numbered paragraph without sub-headings, or a short sentence without a comma, which leads
+    the sentences up to the next such one. When two or more of them open with an ordinal
+    (一要, 二是), those are the items."""
+    doc_id = str(best.doc.metadata.get("doc_id"))
+    start = int(best.doc.metadata.get("start", 0)) + best.sentence.start
+    nodes = _outline(service, doc_id)
+    node = next((n for n in nodes if n.title_start <= start < n.title_end), None)
+    if node is not None and (node.kind == "heading" or any(n.parent == node.id for n in nodes)):
+        return None
+    if node is None and not _is_lead(best.sentence.text):
+        return None
+    sentences = [s for s in service.kb.docstore.sentences_of(doc_id, with_vectors=False)
+                 if s.start > start and s.text.strip()]
+    titles = {n.title_start for n in nodes}
+    end = node.end if node is not None else None
+    body: list[StoredSentence] = []
+    for sentence in sentences:
+        if (end is not None and sentence.start >= end) or sentence.start in titles \
+                or (end is None and _is_lead(sentence.text)):
+            break
+        body.append(sentence)
+    ordinal = [s for s in body if _ORDINAL_OPENING_RE.match(s.text)]
+    body = ordinal[:MAX_LIST_ITEMS] if len(ordinal) >= 2 else body[:MAX_PARAGRAPH_ITEMS]
+    if len(body) < 2:
+        return None
+    english = p.question.is_english
+    citations: list[Citation] = [citation_for(1, best)]
+    items: list[str] = []
+    for sentence in body:
+        cite = cite_sentence(service, sentence, len(citations) + 1)
+        if cite is None:
+            continue
+        citations.append(cite)
+        items.append(f"{cite.quote.rstrip('。；;')}[{cite.n}]")
+    if len(items) < 2:
+        return None
+    name = source_label(best.doc.metadata, english)
+    lead = best.sentence.text.rstrip("。：:；;")
+    head = f"According to {name}, under “{lead}”[1]:" if english else f"{name}在“{lead}”[1]之下列出："
+    body_text = "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
+    return Composition(f"{head}{_count_note(p, len(items))}\n{body_text}", False, citations, items=items,
+                       chosen=[best], required=[(lead, [1])] + [(i.rsplit("[", 1)[0], [n + 2]) for n, i in enumerate(items)])
+
+
+def _inline_list(service: PlanqaService, p: Plan, cand: Candidate, items: list[str]) -> Composition:
+    english = p.question.is_english
+    cite = citation_for(1, cand)
+    name = source_label(cand.doc.metadata, english)
+    listed = [f"{item}[1]" for item in items]
+    head = f"According to {name}:" if english else f"{name}列出以下各项："
+    body = "\n".join(f"{i}. {item}" for i, item in enumerate(listed, start=1))
+    return Composition(f"{head}{_count_note(p, len(items))}\n{body}", False, [cite], items=listed, chosen=[cand],
+                       required=[(item, [1]) for item in items])
+
+
+def _introduces(sentence: str, term: str) -> bool:
+    """The sentence says what ``term`` is: ``今年政府工作的总体要求是：…``, ``指导思想：…``."""
+    at = sentence.find(term)
+    return 0 <= at < 20 and re.match(r"(?:主要)?(?:是|为|就是)|[：:]", sentence[at + len(term):]) is not None
+
+
+def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
+    """The opening sentences of the body under the section that best matches (its title
+    names what is asked: 总体要求, 指导思想…), never the title itself."""
+    q = p.question
+    refusal, vector, docs = _scoped_passages(service, q)
+    if refusal is not None:
+        return refusal
+    doc_ids = list(dict.fromkeys(str(d.metadata.get("doc_id")) for d in docs))[:3]
+    sections = _sections(service, p, doc_ids, vector)
+    if not sections or sections[0].score < MIN_NODE_SCORE:
+        return None
+    section = sections[0]
+    node = section.node
+    doc_id = section.title.doc_id if section.title else ""
+    body = [s for s in service.kb.docstore.sentences_of(doc_id, with_vectors=False)
+            if node.title_end <= s.start < node.end and s.start != node.title_start]
+    term = summary_term(q.text)
+    if term and term not in node.title:
+        # no heading names it: a sentence that introduces it (今年工作的总体要求是：…) starts the
+        # summary, in the best section's document or the next retrieved ones
+        for other in dict.fromkeys([doc_id, *doc_ids]):
+            sentences = service.kb.docstore.sentences_of(other, with_vectors=False)
+            at = next((i for i, s in enumerate(sentences) if _introduces(s.text, term)), None)
+            if at is not None:
+                doc_id, body = other, sentences[at:]
+                node = OutlineNode(id=-1, level=0, number="", title=term, parent=None, kind="lead", start=sentences[at].start,
+                                   end=sentences[-1].end, title_start=-1, title_end=sentences[at].start)
+                break
+    chosen: list[StoredSentence] = []
+    for sentence in body:
+        if len(chosen) >= SUMMARY_SENTENCES or sum(len(s.text) for s in chosen) >= SUMMARY_CHARS:
+            break
+        chosen.append(sentence)
+    citations: list[Citation] = []
+    parts: list[str] = []
+    required: list[tuple[str, list[int]]] = []
+    for sentence in chosen:
+        cite = cite_sentence(service, sentence, len(citations) + 1)
+        if cite is None:
+            continue
+        citations.append(cite)
+        parts.append(f"{sentence.text.rstrip('。')}[{cite.n}]")
+        required.append(("", [cite.n]))
+    if not citations:
+        return None
+    meta = service.kb.docstore.document(doc_id)
+    name = source_label(meta.meta if meta else {}, q.is_english)
+    head = (f"According to {name}, “{node.title}”: " if q.is_english else f"{name}“{node.number}{node.title}”：")
+    return Composition(head + "。".join(parts) + "。", False, citations, required=required)

@@ -1,0 +1,52 @@
+"""English words the glossary lacks, put in the corpus's Chinese words (CC-CEDICT read
+backwards, ranked by the embedder): the dictionary is the real one; the embedder is a fake with
+stated geometry."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.english_words import EnglishRenderer, dictionary_words, singular
+
+
+def test_plurals_are_looked_up_in_the_singular():
+    assert [singular(w) for w in ("policies", "taxes", "exports", "industries", "business", "status")] == [
+        "policy", "tax", "export", "industry", "business", "status"]
+
+
+def test_the_dictionary_gives_the_chinese_words_of_an_english_one():
+    assert "赤字" in dictionary_words("deficit")
+    assert "储蓄" in dictionary_words("savings")
+    assert "失业" in dictionary_words("unemployment")
+    # no gloss is the word itself: short glosses that contain it (植树造林 "afforestation; …")
+    assert any("造林" in w for w in dictionary_words("afforestation"))
+    assert dictionary_words("qwertyuiop") == []
+
+
+def _fake_embed(geometry: dict[str, list[float]]):
+    """Unit vectors from a table: the English word and its candidates, as stated."""
+    def embed(words: list[str]) -> np.ndarray:
+        rows = np.array([geometry.get(w, [0.0, 0.0, 1.0]) for w in words], dtype=np.float32)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+    return embed
+
+
+def test_only_words_the_corpus_uses_are_kept_best_first_by_the_embedder():
+    corpus = {"工资", "大战"}
+    # "wage" and 工资 point the same way; 大战 ("wage war") is orthogonal
+    geometry = {"wage": [1.0, 0.0, 0.0], "工资": [0.9, 0.1, 0.0], "大战": [0.0, 1.0, 0.0]}
+    renderer = EnglishRenderer(lambda w: w in corpus, _fake_embed(geometry))
+    assert renderer.render("wages") == ("工资",)
+    # nothing the corpus uses: no rendering (the word stays English, and counts as unmatched)
+    assert EnglishRenderer(lambda w: False).render("wages") == ()
+
+
+def test_an_english_question_gets_chinese_terms_from_the_dictionary():
+    from assistant.question import Vocabulary, understand
+
+    known = {"植树", "造林", "植树造林", "河北"}
+    q = understand("How much afforestation will Hebei complete in 2025?",
+                   Vocabulary(df=lambda token: 1 if token in known else 0, n_chunks=10, words=lambda: {}))
+    rendered = [t for t in q.terms if any("造林" in a for a in t.alternatives)]
+    assert rendered and not rendered[0].text.isascii(), q.terms
+    assert "Hebei" not in {t.text for t in q.terms if t.weight > 0}
