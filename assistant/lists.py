@@ -162,7 +162,7 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     section = sections[0] if sections and sections[0].score >= MIN_NODE_SCORE and sections[0].shares_term else None
     if section is not None and (best is None or section.score > best.features.get("dense", 0.0)):
         return _section_list(service, p, section)
-    return _lead_paragraph(service, p, best) if best is not None else None
+    return lead_paragraph(service, p, best) if best is not None else None
 
 
 
@@ -275,12 +275,12 @@ def _is_lead(text: str) -> bool:
     return 0 < len(plain) <= MAX_LEAD_CHARS and not re.search(r"[，,、；;\d]", plain)
 
 
-def _lead_paragraph(service: PlanqaService, p: Plan, best: Candidate) -> Composition | None:
+def lead_paragraph(service: PlanqaService, p: Plan, best: Candidate, least: int = 2) -> Composition | None:
     """A list question whose best sentence leads a measure paragraph (坚决打好蓝天保卫战。一要…
     二要…): the sentences it leads are the items, each cited. A lead is an outline lead or
     numbered paragraph without sub-headings, or a short sentence without a comma, which leads
     the sentences up to the next such one. When two or more of them open with an ordinal
-    (一要, 二是), those are the items."""
+    (一要, 二是), those are the items. ``least``: the fewest items that make a list."""
     doc_id = str(best.doc.metadata.get("doc_id"))
     start = int(best.doc.metadata.get("start", 0)) + best.sentence.start
     nodes = _outline(service, doc_id)
@@ -301,7 +301,7 @@ def _lead_paragraph(service: PlanqaService, p: Plan, best: Candidate) -> Composi
         body.append(sentence)
     ordinal = [s for s in body if _ORDINAL_OPENING_RE.match(s.text)]
     body = ordinal[:MAX_LIST_ITEMS] if len(ordinal) >= 2 else body[:MAX_PARAGRAPH_ITEMS]
-    if len(body) < 2:
+    if len(body) < least:
         return None
     english = p.question.is_english
     citations: list[Citation] = [citation_for(1, best)]
@@ -312,7 +312,7 @@ def _lead_paragraph(service: PlanqaService, p: Plan, best: Candidate) -> Composi
             continue
         citations.append(cite)
         items.append(f"{cite.quote.rstrip('。；;')}[{cite.n}]")
-    if len(items) < 2:
+    if len(items) < least:
         return None
     name = source_label(best.doc.metadata, english)
     lead = best.sentence.text.rstrip("。：:；;")

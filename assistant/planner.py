@@ -35,6 +35,10 @@ _LIST_RE = re.compile(
     r"分别是什么|都有什么|列举|\b(?:which|what)\b.*\b(?:areas|aspects|tasks|items|measures|parts|points)\b|\blist\b",
     re.I,
 )
+# Asking what is done about something (举措, 怎么做, measures), not for a figure: answered by the
+# measures a paragraph lists when its best sentence leads one (``lists.lead_paragraph``).
+_MEASURES_Q_RE = re.compile(r"举措|措施|做法|怎么做|怎样做|如何做|有什么(?:安排|打算|部署|要求|政策)|怎么(?:要求|安排)|"
+                            r"\bmeasures?\b|\bsteps\b|\bplan(?:s|ning)? to do\b", re.I)
 _COUNT_RE = re.compile(rf"(?:哪|这)?([一二两三四五六七八九十\d]+){_MEASURE}")
 # A summary is asked when the question asks what such a section says (…的总体要求是什么), not when
 # it only names one (首次把…列入主要预期目标).
@@ -156,3 +160,8 @@ def plan(q: Question) -> Plan:
     if _LIST_RE.search(text) and not q.wants_number or (_LIST_RE.search(text) and _count(text) and not q.unit):
         return Plan("list", q, count=_count(text))
     return Plan("single", q)
+
+
+def asks_measures(q: Question) -> bool:
+    """Whether the question asks what is done about something rather than for a figure."""
+    return not q.wants_number and _MEASURES_Q_RE.search(q.text) is not None

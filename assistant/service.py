@@ -21,8 +21,8 @@ from assistant.evidence import Candidate, candidates, refine_terms
 from assistant.extractive import Extraction, extract, passage_citation
 from assistant.generative import LLM, Generation, generate, llm_rewriter, stream_tokens
 from assistant.guard import extractive_sentences
-from assistant.lists import compose_list, compose_summary
-from assistant.planner import Plan, plan
+from assistant.lists import compose_list, compose_summary, lead_paragraph
+from assistant.planner import Plan, asks_measures, plan
 from assistant.question import Question, Vocabulary, understand
 from assistant.schema import Answer, StreamEvent
 from assistant.scope import Catalogue, Scope, narrowed_to_quotes, widened
@@ -331,6 +331,11 @@ class PlanqaService:
         if composed is not None:
             return composed, []
         ext, docs = self.extract_scoped(p.question, top_k)
+        if not ext.refused and len(ext.chosen) == 1 and asks_measures(p.question):
+            # an answer that is a lead sentence alone: the measures it leads (one is enough)
+            led = lead_paragraph(self, p, ext.chosen[0], least=1)
+            if led is not None:
+                return led, docs
         return Composition(ext.answer, ext.refused, ext.citations, chosen=ext.chosen), docs
 
     def extract_from_pool(self, q: Question, pool: list[Candidate], many: bool = False) -> Extraction:

@@ -96,10 +96,18 @@ def test_a_list_named_by_the_question_is_answered_when_its_sentence_scores_low(e
 def test_a_list_under_a_lead_sentence_is_the_sentences_it_leads(eval_service):
     """A measure paragraph opens with a short lead (坚决打好蓝天保卫战。) and lists its measures
     in the sentences after it (一要…二要…): a list question about the lead answers with those
-    sentences, each cited (``lists._lead_paragraph``). Tuning questions tc43, tc46, tc48."""
+    sentences, each cited (``lists.lead_paragraph``). Tuning questions tc43, tc46, tc48."""
     answer = eval_service.ask("2017年政府工作报告中，坚决打好蓝天保卫战主要有哪几项要求？")
     items = ("加快解决燃煤污染问题", "全面推进污染源治理", "强化机动车尾气治理", "有效应对重污染天气", "严格环境执法和督查问责")
     assert all(i in answer.answer for i in items), answer.answer
     assert len(answer.citations) == 6  # the lead and each of the five
     answer = eval_service.ask("河北2025年加快新兴产业集群发展，要壮大哪些产业？")
     assert all(i in answer.answer for i in ("集成电路", "网络安全", "生物医药")), answer.answer
+
+
+def test_a_measures_question_answered_by_a_lead_sentence_gets_what_it_leads(eval_service):
+    """Asked what is done about something (有什么安排), the best sentence is a short lead
+    (鼓励支持各类创业。) that says little; the measures it leads follow it, cited (tuning t158)."""
+    answer = eval_service.ask("湖北2025年在鼓励创业方面有什么安排？")
+    assert "以科技为支撑的创新创业" in answer.answer and "以乡情为纽带的返乡创业" in answer.answer, answer.answer
+    assert len(answer.citations) == 2
