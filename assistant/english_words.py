@@ -22,14 +22,23 @@ import numpy as np
 # The most renderings kept per word, and how far under the best one a further one may score.
 MAX_RENDERINGS = 3
 RENDERING_SPREAD = 0.02
+# A word the reports use often is the genre's word for a thing (国内 before 家用 for
+# "domestic"): each point of IDF costs this much similarity.
+RARITY_WEIGHT = 0.01
 MAX_RANKED = 8  # in dictionary order; ranking them is one e5 batch (~40 ms), once per word
 _MAX_GLOSS_WORDS = 3
 _CJK_RE = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 
 
+_IRREGULAR_PLURALS = {"women": "woman", "men": "man", "children": "child", "people": "person", "feet": "foot",
+                      "teeth": "tooth", "mice": "mouse", "data": "datum", "criteria": "criterion"}
+
+
 def singular(word: str) -> str:
-    """A plural's singular by the regular English endings (policies → policy, taxes → tax)."""
+    """A plural's singular by the English endings (policies → policy, taxes → tax, women → woman)."""
     w = word.lower()
+    if w in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[w]
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"
     if len(w) > 4 and re.search(r"(?:ss|sh|ch|x|z)es$", w):
@@ -82,12 +91,14 @@ class EnglishRenderer:
     """Renders an English word in the corpus's Chinese words (see the module docstring).
 
     ``in_corpus`` says whether the corpus uses a word; ``embed`` gives unit e5 vectors of texts
-    (``None``: dictionary order, no ranking)."""
+    (``None``: dictionary order, no ranking); ``rarity`` is a word's IDF in the corpus."""
 
     def __init__(self, in_corpus: Callable[[str], bool],
-                 embed: Callable[[list[str]], np.ndarray] | None = None) -> None:
+                 embed: Callable[[list[str]], np.ndarray] | None = None,
+                 rarity: Callable[[str], float] | None = None) -> None:
         self.in_corpus = in_corpus
         self.embed = embed
+        self.rarity = rarity
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def render(self, word: str) -> tuple[str, ...]:
@@ -104,6 +115,8 @@ class EnglishRenderer:
             return tuple(found[:MAX_RENDERINGS])
         vectors = self.embed([word, *found])
         similarity = vectors[1:] @ vectors[0]
+        if self.rarity is not None:
+            similarity = similarity - RARITY_WEIGHT * np.array([self.rarity(c) for c in found], dtype=np.float32)
         order = np.argsort(-similarity)
         best = float(similarity[order[0]])
         return tuple(found[int(i)] for i in order[:MAX_RENDERINGS] if similarity[int(i)] >= best - RENDERING_SPREAD)

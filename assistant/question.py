@@ -106,7 +106,7 @@ _EN_STOP = frozenset(
     "planned planning going tell me list describe explain please aim aims aiming intend intends key major "
     "work province provincial region autonomous municipality china china's chinese national country "
     "nationwide set share proportion percentage percent rate ratio figure figures regarding concerning "
-    "related relating during through since into under within promise promised".split()
+    "related relating during through since into under within promise promised total overall whole entire".split()
 )
 _CN_COUNT_RE = re.compile(r"([零一二两三四五六七八九十百]+)([个项条大家类种批座所])")
 
@@ -161,7 +161,8 @@ class Vocabulary:
         self.n = max(n_chunks, 1)
         self._words = words
         # English words the glossary lacks, in the corpus's Chinese words (ranked by ``embed``)
-        self.english = EnglishRenderer(lambda word: self.idf_of(word) is not None, embed)
+        self.english = EnglishRenderer(lambda word: self.idf_of(word) is not None, embed,
+                                       lambda word: self.idf_of(word) or self.max_idf)
         self._masked: dict[str, list[tuple[str, int]]] | None = None
 
     def idf_of(self, text: str) -> float | None:

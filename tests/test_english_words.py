@@ -10,8 +10,8 @@ from assistant.english_words import EnglishRenderer, dictionary_words, singular
 
 
 def test_plurals_are_looked_up_in_the_singular():
-    assert [singular(w) for w in ("policies", "taxes", "exports", "industries", "business", "status")] == [
-        "policy", "tax", "export", "industry", "business", "status"]
+    assert [singular(w) for w in ("policies", "taxes", "exports", "industries", "business", "status", "women")] == [
+        "policy", "tax", "export", "industry", "business", "status", "woman"]
 
 
 def test_the_dictionary_gives_the_chinese_words_of_an_english_one():
@@ -39,6 +39,15 @@ def test_only_words_the_corpus_uses_are_kept_best_first_by_the_embedder():
     assert renderer.render("wages") == ("工资",)
     # nothing the corpus uses: no rendering (the word stays English, and counts as unmatched)
     assert EnglishRenderer(lambda w: False).render("wages") == ()
+
+
+def test_among_close_renderings_the_word_the_reports_use_more_wins():
+    corpus = {"家用", "国内"}
+    # 家用 ("household") is a little closer to "domestic" than 国内, but rare in the reports
+    geometry = {"domestic": [1.0, 0.0, 0.0], "家用": [0.95, 0.31, 0.0], "国内": [0.94, 0.34, 0.0]}
+    idf = {"家用": 6.3, "国内": 2.6}
+    renderer = EnglishRenderer(lambda w: w in corpus, _fake_embed(geometry), idf.__getitem__)
+    assert renderer.render("domestic")[0] == "国内"
 
 
 def test_an_english_question_gets_chinese_terms_from_the_dictionary():
