@@ -18,7 +18,7 @@ from langchain_core.documents import Document
 from assistant.compose import Composition
 from assistant.evidence import Candidate, coverage, question_years, term_matches
 from assistant.extractive import accepted_candidates, citation_for, source_label
-from assistant.planner import Plan, summary_term
+from assistant.planner import Plan, count_in, summary_term
 from assistant.question import QUESTION_WORDS_RE
 from assistant.schema import Citation
 from assistant.scope import QUOTED_RE
@@ -145,10 +145,16 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     if quoted is not None:
         return quoted
     best = accepted[0] if accepted else None
+    # a section is the answer only when its title path shares a term with the question: e5
+    # similarity alone rates any two passages of the genre close
+    section = sections[0] if sections and sections[0].score >= MIN_NODE_SCORE and sections[0].shares_term else None
     if best is None:  # no sentence answers outright: one whose list the question names
         named = _named_enumeration(service, q, ext.pool)
-        if named is not None:
+        if named is not None and (section is None or not _names_title(q, section.node)):
             return _inline_list(service, p, *named)
+    announced = _announced_section(service, best, sections) if best is not None else None
+    if announced is not None:
+        return _section_list(service, p, announced)
     enums = [items for items in _stored_enums(service, best) if len(items) >= 2] if best is not None else []
     if best is not None and enums:
         # the enumeration in the best sentence, unless a section with children is closer to
@@ -157,14 +163,35 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         if listed is not None and listed.score > best.features.get("dense", 0.0):
             return _section_list(service, p, listed)
         return _inline_list(service, p, best, max(enums, key=len))
-    # a section is the answer only when its title path shares a term with the question: e5
-    # similarity alone rates any two passages of the genre close
-    section = sections[0] if sections and sections[0].score >= MIN_NODE_SCORE and sections[0].shares_term else None
     if section is not None and (best is None or section.score > best.features.get("dense", 0.0)):
         return _section_list(service, p, section)
     return lead_paragraph(service, p, best) if best is not None else None
 
 
+
+
+def _short_title(node: OutlineNode) -> str:
+    """A heading's title up to its first full stop (a numbered paragraph runs on)."""
+    return node.title.split("。")[0].rstrip("：:；;，,")
+
+
+def _names_title(q: Question, node: OutlineNode) -> bool:
+    """The question names the section by its title (…加快建设现代化产业体系，重点抓好哪些工作)."""
+    title = _short_title(node)
+    return len(title) >= 4 and title in q.text
+
+
+def _announced_section(service: PlanqaService, best: Candidate, sections: list[_Section]) -> _Section | None:
+    """The section whose parts the best sentence announces (重点做好八方面工作：): a sentence
+    ending in a colon that states a count, inside a section with that many parts."""
+    text = best.sentence.text.strip()
+    count = count_in(text)
+    if not count or not text.endswith(("：", ":")):
+        return None
+    doc_id = str(best.doc.metadata.get("doc_id"))
+    start = int(best.doc.metadata.get("start", 0)) + best.sentence.start
+    return next((s for s in sections if s.title is not None and s.title.doc_id == doc_id
+                 and s.node.start <= start < s.node.end and len(s.kids) == count), None)
 
 
 def _headings_quoting(service: PlanqaService, q: Question, doc_ids: list[str]) -> Composition | None:
@@ -231,8 +258,13 @@ def _count_note(p: Plan, n: int) -> str:
 def _section_list(service: PlanqaService, p: Plan, section: _Section) -> Composition:
     doc_id = section.title.doc_id if section.title else ""
     node = section.node
-    return _nodes_list(service, p.question, doc_id, section.kids, (f"{{name}}“{node.number}{node.title}”部分包括：",
-                                                                 f"According to {{name}}, “{node.title}” has these parts:"), p)
+    # the title as far as its first full stop, and not at all if it holds a figure: the lead
+    # quotes no figure that no citation holds
+    title = _short_title(node)
+    title = "" if re.search(r"\d", title) else title
+    zh = f"{{name}}“{node.number}{title}”部分包括：" if title or node.number else "{name}中的这一部分包括："
+    en = f"According to {{name}}, “{title}” has these parts:" if title else "According to {name}, this part has:"
+    return _nodes_list(service, p.question, doc_id, section.kids, (zh, en), p)
 
 
 def _nodes_list(service: PlanqaService, q: Question, doc_id: str, nodes: list[OutlineNode], leads: tuple[str, str],

@@ -101,7 +101,8 @@ def _years_asked(q: Question) -> list[int]:
     return []
 
 
-def _count(text: str) -> int:
+def count_in(text: str) -> int:
+    """The count a text states of items (哪四个, 八方面, 三大): 0 when none."""
     m = _COUNT_RE.search(text)
     if not m:
         return 0
@@ -157,8 +158,8 @@ def plan(q: Question) -> Plan:
         return Plan(kind, q, parts, compare=compare or len(years) >= 3, capped=capped)
     if _SUMMARY_RE.search(text) and not q.wants_number:
         return Plan("summary", q)
-    if _LIST_RE.search(text) and not q.wants_number or (_LIST_RE.search(text) and _count(text) and not q.unit):
-        return Plan("list", q, count=_count(text))
+    if _LIST_RE.search(text) and not q.wants_number or (_LIST_RE.search(text) and count_in(text) and not q.unit):
+        return Plan("list", q, count=count_in(text))
     return Plan("single", q)
 
 

@@ -111,3 +111,15 @@ def test_a_measures_question_answered_by_a_lead_sentence_gets_what_it_leads(eval
     answer = eval_service.ask("湖北2025年在鼓励创业方面有什么安排？")
     assert "以科技为支撑的创新创业" in answer.answer and "以乡情为纽带的返乡创业" in answer.answer, answer.answer
     assert len(answer.citations) == 2
+
+
+def test_a_list_announced_with_its_count_or_named_by_its_title_is_the_sections_parts(eval_service):
+    """重点做好八方面工作： announces the eight parts of the section it stands in; a question that
+    names a section by its title (加快建设现代化产业体系) gets that section's parts, not an
+    enumeration elsewhere that matches a few of its words (tuning tc50, tc51)."""
+    answer = eval_service.ask("河北2025年重点做好哪几方面工作？")
+    assert all(i in answer.answer for i in ("抓投资促消费", "推进协同发展", "发展新质生产力", "办好民生实事")), answer.answer
+    assert len(answer.items) == 8
+    answer = eval_service.ask("江苏2025年加快建设现代化产业体系，重点抓好哪些工作？")
+    assert all(i in answer.answer for i in ("产业深度转型升级", "先进制造业集群", "数字经济发展水平")), answer.answer
+    assert "1650" not in answer.answer.splitlines()[0]  # the lead quotes no figure no citation holds
