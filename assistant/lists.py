@@ -261,7 +261,7 @@ def _section_list(service: PlanqaService, p: Plan, section: _Section) -> Composi
     # the title as far as its first full stop, and not at all if it holds a figure: the lead
     # quotes no figure that no citation holds
     title = _short_title(node)
-    title = "" if re.search(r"\d", title) else title
+    title = "" if re.search(r"\d+(?!\d|年)", title) else title  # a year (2025年) is no figure
     zh = f"{{name}}“{node.number}{title}”部分包括：" if title or node.number else "{name}中的这一部分包括："
     en = f"According to {{name}}, “{title}” has these parts:" if title else "According to {name}, this part has:"
     return _nodes_list(service, p.question, doc_id, section.kids, (zh, en), p)

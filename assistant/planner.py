@@ -49,6 +49,8 @@ _SUMMARY_RE = re.compile(r"(?:总体要求|指导思想|主要任务|工作重�
 
 # The names of the summary sections (总体要求, 指导思想…) as a report writes them.
 SUMMARY_TERMS = ("总体要求", "指导思想", "主要任务", "工作重点", "重点工作", "总体思路", "基本思路", "主要预期目标")
+# Those written as one passage of prose (the others have parts, listed by their headings).
+PROSE_SECTIONS = ("总体要求", "指导思想", "总体思路", "基本思路", "主要预期目标")
 _ENGLISH_SUMMARY_TERMS = {"overall requirement": "总体要求", "guiding thought": "指导思想", "guiding principle": "指导思想",
                           "main tasks": "主要任务", "priorities": "工作重点"}
 
@@ -156,7 +158,10 @@ def plan(q: Question) -> Plan:
         parts = tuple(Part(f"{y}年" if not q.is_english else str(y), _narrow_year(q, y)) for y in years)
         kind = "table" if len(years) >= 3 else "parts"
         return Plan(kind, q, parts, compare=compare or len(years) >= 3, capped=capped)
-    if _SUMMARY_RE.search(text) and not q.wants_number:
+    # a section written as one passage of prose (总体要求, 主要预期目标) is summarised also when
+    # asked as a list (定了哪些主要预期目标): its items are in its sentences, not in sub-headings
+    prose_section = any(t in text for t in PROSE_SECTIONS) and _LIST_RE.search(text) is not None
+    if (_SUMMARY_RE.search(text) or prose_section) and not q.wants_number:
         return Plan("summary", q)
     if _LIST_RE.search(text) and not q.wants_number or (_LIST_RE.search(text) and count_in(text) and not q.unit):
         return Plan("list", q, count=count_in(text))

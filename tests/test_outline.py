@@ -52,5 +52,7 @@ def test_plans_of_multi_part_questions():
     assert p.kind == "list" and not p.question.wants_number
     assert plan(understand("四川省政府工作报告里说的“五良”融合具体指哪五个“良”？")).count == 5
     assert plan(understand("2024年政府工作的总体要求是什么？")).kind == "summary"
+    # a section written as prose, asked as a list, is summarised (its items are its sentences)
+    assert plan(understand("河北2025年经济社会发展定了哪些主要预期目标？")).kind == "summary"
     assert plan(understand("2024年财政赤字率是多少？")).kind == "single"
     assert plan(understand("1954年至2025年历年国内生产总值增长目标是多少？")).capped > 0
