@@ -18,17 +18,17 @@ from langchain_core.documents import Document
 from assistant.compose import Composition
 from assistant.evidence import Candidate, coverage, question_years, term_matches
 from assistant.extractive import accepted_candidates, citation_for, source_label
-from assistant.planner import Plan, count_in, summary_term
+from assistant.planner import SUMMARY_TERMS, Plan, count_in, summary_term
 from assistant.question import QUESTION_WORDS_RE
 from assistant.schema import Citation
 from assistant.scope import QUOTED_RE
 from common.textutils import Span
-from common.tokens import tokenize
+from common.tokens import jieba_module, tokenize
 from ingest.outline import OutlineNode
 from vectorstore.docstore import StoredSentence
 
 if TYPE_CHECKING:
-    from assistant.question import Question
+    from assistant.question import Question, Term
     from assistant.service import PlanqaService
 
 MAX_LIST_ITEMS = 30
@@ -104,6 +104,30 @@ def _sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector: np.nd
     return sorted(out, key=lambda s: s.score, reverse=True)
 
 
+def _is_noun(word: str) -> bool:
+    """A thing a list is about (冰雪, 海洋, 碳达峰), by jieba's part of speech: not a verb or a
+    word of the question's frame (分为, 做好, 这部分)."""
+    import jieba.posseg
+
+    jieba_module()  # initialised quietly, with the project's dictionary
+    return any(pair.flag.startswith("n") for pair in jieba.posseg.cut(word))
+
+
+def lacks_key_term(service: PlanqaService, q: Question, docs: list[Document]) -> bool:
+    """The question's most specific word that the corpus knows (highest IDF; not a word of
+    what is asked, such as 举措) is in none of the retrieved passages: a list or section they
+    hold is about something else (a question about 冰雪经济 over a report that never says 冰雪)."""
+    vocabulary = service.vocabulary()
+    # (the name of a summary section, 总体要求, is found by the outline, not by retrieval)
+    known = [t for t in q.terms if t.weight > 0 and not t.answer_type and _is_noun(t.text)
+             and not any(t.text in name for name in SUMMARY_TERMS)
+             and any(vocabulary.idf_of(a) is not None for a in t.alternatives)]
+    if not known or not docs:
+        return False
+    key = max(known, key=lambda t: t.weight)
+    return not any(term_matches(key, d.page_content) for d in docs)
+
+
 def _scoped_passages(service: PlanqaService, q: Question) -> tuple[Composition | None, np.ndarray, list[Document]]:
     """A refusal when the question's scope names what the corpus lacks (a year, a region);
     else the question's vector and its retrieved passages."""
@@ -126,6 +150,8 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     refusal, vector, docs = _scoped_passages(service, q)
     if refusal is not None:
         return refusal
+    if lacks_key_term(service, q, docs):
+        return None  # answered, or refused, as a single question
     refined, pool = service.pool(q, docs, vector)
     ext = service.extract_from_pool(refined, pool, many=False)
     accepted = accepted_candidates(q, ext.pool, service.scorer)
@@ -162,7 +188,7 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         listed = next((s for s in sections[:5] if s.score >= MIN_NODE_SCORE), None)
         if listed is not None and listed.score > best.features.get("dense", 0.0):
             return _section_list(service, p, listed)
-        return _inline_list(service, p, best, max(enums, key=len))
+        return _inline_list(service, p, best, _enumeration_asked(q, best, enums))
     if section is not None and (best is None or section.score > best.features.get("dense", 0.0)):
         return _section_list(service, p, section)
     return lead_paragraph(service, p, best) if best is not None else None
@@ -229,20 +255,31 @@ def _named_enumeration(service: PlanqaService, q: Question, pool: list[Candidate
     with an enumeration that the question names, i.e. a question term of two or more
     characters right before its first item or right after its last (健全A、B、C工作链条 for
     …工作链条包括哪些环节, 坚定走好A之路、B之路 for 坚定走好哪几条路)."""
-    terms = [t for t in q.terms if t.weight > 0 and not t.answer_type and len(t.text) >= 2]
+    terms = list(q.terms)
     for cand in pool[:10]:
         if cand.rejected or cand.score < NAMED_LIST_FLOOR:
             continue
-        text = cand.sentence.text
-        for items in _stored_enums(service, cand):
-            first, last = text.find(items[0]), text.rfind(items[-1])
-            if len(items) < 2 or first < 0 or last < 0:
-                continue
-            end = last + len(items[-1])
-            around = text[max(0, first - _NAME_REACH) : first] + " " + text[end : end + _NAME_REACH]
-            if any(term_matches(t, around) for t in terms):
-                return cand, items
+        named = next((items for items in _stored_enums(service, cand) if _names(terms, cand.sentence.text, items)), None)
+        if named is not None:
+            return cand, named
     return None
+
+
+def _names(terms: list[Term], text: str, items: list[str]) -> bool:
+    """A question term of two or more characters stands right before the first item of the
+    enumeration or right after its last (its head noun or verb)."""
+    first, last = text.find(items[0]), text.rfind(items[-1])
+    if len(items) < 2 or first < 0 or last < 0:
+        return False
+    end = last + len(items[-1])
+    around = text[max(0, first - _NAME_REACH) : first] + " " + text[end : end + _NAME_REACH]
+    return any(term_matches(t, around) for t in terms if t.weight > 0 and not t.answer_type and len(t.text) >= 2)
+
+
+def _enumeration_asked(q: Question, cand: Candidate, enums: list[list[str]]) -> list[str]:
+    """Of a sentence's enumerations, the one the question names (发展单位办托、社区嵌入等多种托育
+    模式 for …托育服务…有哪些举措), else the longest."""
+    return next((items for items in enums if _names(list(q.terms), cand.sentence.text, items)), max(enums, key=len))
 
 
 def _count_note(p: Plan, n: int) -> str:
@@ -378,6 +415,8 @@ def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
     refusal, vector, docs = _scoped_passages(service, q)
     if refusal is not None:
         return refusal
+    if lacks_key_term(service, q, docs):
+        return None
     doc_ids = list(dict.fromkeys(str(d.metadata.get("doc_id")) for d in docs))[:3]
     sections = _sections(service, p, doc_ids, vector)
     if not sections or sections[0].score < MIN_NODE_SCORE:
