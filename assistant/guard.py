@@ -199,6 +199,26 @@ def _non_year(figs: list[Figure]) -> list[Figure]:
     return [f for f in figs if not f.is_year]
 
 
+_QUALIFIER_RE = re.compile(r"以上|左右|以下|以内|之内|上下|多|余")
+
+
+def _figure_text(answer: str) -> str:
+    """An answer's text where its figures are: no citation markers, no list numbering."""
+    return compact(re.sub(r"(?m)^\s*\d+[.、．]\s*", "", strip_markers(answer)))
+
+
+def _figures_kept_whole(extractive: str, generated: str, have: set[tuple[float, str]]) -> bool:
+    """Every figure of the extractive answer is in the generated text, with the qualifier that
+    follows it (9000亿元以上 is a range target: 9000亿元 alone says something else)."""
+    for fig in _non_year(find_figures(extractive)):
+        if figure_key(fig) not in have:
+            return False
+        qualifier = _QUALIFIER_RE.match(extractive, fig.end)
+        if qualifier and compact(fig.text + qualifier.group(0)) not in generated:
+            return False
+    return True
+
+
 # ------------------------------------------------------------------ the guard
 
 
@@ -335,6 +355,8 @@ class Guard:
         text = compact(" ".join(c.text for c in kept))
         have = {figure_key(f) for f in find_figures(text)}
         if any(c.figure is not None and figure_key(c.figure) not in have for c in extraction.chosen):
+            return False
+        if not _figures_kept_whole(_figure_text(extraction.answer), text, have):
             return False
         windows = [c.window.text for c in extraction.chosen]
         quoted = [compact(q) for w in windows for q in re.findall(r"“([^”]{1,30})”", w)]

@@ -331,12 +331,17 @@ class PlanqaService:
         if composed is not None:
             return composed, []
         ext, docs = self.extract_scoped(p.question, top_k)
-        if not ext.refused and len(ext.chosen) == 1 and asks_measures(p.question):
-            # an answer that is a lead sentence alone: the measures it leads (one is enough)
-            led = lead_paragraph(self, p, ext.chosen[0], least=1)
-            if led is not None:
-                return led, docs
+        led = self.measures_led(p, ext)
+        if led is not None:
+            return led, docs
         return Composition(ext.answer, ext.refused, ext.citations, chosen=ext.chosen), docs
+
+    def measures_led(self, p: Plan, ext: Extraction) -> Composition | None:
+        """A question about measures answered by a lead sentence alone: the measures it leads,
+        as a list (one is enough); ``None`` otherwise."""
+        if ext.refused or len(ext.chosen) != 1 or not asks_measures(p.question):
+            return None
+        return lead_paragraph(self, p, ext.chosen[0], least=1)
 
     def extract_from_pool(self, q: Question, pool: list[Candidate], many: bool = False) -> Extraction:
         return extract(q, pool, self.scorer, per_document=many, labelled=len(self.catalogue.docs()) > 1)
@@ -402,7 +407,12 @@ class PlanqaService:
         checkpoint()
         qa = self.analyze(asked)
         checkpoint()
-        composed = self.composed(plan(qa))
+        asked_plan = plan(qa)
+        composed = self.composed(asked_plan)
+        extracted: tuple[Extraction, list[Document]] | None = None
+        if composed is None:
+            extracted = self.extract_scoped(qa, top_k)  # scope: years, regions, per report
+            composed = self.measures_led(asked_plan, extracted[0])
         if composed is not None:  # parts, lists, tables: the model words the checked items
             raw: list[str] = []
             if not composed.refused:
@@ -422,7 +432,7 @@ class PlanqaService:
                 latency_ms=(time.perf_counter() - started) * 1000, table=composed.table, items=composed.items,
             ))
             return
-        extraction, docs = self.extract_scoped(qa, top_k)  # scope: years, regions, per report
+        extraction, docs = extracted if extracted is not None else self.extract_scoped(qa, top_k)
         state = Generation([])
         for token in generate(llm, qa, qa.text, docs, extraction, self.settings.llm_passage_tokens, state):
             yield StreamEvent(type="token", text=token)

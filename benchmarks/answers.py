@@ -233,6 +233,19 @@ def run_collection(args: argparse.Namespace, gold: list[dict], modes: list[str])
     return runs
 
 
+def dump(path: Path, part: str, runs: list[Run]) -> None:
+    """Append each mode's answers (question id, part, mode, judged correct, refused, answer)."""
+    from assistant.evaluation import contains_all
+
+    with path.open("a", encoding="utf-8") as out:
+        for run in runs:
+            for r in run.rows:
+                keys = r["gold"].get("answer_all") or []
+                correct = (not r["refused"] and contains_all(r["answer"], keys)) if keys else r["refused"]
+                out.write(json.dumps({"id": r["gold"].get("id"), "part": part, "mode": run.name, "correct": correct,
+                                      "refused": r["refused"], "answer": r["answer"]}, ensure_ascii=False) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gold", type=Path, default=SHARED / "eval" / "seed_dev.jsonl")
@@ -247,6 +260,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the order the questions are asked in")
     parser.add_argument("--data-dir", type=Path, help="the evaluation collection (benchmarks/corpus.py)")
     parser.add_argument("--kind", default="core", choices=["core", "compose"], help="question sets with --data-dir")
+    parser.add_argument("--dump", type=Path, help="with --data-dir: every answer of every mode, as JSON lines")
     parser.add_argument("--parts", default="tuning,heldout", help="parts of the question sets with --data-dir")
     args = parser.parse_args()
     modes = args.modes.split(",")
@@ -259,6 +273,8 @@ def main() -> None:
             runs = run_collection(args, gold, modes)
             print_table(f"{args.kind} questions, {part} part ({len(gold)}), evaluation collection", HEADER,
                         [r.cells() for r in runs])
+            if args.dump:
+                dump(args.dump, part, runs)
         return
     gold = load_gold(args.gold, args.limit)
     # Asked in a shuffled order: neighbouring questions of a dev set often share a section, and

@@ -192,3 +192,19 @@ def test_a_model_rewrite_inventing_a_year_is_replaced_by_the_rules(scripted_serv
     answer = service.ask("那一般公共预算收入呢？", history=HISTORY)
     assert "问题：2023年海城的一般公共预算收入增速是多少？" in chat.history[1][1].content
     assert "30.6%" in answer.answer
+
+
+def test_a_generated_answer_covers_the_extractive_one_only_with_every_figure_whole():
+    """A range target (9000亿元以上) said without its qualifier, or one of two figures of the
+    extractive answer dropped, is not covered: the extractive answer is kept beside it."""
+    from assistant.guard import _figure_text, _figures_kept_whole
+    from common.textutils import compact, figure_key, find_figures
+
+    def kept(extractive: str, generated: str) -> bool:
+        have = {figure_key(f) for f in find_figures(compact(generated))}
+        return _figures_kept_whole(_figure_text(extractive), compact(generated), have)
+
+    assert kept("2025年安徽省政府工作报告（目标）：全年进出口总额9000亿元以上[1]。", "进出口总额目标是9000亿元以上[1]。")
+    assert not kept("2025年安徽省政府工作报告（目标）：全年进出口总额9000亿元以上[1]。", "进出口总额目标是9000亿元[1]。")
+    assert not kept("城乡低保平均标准分别提高至778元/月、6818元/年[1]。", "低保平均标准提到778元/月[1]。")
+    assert kept("城乡低保平均标准分别提高至778元/月、6818元/年[1]。", "城市778元/月，农村6818元/年[1]。")
