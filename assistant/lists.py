@@ -339,6 +339,17 @@ MAX_LEAD_CHARS = 20  # a lead sentence names a measure in a few words (加快新
 _ORDINAL_OPENING_RE = re.compile(r"^(?:[一二三四五六七八九十]+(?:是|要|要求)|第[一二三四五六七八九十]+[，,、]|其[一二三四五六七八九十]+[，,、])")
 
 
+def _cited(service: PlanqaService, sentences: list[StoredSentence], start: int = 1) -> list[tuple[StoredSentence, Citation]]:
+    """Stored sentences with their citations, numbered from ``start`` (a sentence whose chunk is
+    gone, deleted while the question ran, is left out)."""
+    out: list[tuple[StoredSentence, Citation]] = []
+    for sentence in sentences:
+        cite = cite_sentence(service, sentence, start + len(out))
+        if cite is not None:
+            out.append((sentence, cite))
+    return out
+
+
 def _is_lead(text: str) -> bool:
     plain = text.strip().rstrip("。：:；;")
     return 0 < len(plain) <= MAX_LEAD_CHARS and not re.search(r"[，,、；;\d]", plain)
@@ -373,14 +384,9 @@ def lead_paragraph(service: PlanqaService, p: Plan, best: Candidate, least: int 
     if len(body) < least:
         return None
     english = p.question.is_english
-    citations: list[Citation] = [citation_for(1, best)]
-    items: list[str] = []
-    for sentence in body:
-        cite = cite_sentence(service, sentence, len(citations) + 1)
-        if cite is None:
-            continue
-        citations.append(cite)
-        items.append(f"{cite.quote.rstrip('。；;')}[{cite.n}]")
+    cited = _cited(service, body, start=2)
+    citations: list[Citation] = [citation_for(1, best), *(cite for _, cite in cited)]
+    items = [f"{cite.quote.rstrip('。；;')}[{cite.n}]" for _, cite in cited]
     if len(items) < least:
         return None
     name = source_label(best.doc.metadata, english)
@@ -443,16 +449,10 @@ def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
         if len(chosen) >= SUMMARY_SENTENCES or sum(len(s.text) for s in chosen) >= SUMMARY_CHARS:
             break
         chosen.append(sentence)
-    citations: list[Citation] = []
-    parts: list[str] = []
-    required: list[tuple[str, list[int]]] = []
-    for sentence in chosen:
-        cite = cite_sentence(service, sentence, len(citations) + 1)
-        if cite is None:
-            continue
-        citations.append(cite)
-        parts.append(f"{sentence.text.rstrip('。')}[{cite.n}]")
-        required.append(("", [cite.n]))
+    cited = _cited(service, chosen)
+    citations = [cite for _, cite in cited]
+    parts = [f"{sentence.text.rstrip('。')}[{cite.n}]" for sentence, cite in cited]
+    required: list[tuple[str, list[int]]] = [("", [cite.n]) for cite in citations]
     if not citations:
         return None
     meta = service.kb.docstore.document(doc_id)
