@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ import numpy as np
 from langchain_core.documents import Document
 
 from assistant.compose import Composition
-from assistant.evidence import Candidate, coverage, question_years, term_matches
+from assistant.evidence import Candidate, coverage, question_years, sentence_key, term_matches
 from assistant.extractive import accepted_candidates, citation_for, source_label
 from assistant.planner import SUMMARY_TERMS, Plan, count_in, summary_term
 from assistant.question import QUESTION_WORDS_RE
@@ -214,8 +215,7 @@ def _announced_section(service: PlanqaService, best: Candidate, sections: list[_
     count = count_in(text)
     if not count or not text.endswith(("：", ":")):
         return None
-    doc_id = str(best.doc.metadata.get("doc_id"))
-    start = int(best.doc.metadata.get("start", 0)) + best.sentence.start
+    doc_id, start = sentence_key(best.doc, best.sentence)
     return next((s for s in sections if s.title is not None and s.title.doc_id == doc_id
                  and s.node.start <= start < s.node.end and len(s.kids) == count), None)
 
@@ -238,8 +238,7 @@ def _headings_quoting(service: PlanqaService, q: Question, doc_ids: list[str]) -
 def _stored_enums(service: PlanqaService, cand: Candidate) -> list[list[str]]:
     """The enumerations stored with the candidate's sentence that lie in the clauses it answers
     with (an enumeration elsewhere in a long sentence answers something else)."""
-    start = int(cand.doc.metadata.get("start", 0)) + cand.sentence.start
-    doc_id = str(cand.doc.metadata.get("doc_id"))
+    doc_id, start = sentence_key(cand.doc, cand.sentence)
     found = service.kb.docstore.sentences_in_spans([("s", doc_id, start, start + len(cand.sentence.text))])
     window = cand.window.text
     return [list(e) for s in found.get("s", []) for e in s.frame.get("enums") or []
@@ -255,17 +254,16 @@ def _named_enumeration(service: PlanqaService, q: Question, pool: list[Candidate
     with an enumeration that the question names, i.e. a question term of two or more
     characters right before its first item or right after its last (健全A、B、C工作链条 for
     …工作链条包括哪些环节, 坚定走好A之路、B之路 for 坚定走好哪几条路)."""
-    terms = list(q.terms)
     for cand in pool[:10]:
         if cand.rejected or cand.score < NAMED_LIST_FLOOR:
             continue
-        named = next((items for items in _stored_enums(service, cand) if _names(terms, cand.sentence.text, items)), None)
+        named = next((items for items in _stored_enums(service, cand) if _names(q.terms, cand.sentence.text, items)), None)
         if named is not None:
             return cand, named
     return None
 
 
-def _names(terms: list[Term], text: str, items: list[str]) -> bool:
+def _names(terms: Sequence[Term], text: str, items: list[str]) -> bool:
     """A question term of two or more characters stands right before the first item of the
     enumeration or right after its last (its head noun or verb)."""
     first, last = text.find(items[0]), text.rfind(items[-1])
@@ -279,7 +277,7 @@ def _names(terms: list[Term], text: str, items: list[str]) -> bool:
 def _enumeration_asked(q: Question, cand: Candidate, enums: list[list[str]]) -> list[str]:
     """Of a sentence's enumerations, the one the question names (发展单位办托、社区嵌入等多种托育
     模式 for …托育服务…有哪些举措), else the longest."""
-    return next((items for items in enums if _names(list(q.terms), cand.sentence.text, items)), max(enums, key=len))
+    return next((items for items in enums if _names(q.terms, cand.sentence.text, items)), max(enums, key=len))
 
 
 def _count_note(p: Plan, n: int) -> str:
@@ -361,8 +359,7 @@ def lead_paragraph(service: PlanqaService, p: Plan, best: Candidate, least: int 
     numbered paragraph without sub-headings, or a short sentence without a comma, which leads
     the sentences up to the next such one. When two or more of them open with an ordinal
     (一要, 二是), those are the items. ``least``: the fewest items that make a list."""
-    doc_id = str(best.doc.metadata.get("doc_id"))
-    start = int(best.doc.metadata.get("start", 0)) + best.sentence.start
+    doc_id, start = sentence_key(best.doc, best.sentence)
     nodes = _outline(service, doc_id)
     node = next((n for n in nodes if n.title_start <= start < n.title_end), None)
     if node is not None and (node.kind == "heading" or any(n.parent == node.id for n in nodes)):
@@ -386,7 +383,8 @@ def lead_paragraph(service: PlanqaService, p: Plan, best: Candidate, least: int 
     english = p.question.is_english
     cited = _cited(service, body, start=2)
     citations: list[Citation] = [citation_for(1, best), *(cite for _, cite in cited)]
-    items = [f"{cite.quote.rstrip('。；;')}[{cite.n}]" for _, cite in cited]
+    quotes = [(cite.quote.rstrip("。；;"), cite.n) for _, cite in cited]
+    items = [f"{quote}[{n}]" for quote, n in quotes]
     if len(items) < least:
         return None
     name = source_label(best.doc.metadata, english)
@@ -394,7 +392,7 @@ def lead_paragraph(service: PlanqaService, p: Plan, best: Candidate, least: int 
     head = f"According to {name}, under “{lead}”[1]:" if english else f"{name}在“{lead}”[1]之下列出："
     body_text = "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
     return Composition(f"{head}{_count_note(p, len(items))}\n{body_text}", False, citations, items=items,
-                       chosen=[best], required=[(lead, [1])] + [(i.rsplit("[", 1)[0], [n + 2]) for n, i in enumerate(items)])
+                       chosen=[best], required=[(lead, [1])] + [(quote, [n]) for quote, n in quotes])
 
 
 def _inline_list(service: PlanqaService, p: Plan, cand: Candidate, items: list[str]) -> Composition:

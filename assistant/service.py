@@ -432,7 +432,8 @@ class PlanqaService:
                 latency_ms=(time.perf_counter() - started) * 1000, table=composed.table, items=composed.items,
             ))
             return
-        extraction, docs = extracted if extracted is not None else self.extract_scoped(qa, top_k)
+        assert extracted is not None  # worked out above whenever no composition answers
+        extraction, docs = extracted
         state = Generation([])
         for token in generate(llm, qa, qa.text, docs, extraction, self.settings.llm_passage_tokens, state):
             yield StreamEvent(type="token", text=token)

@@ -48,6 +48,14 @@ def load_gold(path: Path, limit: int | None) -> list[dict]:
     return gold
 
 
+def judged_correct(row: dict[str, Any]) -> bool:
+    """Every gold keyword in a non-refused answer; an unanswerable question must be refused."""
+    from assistant.evaluation import contains_all
+
+    keys = row["gold"].get("answer_all") or []
+    return (not row["refused"] and contains_all(row["answer"], keys)) if keys else bool(row["refused"])
+
+
 class Run:
     def __init__(self, name: str) -> None:
         self.name = name
@@ -60,19 +68,15 @@ class Run:
                           "shown": figures[0], "verified": figures[1], "false_verified": figures[2]})
 
     def cells(self) -> list[str]:
-        from assistant.evaluation import contains_all
-
         correct = refusals = unanswerable = false_refusals = answerable = 0
         for r in self.rows:
-            keys = r["gold"].get("answer_all") or []
-            if keys:
+            correct += judged_correct(r)
+            if r["gold"].get("answer_all"):
                 answerable += 1
-                correct += (not r["refused"]) and contains_all(r["answer"], keys)
                 false_refusals += r["refused"]
             else:
                 unanswerable += 1
                 refusals += r["refused"]
-                correct += r["refused"]
         shown = sum(r["shown"] for r in self.rows)
         verified = sum(r["verified"] for r in self.rows)
         secs = [r["s"] for r in self.rows]
@@ -235,14 +239,10 @@ def run_collection(args: argparse.Namespace, gold: list[dict], modes: list[str])
 
 def dump(path: Path, part: str, runs: list[Run]) -> None:
     """Append each mode's answers (question id, part, mode, judged correct, refused, answer)."""
-    from assistant.evaluation import contains_all
-
     with path.open("a", encoding="utf-8") as out:
         for run in runs:
             for r in run.rows:
-                keys = r["gold"].get("answer_all") or []
-                correct = (not r["refused"] and contains_all(r["answer"], keys)) if keys else r["refused"]
-                out.write(json.dumps({"id": r["gold"].get("id"), "part": part, "mode": run.name, "correct": correct,
+                out.write(json.dumps({"id": r["gold"].get("id"), "part": part, "mode": run.name, "correct": judged_correct(r),
                                       "refused": r["refused"], "answer": r["answer"]}, ensure_ascii=False) + "\n")
 
 
