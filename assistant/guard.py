@@ -209,7 +209,7 @@ def _figure_text(answer: str) -> str:
 
 def _figures_kept_whole(extractive: str, generated: str, have: set[tuple[float, str]]) -> bool:
     """Every figure of the extractive answer is in the generated text, with the qualifier that
-    follows it (9000亿元以上 is a range target: 9000亿元 alone says something else)."""
+    follows it (1100万人以上 is a range target: 1100万人 alone says something else)."""
     for fig in _non_year(find_figures(extractive)):
         if figure_key(fig) not in have:
             return False

@@ -106,8 +106,8 @@ def _sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector: np.nd
 
 
 def _is_noun(word: str) -> bool:
-    """A thing a list is about (冰雪, 海洋, 碳达峰), by jieba's part of speech: not a verb or a
-    word of the question's frame (分为, 做好, 这部分)."""
+    """A thing a list is about (a noun, by jieba's part of speech): not a verb or a word of the
+    question's frame (分为, 做好, 这部分)."""
     import jieba.posseg
 
     jieba_module()  # initialised quietly, with the project's dictionary
@@ -117,7 +117,7 @@ def _is_noun(word: str) -> bool:
 def lacks_key_term(service: PlanqaService, q: Question, docs: list[Document]) -> bool:
     """The question's most specific word that the corpus knows (highest IDF; not a word of
     what is asked, such as 举措) is in none of the retrieved passages: a list or section they
-    hold is about something else (a question about 冰雪经济 over a report that never says 冰雪)."""
+    hold is about something else (a question about X over a report that never says X)."""
     vocabulary = service.vocabulary()
     # (the name of a summary section, 总体要求, is found by the outline, not by retrieval)
     known = [t for t in q.terms if t.weight > 0 and not t.answer_type and _is_noun(t.text)
@@ -203,13 +203,13 @@ def _short_title(node: OutlineNode) -> str:
 
 
 def _names_title(q: Question, node: OutlineNode) -> bool:
-    """The question names the section by its title (…加快建设现代化产业体系，重点抓好哪些工作)."""
+    """The question names the section by its title (…<the title>，…有哪些)."""
     title = _short_title(node)
     return len(title) >= 4 and title in q.text
 
 
 def _announced_section(service: PlanqaService, best: Candidate, sections: list[_Section]) -> _Section | None:
-    """The section whose parts the best sentence announces (重点做好八方面工作：): a sentence
+    """The section whose parts the best sentence announces (重点做好N方面工作：): a sentence
     ending in a colon that states a count, inside a section with that many parts."""
     text = best.sentence.text.strip()
     count = count_in(text)
@@ -275,8 +275,8 @@ def _names(terms: Sequence[Term], text: str, items: list[str]) -> bool:
 
 
 def _enumeration_asked(q: Question, cand: Candidate, enums: list[list[str]]) -> list[str]:
-    """Of a sentence's enumerations, the one the question names (发展单位办托、社区嵌入等多种托育
-    模式 for …托育服务…有哪些举措), else the longest."""
+    """Of a sentence's enumerations, the one the question names (a question term right before
+    its first item or right after its last: 发展A、B等多种X模式 for …X…有哪些), else the longest."""
     return next((items for items in enums if _names(q.terms, cand.sentence.text, items)), max(enums, key=len))
 
 
@@ -354,8 +354,8 @@ def _is_lead(text: str) -> bool:
 
 
 def lead_paragraph(service: PlanqaService, p: Plan, best: Candidate, least: int = 2) -> Composition | None:
-    """A list question whose best sentence leads a measure paragraph (坚决打好蓝天保卫战。一要…
-    二要…): the sentences it leads are the items, each cited. A lead is an outline lead or
+    """A list question whose best sentence leads a measure paragraph (a short sentence naming a
+    measure, then 一要…二要…): the sentences it leads are the items, each cited. A lead is an outline lead or
     numbered paragraph without sub-headings, or a short sentence without a comma, which leads
     the sentences up to the next such one. When two or more of them open with an ordinal
     (一要, 二是), those are the items. ``least``: the fewest items that make a list."""

@@ -159,7 +159,7 @@ def plan(q: Question) -> Plan:
         kind = "table" if len(years) >= 3 else "parts"
         return Plan(kind, q, parts, compare=compare or len(years) >= 3, capped=capped)
     # a section written as one passage of prose (总体要求, 主要预期目标) is summarised also when
-    # asked as a list (定了哪些主要预期目标): its items are in its sentences, not in sub-headings
+    # asked as a list (…哪些主要预期目标): its items are in its sentences, not in sub-headings
     prose_section = any(t in text for t in PROSE_SECTIONS) and _LIST_RE.search(text) is not None
     if (_SUMMARY_RE.search(text) or prose_section) and not q.wants_number:
         return Plan("summary", q)

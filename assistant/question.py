@@ -365,7 +365,7 @@ def _english_terms(text: str, names: set[str], vocabulary: Vocabulary | None = N
         if len(word) <= 2 or any(word.lower() in p for p in phrases) or re.fullmatch(r"(?:19|20)\d\d", word):
             continue
         if "-" in word and vocabulary is not None and not vocabulary.english.render(word):
-            # a compound the dictionary lacks (visa-free): its parts, each as a word
+            # a hyphenated compound the dictionary lacks: its parts, each as a word
             parts = [w for w in word.split("-") if w.lower() not in _EN_STOP and w.lower() not in names]
             terms += _english_terms(" ".join(parts), names, vocabulary) if parts else []
             continue
