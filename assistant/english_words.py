@@ -5,7 +5,8 @@ backwards, it lists the Chinese words an English word translates. Of those, the 
 uses are kept, best first by the e5 similarity of the English word and the Chinese one (the
 dictionary's senses are many: "wage" is 工资 and also the 大战 of "wage war").
 
-A word is looked up as written and in its singular. Glosses that are the word itself come
+A word is looked up as written and in its lemmas (``lemminflect``: renovating → renovate,
+phones → phone, women → woman). Glosses that are the word itself come
 first; only when there are none, glosses of up to three words that contain it ("afforestation"
 → 植树造林 "afforestation; tree planting"). Parenthesised notes, measure words ("CL:") and the
 "to" of verbs are not part of a gloss.
@@ -20,8 +21,8 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 # The most renderings kept per word, and how far under the best one a further one may score.
-MAX_RENDERINGS = 3
-RENDERING_SPREAD = 0.02
+MAX_RENDERINGS = 4
+RENDERING_SPREAD = 0.04
 # A word the reports use often is the genre's word for a thing (国内 before 家用 for
 # "domestic"): each point of IDF costs this much similarity.
 RARITY_WEIGHT = 0.01
@@ -75,16 +76,30 @@ def _reverse_index() -> dict[str, tuple[str, ...]]:
     return {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
 
 
-def dictionary_words(word: str) -> list[str]:
-    """The Chinese words whose gloss is ``word`` (or its singular); when there are none, those
-    with a short gloss containing it as a whole word."""
+def word_forms(word: str) -> list[str]:
+    """The word as written, then its lemmas: as a noun, a verb, an adjective (``lemminflect``,
+    a dictionary of English inflections with rules for words it lacks), then the plural rule."""
+    import lemminflect
+
+    w = word.lower()
+    lemmas = lemminflect.getAllLemmas(w)
+    if not lemmas:
+        lemmas = {pos: lemminflect.getAllLemmasOOV(w, pos).get(pos, ()) for pos in ("NOUN", "VERB")}
+    ordered = [lemma for pos in ("NOUN", "VERB", "ADJ") for lemma in lemmas.get(pos, ())]
+    return list(dict.fromkeys([w, *(x.lower() for x in ordered), singular(w)]))
+
+
+def dictionary_words(word: str, keep: Callable[[str], bool] = lambda _: True) -> list[str]:
+    """The Chinese words ``keep`` accepts whose gloss is ``word`` (or one of its lemmas); when
+    there are none, those with a short gloss containing one of them as a whole word."""
     index = _reverse_index()
-    forms = list(dict.fromkeys([word.lower(), singular(word)]))
-    exact = [c for f in forms for c in index.get(f, ())]
+    forms = word_forms(word)
+    exact = [c for f in forms for c in index.get(f, ()) if keep(c)]
     if exact:
         return list(dict.fromkeys(exact))
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in forms) + r")\b")
-    return list(dict.fromkeys(c for key, words in index.items() if " " in key and pattern.search(key) for c in words))
+    return list(dict.fromkeys(c for key, words in index.items() if " " in key and pattern.search(key)
+                              for c in words if keep(c)))
 
 
 class EnglishRenderer:
@@ -110,7 +125,7 @@ class EnglishRenderer:
         return self._cache[key]
 
     def _render(self, word: str) -> tuple[str, ...]:
-        found = [c for c in dictionary_words(word) if self.in_corpus(c)][:MAX_RANKED]
+        found = dictionary_words(word, self.in_corpus)[:MAX_RANKED]
         if len(found) <= 1 or self.embed is None:
             return tuple(found[:MAX_RENDERINGS])
         vectors = self.embed([word, *found])

@@ -25,6 +25,7 @@ import numpy as np
 from langchain_core.documents import Document
 
 from assistant.glossary import alternatives, indicator_groups
+from assistant.planner import asks_measures
 from assistant.question import QUESTION_WORDS_RE, Question, Term, search_words
 from common.normalize import simplified
 from common.places import NATIONAL
@@ -177,6 +178,18 @@ def answer_window(clauses: list[Span], terms: tuple[Term, ...], question: str, m
     return lo, hi
 
 
+MEASURES_WINDOW_CHARS = 160  # a window of measures runs on to the end of its sentence, up to this
+
+
+def measures_end(clauses: list[Span], lo: int, hi: int) -> int:
+    """The last clause of an answer about measures: a sentence names its topic once and lists
+    the measures after it (推进A国家公园设立，推动B基地建设，实施C工程。), so the window runs on
+    past the clauses that hold the question's terms, to the sentence's end or the length cap."""
+    while hi + 1 < len(clauses) and clauses[hi + 1].end - clauses[lo].start <= MEASURES_WINDOW_CHARS:
+        hi += 1
+    return hi
+
+
 def figure_window(clauses: list[Span], fig_start: int, terms: tuple[Term, ...]) -> tuple[int, int]:
     """The clause holding a figure, extended left while that adds question terms (max 2)."""
     idx = next((i for i, c in enumerate(clauses) if c.start <= fig_start < c.end), 0)
@@ -246,6 +259,26 @@ def indicator_match(q: Question, indicator: str) -> float:
     return len(have & _asked_bigrams(asked, names)) / len(have)
 
 
+# A part of a year: a quarter, a half, a month (三季度, 上半年, 1—11月; first quarter, March).
+_SUB_PERIOD_RE = re.compile(r"[一二三四1-4]季度|上半年|下半年|前三季度|\d{1,2}[—-]?\d{0,2}月|[一二三四五六七八九十]{1,2}月|"
+                            r"\b(?:quarter|half|month|january|february|april|june|july|august|september|"
+                            r"october|november|december)\b", re.I)
+
+
+_WHOLE_YEAR = "全年"
+
+
+def _said_before(fig: FigureFrame, frame: SentenceFrame, clauses: list[Span], chunk_offset: int) -> str:
+    """The words of a figure's clause before it, after the figure before it (、三季度增长 of
+    …一季度增长4.1%、三季度增长5.2%)."""
+    at = chunk_offset + fig.start
+    clause = next((c for c in clauses if c.start <= at < c.end), None)
+    if clause is None:
+        return ""
+    begin = max([clause.start, *(chunk_offset + f.end for f in frame.figures if chunk_offset + f.end <= at)])
+    return clause.text[begin - clause.start : at - clause.start]
+
+
 def _figure_choice(
     q: Question, frame: SentenceFrame, clauses: list[Span], chunk_offset: int
 ) -> tuple[FigureFrame | None, tuple[int, int] | None, str]:
@@ -258,9 +291,14 @@ def _figure_choice(
     fitting = [f for f in units if _kind_ok(q.kind, f.kind)]
     if not fitting:
         return None, None, "kind"
+    windows = [(fig, figure_window(clauses, chunk_offset + fig.start, q.terms)) for fig in fitting]
+    # A question that names no quarter or month asks for the whole year's figure: of a
+    # sentence giving quarters' figures and the year's (三季度增长4.6%…全年增长4.8%), the year's.
+    said = {id(fig): _said_before(fig, frame, clauses, chunk_offset) for fig in fitting}
+    if not _SUB_PERIOD_RE.search(q.text) and any(_WHOLE_YEAR in said[id(f)] for f in fitting):
+        windows = [(f, w) for f, w in windows if not _SUB_PERIOD_RE.search(said[id(f)])] or windows
     best: tuple[float, float, FigureFrame, tuple[int, int]] | None = None
-    for fig in fitting:
-        lo, hi = figure_window(clauses, chunk_offset + fig.start, q.terms)
+    for fig, (lo, hi) in windows:
         cov = coverage(q.terms, "".join(c.text for c in clauses[lo : hi + 1]))
         match = indicator_match(q, fig.indicator)
         if best is None or (match, cov) > (best[0] + 1e-9, best[1] + 1e-9):
@@ -357,6 +395,8 @@ def candidates(
                 kind = figure.kind if figure is not None else kind
             else:
                 lo, hi = answer_window(clauses, q.terms, q.text)
+                if asks_measures(q):
+                    hi = measures_end(clauses, lo, hi)
                 if q.kind and not _kind_ok(q.kind, frame.kind) and frame.figures:
                     rejected = rejected or "kind"
             window = Span(doc.page_content[clauses[lo].start : clauses[hi].end], clauses[lo].start, clauses[hi].end)

@@ -19,11 +19,12 @@ from langchain_core.documents import Document
 from assistant.compose import Composition
 from assistant.evidence import Candidate, coverage, question_years, sentence_key, term_matches
 from assistant.extractive import accepted_candidates, citation_for, source_label
+from assistant.led_lists import announced_list, lead_paragraph
+from assistant.list_parts import MAX_LIST_ITEMS, cite_sentence, cited, count_note, outline_of
 from assistant.planner import SUMMARY_TERMS, Plan, count_in, summary_term
 from assistant.question import QUESTION_WORDS_RE
 from assistant.schema import Citation
 from assistant.scope import QUOTED_RE
-from common.textutils import Span
 from common.tokens import jieba_module, tokenize
 from ingest.outline import OutlineNode
 from vectorstore.docstore import StoredSentence
@@ -32,28 +33,9 @@ if TYPE_CHECKING:
     from assistant.question import Question, Term
     from assistant.service import PlanqaService
 
-MAX_LIST_ITEMS = 30
 SUMMARY_SENTENCES = 3
 SUMMARY_CHARS = 600
 MIN_NODE_SCORE = 0.78  # least e5 similarity (plus coverage) of a section title to a list question
-
-
-def _chunk_doc(service: PlanqaService, sentence: StoredSentence) -> Document | None:
-    chunk = service.kb.docstore.get_chunk(sentence.chunk_id)
-    if chunk is None:
-        return None
-    return Document(page_content=chunk.text, metadata=dict(chunk.metadata), id=chunk.id)
-
-
-def cite_sentence(service: PlanqaService, sentence: StoredSentence, n: int) -> Citation | None:
-    """A citation of a stored sentence, quoted inside the chunk that holds it."""
-    doc = _chunk_doc(service, sentence)
-    if doc is None:
-        return None
-    local = sentence.start - int(doc.metadata.get("start", 0))
-    span = Span(sentence.text, local, local + len(sentence.text))
-    cand = Candidate(doc, 0, span, span, set(), 0.0, 0.0, 0.0, None)
-    return citation_for(n, cand)
 
 
 @dataclass
@@ -65,12 +47,6 @@ class _Section:
     shares_term: bool = False  # its title path holds one of the question's terms (any weight)
 
 
-def _outline(service: PlanqaService, doc_id: str) -> list[OutlineNode]:
-    """The outline of a retrieved document; empty when it was deleted while the question ran
-    (a concurrent delete must not turn a question into an error)."""
-    return [OutlineNode.from_dict(n) for n in service.kb.docstore.outline(doc_id)]
-
-
 def _sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector: np.ndarray) -> list[_Section]:
     """Outline sections of the documents, scored against the question: e5 similarity of the
     title, plus coverage of the question's terms by the title and its parents' titles; a
@@ -79,9 +55,11 @@ def _sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector: np.nd
     # the question's words (jieba, no stopwords, no numbers or single characters), for a title
     # that must share one of them
     words = {w for w in tokenize(QUESTION_WORDS_RE.sub(" ", q.text)) if len(w) >= 2 and not w.isdigit()}
+    if q.is_english:  # its words as the reports write them
+        words = {a for t in q.terms for a in t.alternatives if len(a) >= 2 and not a.isascii()}
     out: list[_Section] = []
     for doc_id in doc_ids:
-        nodes = _outline(service, doc_id)
+        nodes = outline_of(service, doc_id)
         by_id = {n.id: n for n in nodes}
         doc = service.kb.docstore.document(doc_id)
         doc_year = int((doc.meta if doc else {}).get("year") or 0)
@@ -89,6 +67,10 @@ def _sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector: np.nd
         sentences = {s.start: s for s in service.kb.docstore.sentences_of(doc_id)}
         for node in nodes:
             kids = [n for n in nodes if n.parent == node.id]
+            # a section's parts are its sub-headings when it has them (not the lead sentences
+            # of the paragraphs between them: 今年是…之年。 before （一）…（九）)
+            headed = [n for n in kids if n.kind != "lead"]
+            kids = headed if len(headed) >= 2 else kids
             title = sentences.get(node.title_start)
             if title is None or title.vector is None:
                 continue
@@ -175,6 +157,8 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     # a section is the answer only when its title path shares a term with the question: e5
     # similarity alone rates any two passages of the genre close
     section = sections[0] if sections and sections[0].score >= MIN_NODE_SCORE and sections[0].shares_term else None
+    if section is not None and p.count and len(section.kids) != p.count and not _names_title(q, section.node):
+        section = None  # another number of parts than asked, and not named: another section
     if best is None:  # no sentence answers outright: one whose list the question names
         named = _named_enumeration(service, q, ext.pool)
         if named is not None and (section is None or not _names_title(q, section.node)):
@@ -182,6 +166,9 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     announced = _announced_section(service, best, sections) if best is not None else None
     if announced is not None:
         return _section_list(service, p, announced)
+    led = announced_list(service, p, best) if best is not None else None
+    if led is not None:
+        return led
     enums = [items for items in _stored_enums(service, best) if len(items) >= 2] if best is not None else []
     if best is not None and enums:
         # the enumeration in the best sentence, unless a section with children is closer to
@@ -228,7 +215,7 @@ def _headings_quoting(service: PlanqaService, q: Question, doc_ids: list[str]) -
     if not phrases:
         return None
     for doc_id in doc_ids:
-        nodes = [n for n in _outline(service, doc_id) if n.kind != "lead" and any(ph in n.title for ph in phrases)]
+        nodes = [n for n in outline_of(service, doc_id) if n.kind != "lead" and any(ph in n.title for ph in phrases)]
         if len(nodes) >= 2:
             return _nodes_list(service, q, doc_id, nodes, (f"{{name}}中含“{phrases[0]}”的标题有：",
                                                            f"According to {{name}}, the headings with “{phrases[0]}” are:"), None)
@@ -280,16 +267,6 @@ def _enumeration_asked(q: Question, cand: Candidate, enums: list[list[str]]) -> 
     return next((items for items in enums if _names(q.terms, cand.sentence.text, items)), max(enums, key=len))
 
 
-def _count_note(p: Plan, n: int) -> str:
-    if not p.count or p.count == n:
-        return ""
-    # No digits here: a count planqa made is not a figure of the documents (the numbered
-    # items below show how many there are).
-    if p.question.is_english:
-        return " (the documents list a different number of items than the question says)"
-    return "（资料所列项数与问题所说的不一致）"
-
-
 def _section_list(service: PlanqaService, p: Plan, section: _Section) -> Composition:
     doc_id = section.title.doc_id if section.title else ""
     node = section.node
@@ -327,72 +304,9 @@ def _nodes_list(service: PlanqaService, q: Question, doc_id: str, nodes: list[Ou
     meta = service.kb.docstore.document(doc_id)
     name = source_label({**(meta.meta if meta else {}), "label": (meta.meta if meta else {}).get("label")}, english)
     head = (leads[1] if english else leads[0]).format(name=name)
-    note = _count_note(p_count, len(items)) if p_count is not None else ""
+    note = count_note(p_count, len(items)) if p_count is not None else ""
     body = "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
     return Composition(f"{head}{note}\n{body}", False, citations, items=items, required=required)
-
-
-MAX_PARAGRAPH_ITEMS = 8  # sentences of a measure paragraph listed under its lead
-MAX_LEAD_CHARS = 20  # a lead sentence names a measure in a few words (加快新兴产业集群发展。)
-_ORDINAL_OPENING_RE = re.compile(r"^(?:[一二三四五六七八九十]+(?:是|要|要求)|第[一二三四五六七八九十]+[，,、]|其[一二三四五六七八九十]+[，,、])")
-
-
-def _cited(service: PlanqaService, sentences: list[StoredSentence], start: int = 1) -> list[tuple[StoredSentence, Citation]]:
-    """Stored sentences with their citations, numbered from ``start`` (a sentence whose chunk is
-    gone, deleted while the question ran, is left out)."""
-    out: list[tuple[StoredSentence, Citation]] = []
-    for sentence in sentences:
-        cite = cite_sentence(service, sentence, start + len(out))
-        if cite is not None:
-            out.append((sentence, cite))
-    return out
-
-
-def _is_lead(text: str) -> bool:
-    plain = text.strip().rstrip("。：:；;")
-    return 0 < len(plain) <= MAX_LEAD_CHARS and not re.search(r"[，,、；;\d]", plain)
-
-
-def lead_paragraph(service: PlanqaService, p: Plan, best: Candidate, least: int = 2) -> Composition | None:
-    """A list question whose best sentence leads a measure paragraph (a short sentence naming a
-    measure, then 一要…二要…): the sentences it leads are the items, each cited. A lead is an outline lead or
-    numbered paragraph without sub-headings, or a short sentence without a comma, which leads
-    the sentences up to the next such one. When two or more of them open with an ordinal
-    (一要, 二是), those are the items. ``least``: the fewest items that make a list."""
-    doc_id, start = sentence_key(best.doc, best.sentence)
-    nodes = _outline(service, doc_id)
-    node = next((n for n in nodes if n.title_start <= start < n.title_end), None)
-    if node is not None and (node.kind == "heading" or any(n.parent == node.id for n in nodes)):
-        return None
-    if node is None and not _is_lead(best.sentence.text):
-        return None
-    sentences = [s for s in service.kb.docstore.sentences_of(doc_id, with_vectors=False)
-                 if s.start > start and s.text.strip()]
-    titles = {n.title_start for n in nodes}
-    end = node.end if node is not None else None
-    body: list[StoredSentence] = []
-    for sentence in sentences:
-        if (end is not None and sentence.start >= end) or sentence.start in titles \
-                or (end is None and _is_lead(sentence.text)):
-            break
-        body.append(sentence)
-    ordinal = [s for s in body if _ORDINAL_OPENING_RE.match(s.text)]
-    body = ordinal[:MAX_LIST_ITEMS] if len(ordinal) >= 2 else body[:MAX_PARAGRAPH_ITEMS]
-    if len(body) < least:
-        return None
-    english = p.question.is_english
-    cited = _cited(service, body, start=2)
-    citations: list[Citation] = [citation_for(1, best), *(cite for _, cite in cited)]
-    quotes = [(cite.quote.rstrip("。；;"), cite.n) for _, cite in cited]
-    items = [f"{quote}[{n}]" for quote, n in quotes]
-    if len(items) < least:
-        return None
-    name = source_label(best.doc.metadata, english)
-    lead = best.sentence.text.rstrip("。：:；;")
-    head = f"According to {name}, under “{lead}”[1]:" if english else f"{name}在“{lead}”[1]之下列出："
-    body_text = "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
-    return Composition(f"{head}{_count_note(p, len(items))}\n{body_text}", False, citations, items=items,
-                       chosen=[best], required=[(lead, [1])] + [(quote, [n]) for quote, n in quotes])
 
 
 def _inline_list(service: PlanqaService, p: Plan, cand: Candidate, items: list[str]) -> Composition:
@@ -402,7 +316,7 @@ def _inline_list(service: PlanqaService, p: Plan, cand: Candidate, items: list[s
     listed = [f"{item}[1]" for item in items]
     head = f"According to {name}:" if english else f"{name}列出以下各项："
     body = "\n".join(f"{i}. {item}" for i, item in enumerate(listed, start=1))
-    return Composition(f"{head}{_count_note(p, len(items))}\n{body}", False, [cite], items=listed, chosen=[cand],
+    return Composition(f"{head}{count_note(p, len(items))}\n{body}", False, [cite], items=listed, chosen=[cand],
                        required=[(item, [1]) for item in items])
 
 
@@ -447,9 +361,9 @@ def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
         if len(chosen) >= SUMMARY_SENTENCES or sum(len(s.text) for s in chosen) >= SUMMARY_CHARS:
             break
         chosen.append(sentence)
-    cited = _cited(service, chosen)
-    citations = [cite for _, cite in cited]
-    parts = [f"{sentence.text.rstrip('。')}[{cite.n}]" for sentence, cite in cited]
+    quoted = cited(service, chosen)
+    citations = [cite for _, cite in quoted]
+    parts = [f"{sentence.text.rstrip('。')}[{cite.n}]" for sentence, cite in quoted]
     required: list[tuple[str, list[int]]] = [("", [cite.n]) for cite in citations]
     if not citations:
         return None

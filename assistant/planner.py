@@ -103,8 +103,20 @@ def _years_asked(q: Question) -> list[int]:
     return []
 
 
+_EN_NUMBERS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), start=2)}
+# An English count of items: a number word or digits before up to two words and a plural
+# noun of parts (nine areas of work, the three main tasks, 10 livelihood projects).
+_EN_COUNT_RE = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r"|\d{1,2})\s+(?:[a-z-]+\s+){0,2}?"
+                          r"(?:areas|aspects|tasks|items|measures|parts|points|priorities|projects|principles|"
+                          r"fields|sectors|industries|goals|targets|steps|things)\b", re.I)
+
+
 def count_in(text: str) -> int:
-    """The count a text states of items (哪四个, 八方面, 三大): 0 when none."""
+    """The count a text states of items (哪四个, 八方面, 三大; nine areas): 0 when none."""
+    english = _EN_COUNT_RE.search(text)
+    if english is not None:
+        word = english.group(1).lower()
+        return int(word) if word.isdigit() else _EN_NUMBERS[word]
     m = _COUNT_RE.search(text)
     if not m:
         return 0
@@ -159,9 +171,11 @@ def plan(q: Question) -> Plan:
         kind = "table" if len(years) >= 3 else "parts"
         return Plan(kind, q, parts, compare=compare or len(years) >= 3, capped=capped)
     # a section written as one passage of prose (总体要求, 主要预期目标) is summarised also when
-    # asked as a list (…哪些主要预期目标): its items are in its sentences, not in sub-headings
-    prose_section = any(t in text for t in PROSE_SECTIONS) and _LIST_RE.search(text) is not None
-    if (_SUMMARY_RE.search(text) or prose_section) and not q.wants_number:
+    # asked as a list (…哪些主要预期目标): its items are in its sentences, not in sub-headings;
+    # one with parts (主要任务, 重点工作) asked as a list (…包括哪几个方面) lists its parts
+    asks_list = _LIST_RE.search(text) is not None
+    prose_section = any(t in text for t in PROSE_SECTIONS) and asks_list
+    if (prose_section or _SUMMARY_RE.search(text) and not asks_list) and not q.wants_number:
         return Plan("summary", q)
     if _LIST_RE.search(text) and not q.wants_number or (_LIST_RE.search(text) and count_in(text) and not q.unit):
         return Plan("list", q, count=count_in(text))

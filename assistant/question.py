@@ -82,6 +82,9 @@ _JOINED_REPORT_YEAR_RE = re.compile(
     r"(?:政府工作报告|工作报告|报告))"
 )
 _NEGATED_RE = re.compile(r"[（(](?:不是|而不是|并非|非|not)[^）)]*[）)]", re.IGNORECASE)
+# Inside a clarification, a clause that says what is not asked (（问的是今年的目标，不是去年的实际数）).
+_PARENTHESIS_RE = re.compile(r"[（(][^（()）]*[）)]")
+_NEGATED_CLAUSE_RE = re.compile(r"(?:而不是|不是|并非|而非|\bnot\b)[^，,；;）)]*", re.IGNORECASE)
 _CAPTION_RE = re.compile(r"图片|照片|图中|图里|画面|配图|photo|picture|image", re.IGNORECASE)
 QUESTION_WORDS_RE = re.compile(
     r"[？?！!。，,、“”\"'‘’（）()《》：:；;\s]|百分之几|百分之多少|是什么|有什么|有哪些|是哪|什么样|怎么样|怎样|如何|多少|"
@@ -285,6 +288,7 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
     gazetteer = gazetteer or default_gazetteer()
     # A clarification that says what is NOT asked (（不是2022年的实际数）) names nothing asked.
     whole = _NEGATED_RE.sub("", gazetteer.correct(normalize(question)))
+    whole = _PARENTHESIS_RE.sub(lambda m: _NEGATED_CLAUSE_RE.sub("", m.group(0)), whole)
     text = asking_part(whole)
     language = detect_language(text)
     report_years = frozenset({int(a or b) for a, b in _REPORT_YEAR_RE.findall(whole)}

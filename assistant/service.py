@@ -21,7 +21,8 @@ from assistant.evidence import Candidate, candidates, refine_terms
 from assistant.extractive import Extraction, extract, passage_citation
 from assistant.generative import LLM, Generation, generate, llm_rewriter, stream_tokens
 from assistant.guard import extractive_sentences
-from assistant.lists import compose_list, compose_summary, lead_paragraph
+from assistant.led_lists import lead_paragraph
+from assistant.lists import compose_list, compose_summary
 from assistant.planner import Plan, asks_measures, plan
 from assistant.question import Question, Vocabulary, understand
 from assistant.schema import Answer, StreamEvent

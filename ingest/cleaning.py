@@ -38,6 +38,10 @@ _NUMBERED_HEADINGS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"^第[一二三四五六七八九十百]+节"), 2),
     (re.compile(r"^[（(][一二三四五六七八九十]+[)）]"), 2),
 ]
+# A line of its own that opens with an ordinal (一是聚焦全方位扩大内需，着力提消费促投资) and ends
+# without punctuation heads the paragraphs after it, one level under the numbered headings.
+_ORDINAL_HEADING_RE = re.compile(r"^[一二三四五六七八九十]+是")
+_ORDINAL_HEADING_MAX_CHARS = 40
 _LABELS = {"核心提示", "编者按", "导读", "前言", "引言", "结束语", "附件", "名词解释"}
 _LEAD_MAX_CHARS = 28
 _PROSE_MARKS = "。！？，,；;"
@@ -113,6 +117,7 @@ def _join_broken(paragraphs: list[tuple[str, int]]) -> tuple[list[tuple[str, int
                 (len(prev) >= 40 or any(c in prev for c in _PROSE_MARKS))
                 and _ends_open(prev)
                 and not _numbered_level(prev)
+                and not _is_ordinal_heading(prev)
                 and (_is_cjk(prev[-1]) or prev[-1].isalnum() or prev[-1] in "、，,“‘《（(")
                 and gap <= 2
                 and not any(p.match(text) for p, _ in _NUMBERED_HEADINGS)
@@ -124,6 +129,10 @@ def _join_broken(paragraphs: list[tuple[str, int]]) -> tuple[list[tuple[str, int
                 continue
         out.append((text, gap))
     return out, joined_at
+
+
+def _is_ordinal_heading(text: str) -> bool:
+    return len(text) <= _ORDINAL_HEADING_MAX_CHARS and _ends_open(text) and _ORDINAL_HEADING_RE.match(text) is not None
 
 
 def _numbered_level(text: str) -> int:
@@ -159,12 +168,14 @@ def _classify(paragraphs: list[tuple[str, int]]) -> list[tuple[BlockKind, int]]:
         elif len(text) <= 60 and _CREDIT_RE.search(text):
             kind = ("credit", 0)
         elif len(text) <= 120 and (
-            _CAPTION_RE.search(text) or (single_sentence and gap > usual_gap + 1 and i > 0)
-        ):
+            _CAPTION_RE.search(text) or (single_sentence and gap > usual_gap + 1 and i > 0 and not level)
+        ):  # (a numbered line set apart, （一）推动…取得新突破。, is a heading, not a caption)
             kind = ("caption", 0)
         elif level and len(text) <= 60:
             kind = ("heading", level)
             numbered_depth = level
+        elif _is_ordinal_heading(text):
+            kind = ("heading", numbered_depth + 1 if has_numbered else 1)
         elif text in _LABELS or (
             len(text) <= 40
             and _ends_open(text)

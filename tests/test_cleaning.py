@@ -69,3 +69,30 @@ def test_an_address_opens_no_measure_paragraph():
     doc = clean_text(raw)
     leads = [b.lead for b in doc.blocks if b.lead]
     assert leads == ["提高投资效益"]
+
+
+def test_ordinal_lines_and_numbered_lines_set_apart_are_headings():
+    """A line of its own opening with an ordinal (一是…, no closing punctuation) heads the
+    paragraphs after it and is not joined to them; a numbered line set apart by blank lines
+    (（一）…取得新突破。) is a heading, not a photo caption. A report written for this test."""
+    from ingest.outline import build_outline
+
+    raw = (
+        "2031年青河县政府工作报告\n\n一、2030年工作回顾\n\n过去一年，全县经济稳中有进。\n"
+        "二、2031年重点工作\n"
+        "一是聚焦扩大内需，着力促消费稳投资\n提振消费需求。落实以旧换新政策，培育消费新场景。\n"
+        "扩大有效投资。加快交通水利项目建设，完成投资80亿元。\n"
+        "二是推进产业升级，构建特色产业体系\n做强茶叶产业。建设茶叶加工园区，打造区域公用品牌。\n"
+        "三、加强政府自身建设\n\n\n\n（一）推动重要领域改革取得新突破。\n\n\n\n"
+        "深化国有企业改革。完成县属国有企业整合重组，提高经营效益。\n"
+    )
+    doc = clean_text(raw)
+    kinds = {b.text: (b.kind, b.level) for b in doc.blocks}
+    assert kinds["一是聚焦扩大内需，着力促消费稳投资"] == ("heading", 2)
+    assert kinds["二是推进产业升级，构建特色产业体系"] == ("heading", 2)
+    assert kinds["（一）推动重要领域改革取得新突破。"] == ("heading", 2)
+    nodes = build_outline(doc)
+    by_title = {n.title: n for n in nodes}
+    first = by_title["一是聚焦扩大内需，着力促消费稳投资"]
+    assert [n.title for n in nodes if n.parent == first.id] == ["提振消费需求", "扩大有效投资"]
+    assert by_title["深化国有企业改革"].parent == by_title["推动重要领域改革取得新突破"].id

@@ -167,3 +167,69 @@ def test_a_list_of_areas_is_the_sections_not_an_enumeration_inside_one_of_them(t
     for area in ("工业经济提质增效", "现代化农业体系", "城乡人居环境", "增进民生福祉"):
         assert area in answer.answer, answer.answer
     assert "城市快速路工程" not in answer.answer
+
+
+ANNOUNCING_REPORT = """2033年石门县政府工作报告
+
+一、2032年工作回顾
+
+过去一年，全县地区生产总值一季度增长4.1%、三季度增长5.2%，全年增长5.8%。
+
+我们在实践中积累了宝贵经验，主要体会是：
+
+第一，必须坚持改革创新。改革创新是县域发展的根本动力。
+
+第二，必须坚持生态优先。绿水青山是石门县最大的财富。
+
+第三，必须坚持民生为本。发展成果要更多更公平惠及全县群众。
+
+二、2033年工作安排
+
+完成今年各项任务，必须把握好以下工作原则：一是稳字当头。保持政策连续性和稳定性。二是进中求质。推动产业转型升级。三是统筹兼顾。做好发展和安全两件大事。
+
+今年要重点抓好以下三个方面工作。
+
+（一）壮大特色农业。建设高标准农田2万亩。
+（二）发展文旅产业。打造峡谷旅游环线。
+（三）改善人居环境。完成农村改厕3000户。
+"""
+
+
+@pytest.fixture(scope="module")
+def announcing_service(tmp_path_factory: pytest.TempPathFactory):
+    from assistant.factory import build_service
+    from assistant.settings import Settings
+
+    folder = tmp_path_factory.mktemp("shimen")
+    path = folder / "2033年石门县政府工作报告.txt"
+    path.write_text(ANNOUNCING_REPORT, encoding="utf-8")
+    service = build_service(Settings(data_dir=folder / "data", progress=False))
+    assert service.ingest([path]).ok
+    return service
+
+
+@pytest.mark.parametrize(("question", "items", "absent"), [
+    # a sentence ending in a colon, then paragraphs opening 第一，第二，…
+    ("石门县的报告总结的主要体会有哪些？", ["坚持改革创新", "坚持生态优先", "坚持民生为本"], "建设高标准农田"),
+    # the colon opens the first item inside the same sentence (…以下工作原则：一是…)
+    ("石门县2033年要把握好哪几条工作原则？", ["稳字当头", "进中求质", "统筹兼顾"], "坚持改革创新"),
+    # a count announced with 以下 and no colon, then the section's numbered paragraphs
+    ("石门县2033年要重点抓好哪些方面工作？", ["壮大特色农业", "发展文旅产业", "改善人居环境"], "稳字当头"),
+])
+def test_a_list_a_sentence_announces_is_what_follows_it(announcing_service, question, items, absent):
+    answer = announcing_service.ask(question)
+    assert not answer.refused, answer.answer
+    for item in items:
+        assert item in answer.answer, (item, answer.answer)
+    assert absent not in answer.answer
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert all(item in quotes for item in items)  # every item is cited
+
+
+def test_a_question_naming_no_quarter_gets_the_whole_years_figure(announcing_service):
+    """A sentence with quarterly figures and the year's: the year's answers a question that
+    names no quarter; one that names a quarter gets that quarter's."""
+    answer = announcing_service.ask("石门县2032年地区生产总值增长了多少？")
+    assert "5.8%" in answer.answer, answer.answer  # quoted with the clause naming the indicator
+    answer = announcing_service.ask("石门县2032年一季度地区生产总值增长了多少？")
+    assert "4.1%" in answer.answer, answer.answer

@@ -6,12 +6,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.english_words import EnglishRenderer, dictionary_words, singular
+from assistant.english_words import EnglishRenderer, dictionary_words, singular, word_forms
 
 
 def test_plurals_are_looked_up_in_the_singular():
     assert [singular(w) for w in ("policies", "taxes", "exports", "industries", "business", "status", "women")] == [
         "policy", "tax", "export", "industry", "business", "status", "woman"]
+
+
+def test_inflected_words_are_looked_up_in_their_lemmas():
+    assert word_forms("renovating")[:2] == ["renovating", "renovate"]
+    assert "phone" in word_forms("phones") and "grow" in word_forms("grew")
+    assert "修缮" in dictionary_words("renovating")  # CC-CEDICT glosses the lemma only
+
+
+def test_words_the_corpus_lacks_give_way_to_glosses_that_contain_the_word():
+    # "phone" is the whole gloss of 致电 only; 手机 is glossed "cell phone": when the corpus
+    # does not use 致电, the glosses that contain the word are looked at
+    assert "致电" in dictionary_words("phone")
+    assert "手机" in dictionary_words("phones", keep=lambda w: w != "致电")
 
 
 def test_the_dictionary_gives_the_chinese_words_of_an_english_one():

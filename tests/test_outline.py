@@ -54,5 +54,11 @@ def test_plans_of_multi_part_questions():
     assert plan(understand("2024年政府工作的总体要求是什么？")).kind == "summary"
     # a section written as prose, asked as a list, is summarised (its items are its sentences)
     assert plan(understand("河北2025年经济社会发展定了哪些主要预期目标？")).kind == "summary"
+    # a section with parts (主要任务), asked as a list, lists its parts; asked what it is, summarised
+    assert plan(understand("2031年政府工作报告部署的主要任务包括哪些方面？")).kind == "list"
+    assert plan(understand("2031年政府工作的主要任务是什么？")).kind == "summary"
+    # English counts (number words or digits before the parts counted)
+    assert plan(understand("What are the nine areas of work the 2031 report focuses on?")).count == 9
+    assert plan(understand("Which 3 main tasks did the 2031 report set?")).count == 3
     assert plan(understand("2024年财政赤字率是多少？")).kind == "single"
     assert plan(understand("1954年至2025年历年国内生产总值增长目标是多少？")).capped > 0

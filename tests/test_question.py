@@ -55,3 +55,14 @@ def test_english_phrases_become_one_term_each_with_all_their_glosses():
     build = next(t for t in qa.terms if "建成" in t.alternatives)
     assert {"建设", "新建", "建成"} <= set(build.alternatives)
     assert sum("建成" in t.alternatives for t in qa.terms) == 1
+
+
+def test_a_clarification_of_what_is_not_asked_names_no_year_asked():
+    from assistant.question import understand
+
+    q = understand("2031年政府工作报告提出的算力规模目标是多少？（问的是2031年目标，不是2030年已达到的规模）")
+    assert q.years == frozenset() and q.report_years == frozenset({2031})
+    q = understand("By how much was energy use per unit of GDP to be cut in 2031 (the target, not the decline achieved in 2030)?")
+    assert 2030 not in q.years
+    # outside a clarification, 是不是 asks: nothing is dropped
+    assert "3%" in understand("2031年赤字率是不是3%？").text

@@ -1,0 +1,140 @@
+"""Lists that a sentence leads: a measure paragraph under its lead sentence (坚决打好蓝天保卫战。
+一要…二要…), and the items a sentence announces (主要体会是：第一，…第二，…; 以下十个方面工作。
+followed by headings). Each item is a stored sentence, cited."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from assistant.compose import Composition
+from assistant.evidence import Candidate, sentence_key
+from assistant.extractive import citation_for, source_label
+from assistant.list_parts import MAX_LIST_ITEMS, cited, count_note, outline_of
+from assistant.planner import Plan, count_in
+from assistant.schema import Citation
+from ingest.outline import OutlineNode
+from vectorstore.docstore import StoredSentence
+
+if TYPE_CHECKING:
+    from assistant.service import PlanqaService
+
+MAX_PARAGRAPH_ITEMS = 8  # sentences of a measure paragraph listed under its lead
+MAX_LEAD_CHARS = 20  # a lead sentence names a measure in a few words (加快新兴产业集群发展。)
+_NUMERAL = r"[一二三四五六七八九十]+"
+_ORDINAL_OPENING_RE = re.compile(rf"^(?:({_NUMERAL})(?:是|要|要求)|第({_NUMERAL})[，,、]|其({_NUMERAL})[，,、])")
+# A sentence announces what follows: it ends in a colon, or its colon opens the first item
+# (…把握好以下政策原则：一是…), or it names a count of what follows (以下十个方面工作。).
+_ANNOUNCED_BY_RE = re.compile(r"以下|如下")
+
+
+def _is_lead(text: str) -> bool:
+    plain = text.strip().rstrip("。：:；;")
+    return 0 < len(plain) <= MAX_LEAD_CHARS and not re.search(r"[，,、；;\d]", plain)
+
+
+def ordinal_number(text: str) -> int:
+    """The number of the ordinal a sentence opens with (一是 → 1, 第三， → 3), else 0."""
+    import cn2an
+
+    match = _ORDINAL_OPENING_RE.match(text.strip())
+    if match is None:
+        return 0
+    numeral = next(g for g in match.groups() if g)
+    try:
+        return int(cn2an.cn2an(numeral, "smart"))
+    except ValueError:
+        return 0
+
+
+def _led(service: PlanqaService, p: Plan, best: Candidate, lead: str, first: str, body: list[StoredSentence],
+         least: int) -> Composition | None:
+    """The list of ``body`` (stored sentences) under ``lead``, the best sentence's words, which
+    also holds the first item when ``first`` is given; each item cited."""
+    english = p.question.is_english
+    listed = cited(service, body, start=2)
+    citations: list[Citation] = [citation_for(1, best), *(cite for _, cite in listed)]
+    quotes = ([(first, 1)] if first else []) + [(cite.quote.rstrip("。；;"), cite.n) for _, cite in listed]
+    items = [f"{quote}[{n}]" for quote, n in quotes]
+    if len(items) < least:
+        return None
+    name = source_label(best.doc.metadata, english)
+    head = f"According to {name}, under “{lead}”[1]:" if english else f"{name}在“{lead}”[1]之下列出："
+    text = "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
+    required = ([] if first else [(lead, [1])]) + [(quote, [n]) for quote, n in quotes]
+    return Composition(f"{head}{count_note(p, len(items))}\n{text}", False, citations, items=items,
+                       chosen=[best], required=required)
+
+
+def lead_paragraph(service: PlanqaService, p: Plan, best: Candidate, least: int = 2) -> Composition | None:
+    """A list question whose best sentence leads a measure paragraph (a short sentence naming a
+    measure, then 一要…二要…): the sentences it leads are the items, each cited. A lead is an outline lead or
+    numbered paragraph without sub-headings, or a short sentence without a comma, which leads
+    the sentences up to the next such one. When two or more of them open with an ordinal
+    (一要, 二是), those are the items. ``least``: the fewest items that make a list."""
+    doc_id, start = sentence_key(best.doc, best.sentence)
+    nodes = outline_of(service, doc_id)
+    node = next((n for n in nodes if n.title_start <= start < n.title_end), None)
+    if node is not None and (node.kind == "heading" or any(n.parent == node.id for n in nodes)):
+        return None
+    if node is None and not _is_lead(best.sentence.text):
+        return None
+    sentences = [s for s in service.kb.docstore.sentences_of(doc_id, with_vectors=False)
+                 if s.start > start and s.text.strip()]
+    titles = {n.title_start for n in nodes}
+    end = node.end if node is not None else None
+    body: list[StoredSentence] = []
+    for sentence in sentences:
+        if (end is not None and sentence.start >= end) or sentence.start in titles \
+                or (end is None and _is_lead(sentence.text)):
+            break
+        body.append(sentence)
+    ordinal = [s for s in body if _ORDINAL_OPENING_RE.match(s.text)]
+    body = ordinal[:MAX_LIST_ITEMS] if len(ordinal) >= 2 else body[:MAX_PARAGRAPH_ITEMS]
+    if len(body) < least:
+        return None
+    return _led(service, p, best, best.sentence.text.rstrip("。：:；;"), "", body, least)
+
+
+def announced_list(service: PlanqaService, p: Plan, best: Candidate) -> Composition | None:
+    """The items a best sentence announces (see ``_ANNOUNCED_BY_RE``): the run of sentences
+    after its colon that open with consecutive ordinals (一是, 二是… or 第一，第二，…) up to the
+    next heading; else the headings of its section that follow it, as many as it counts."""
+    text = best.sentence.text.strip()
+    colon = max(text.find("："), text.find(":"))
+    tail = text[colon + 1:].strip() if colon >= 0 else ""
+    count = count_in(text[:colon] if colon >= 0 else text)
+    if not (colon >= 0 and (not tail or ordinal_number(tail) == 1)) and not (count and _ANNOUNCED_BY_RE.search(text)):
+        return None
+    doc_id, start = sentence_key(best.doc, best.sentence)
+    nodes = outline_of(service, doc_id)
+    section = _section_holding(nodes, start)
+    end = section.end if section is not None else None
+    headings = {n.title_start for n in nodes if n.kind != "lead"}
+    run: list[StoredSentence] = []
+    last = 1 if tail else 0
+    for sentence in service.kb.docstore.sentences_of(doc_id, with_vectors=False):
+        if sentence.start <= start:
+            continue
+        if (end is not None and sentence.start >= end) or sentence.start in headings or len(run) >= MAX_LIST_ITEMS:
+            break
+        number = ordinal_number(sentence.text)
+        if number == last + 1:
+            run.append(sentence)
+            last = number
+        elif number:
+            break  # another enumeration begins
+    lead = (text[:colon] if colon >= 0 else text).rstrip("。：:；;")
+    if len(run) + (1 if tail else 0) >= 2:
+        return _led(service, p, best, lead, tail.rstrip("。；;"), run, 2)
+    kids = [n for n in nodes if section is not None and n.parent == section.id and n.kind != "lead" and n.title_start > start]
+    if len(kids) < 2 or (count and len(kids) != count):
+        return None
+    titles = {s.start: s for s in service.kb.docstore.sentences_of(doc_id, with_vectors=False)}
+    return _led(service, p, best, lead, "", [titles[k.title_start] for k in kids if k.title_start in titles], 2)
+
+
+def _section_holding(nodes: list[OutlineNode], start: int) -> OutlineNode | None:
+    """The innermost heading (or numbered paragraph) whose section holds the position ``start``."""
+    holding = [n for n in nodes if n.kind != "lead" and n.start <= start < n.end]
+    return max(holding, key=lambda n: n.level, default=None)
