@@ -26,7 +26,7 @@ from langchain_core.documents import Document
 
 from assistant.glossary import alternatives, indicator_groups
 from assistant.planner import asks_measures
-from assistant.question import QUESTION_WORDS_RE, Question, Term, search_words
+from assistant.question import AMOUNT_UNIT, QUESTION_WORDS_RE, Question, Term, search_words
 from common.normalize import simplified
 from common.places import NATIONAL
 from common.textutils import Span, normalize_width, split_clauses
@@ -52,8 +52,12 @@ def unit_compatible(found: str, wanted: str) -> bool:
     ``2万个`` is a count of 个)."""
     if not wanted:
         return True
+    if wanted == AMOUNT_UNIT:
+        return not found.endswith(("%", "％", "百分点"))
     if len(found) > 1 and found[0] in "万亿千" and found[1:] not in ("", "元"):
         found = found.lstrip("万亿千")
+    if len(wanted) > 1 and wanted[0] in "万亿千" and wanted[1:] not in ("", "元", "人", "斤"):
+        wanted = wanted.lstrip("万亿千")  # 多少万亩 asks for 亩, at any scale (340万亩)
     if wanted in ("亿元", "万元", "元", "亿", "万亿元"):
         return found.endswith("元") or found in _MONEY
     if wanted == "%":  # a rate: a gap between two rates (高于…0.4个百分点) is not one

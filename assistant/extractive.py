@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from langchain_core.documents import Document
 
 from assistant.evidence import Candidate, missing_place, question_years
-from assistant.question import Question
+from assistant.question import AMOUNT_UNIT, Question
 from assistant.schema import Citation
 from assistant.scorer import LinearScorer
 from common.places import NATIONAL, english_name, short_form
@@ -120,7 +120,7 @@ def refusal_text(q: Question, pool: list[Candidate], near: float) -> tuple[str, 
     if near_kind:
         asked, other = ("目标", "实际完成情况") if q.kind == TARGET else ("实际完成情况", "目标")
         return (f"资料中未找到所问的{asked}：相近的内容说的是{other}，不能用来回答。", "kind")
-    if q.wants_number and q.unit:
+    if q.wants_number and q.unit and q.unit != AMOUNT_UNIT:
         return (f"资料中未找到该问题所问的数字（以“{q.unit}”计）。", "figure")
     if q.wants_number:
         return ("资料中未找到回答该问题的数字。", "figure")

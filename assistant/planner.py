@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from assistant.question import Question
+from assistant.question import Question, asked_unit
 from common.places import Place
 from common.textutils import chinese_to_number
 
@@ -155,6 +155,47 @@ def _narrow_place(q: Question, place: Place) -> Question:
     return replace(q, places=(place,), search_text=text)
 
 
+_EACH_FIGURE_RE = re.compile(r"分别|各是|各为|各多少|各自")
+_AND_RE = re.compile(r"和|与|及|以及|、")
+
+
+def _term_run(q: Question, at: int, forward: bool) -> tuple[int, int]:
+    """The span of the question's content terms that follow one another from ``at`` (forward)
+    or end at ``at`` (backward): 城镇 新增 就业 → 城镇新增就业."""
+    spans = [(m.start(), m.end()) for t in q.terms if t.weight > 0 and not t.answer_type and t.text
+             for m in re.finditer(re.escape(t.text), q.text)]
+    lo = hi = at
+    while True:
+        step = next(((a, b) for a, b in spans if (a == hi if forward else b == lo) and b > a), None)
+        if step is None:
+            return lo, hi
+        lo, hi = (lo, step[1]) if forward else (step[0], hi)
+
+
+def _indicator_parts(q: Question) -> tuple[Part, ...]:
+    """Two figures asked together (赤字率和赤字规模分别是多少): one part per indicator, each the
+    question without the other's words; none when the question is not of that form."""
+    if not q.wants_number or q.is_english or not _EACH_FIGURE_RE.search(q.text):
+        return ()
+    for m in _AND_RE.finditer(q.text):
+        first = _term_run(q, m.start(), forward=False)
+        second = _term_run(q, m.end(), forward=True)
+        if first[0] == first[1] or second[0] == second[1]:
+            continue
+        a, b = q.text[first[0]:first[1]], q.text[second[0]:second[1]]
+        if a == b:
+            continue
+        parts = []
+        for keep, drop, span in ((a, b, (m.start(), second[1])), (b, a, (first[0], m.end()))):
+            text = q.text[:span[0]] + q.text[span[1]:]
+            terms = [t for t in q.terms if not (t.text in drop and t.text not in keep)]
+            # a rate (…率) is asked in percent; the other keeps a unit the question states
+            unit = asked_unit(keep, True) or ("" if q.unit == "%" else q.unit)
+            parts.append(Part(keep, replace(q, text=text, search_text=text, terms=tuple(terms), unit=unit)))
+        return tuple(parts)
+    return ()
+
+
 def plan(q: Question) -> Plan:
     """The plan of a question (see the module docstring)."""
     text = q.text
@@ -170,6 +211,9 @@ def plan(q: Question) -> Plan:
         parts = tuple(Part(f"{y}年" if not q.is_english else str(y), _narrow_year(q, y)) for y in years)
         kind = "table" if len(years) >= 3 else "parts"
         return Plan(kind, q, parts, compare=compare or len(years) >= 3, capped=capped)
+    pair = _indicator_parts(q)
+    if pair:
+        return Plan("parts", q, pair)
     # a section written as one passage of prose (总体要求, 主要预期目标) is summarised also when
     # asked as a list (…哪些主要预期目标): its items are in its sentences, not in sub-headings;
     # one with parts (主要任务, 重点工作) asked as a list (…包括哪几个方面) lists its parts

@@ -283,6 +283,23 @@ def _weighed(terms: list[Term], vocabulary: Vocabulary | None) -> list[Term]:
     return out
 
 
+# An amount (赤字规模, 投资总额) is asked in any unit but percent: a rate does not answer it.
+AMOUNT_UNIT = "数额"
+_AMOUNT_RE = re.compile(r"规模(?!以上)|总额|总量|金额|数额|多少钱")
+_CHANGE_RE = re.compile(r"增长|增速|增幅|下降|提高|上涨|降低|减少|增加|回落")  # a change may be a rate
+
+
+def asked_unit(text: str, wants_number: bool) -> str:
+    """The unit a Chinese question asks its figure in: written after 多少 (多少亿元), ``%`` for a
+    rate (…率, 增速, 增长多少), ``AMOUNT_UNIT`` for an amount; ``""`` when it names none."""
+    m = _UNIT_AFTER_RE.search(text)
+    if m:
+        return m.group(1)
+    if wants_number and _RATIO_RE.search(text):
+        return "%"
+    return AMOUNT_UNIT if wants_number and _AMOUNT_RE.search(text) and not _CHANGE_RE.search(text) else ""
+
+
 def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: Gazetteer | None = None) -> Question:
     """The :class:`Question` of a text as typed."""
     gazetteer = gazetteer or default_gazetteer()
@@ -320,8 +337,7 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
         terms = [Term(t, alternatives(t) + _arabic_count(t), answer_type=any(k.startswith(t) for k in kinds))
                  for t in chinese_terms(text, place_names)]
         wants_number = bool(_QUANTITY_RE.search(text))
-        m = _UNIT_AFTER_RE.search(text)
-        unit = m.group(1) if m else ("%" if wants_number and _RATIO_RE.search(text) else "")
+        unit = asked_unit(text, wants_number)
         relative = next((delta for word, delta in _RELATIVE_Q if word in text), None)
         if _RESULT_Q_RE.search(text):
             kind = RESULT

@@ -122,6 +122,10 @@ def english_name(short: str) -> str:
     return "".join(lazy_pinyin(short)).capitalize()
 
 
+# A full name ends in one of these: it may open a longer word (江苏省政府, 河北省委)
+_OPENING_SUFFIXES = ("省", "市", "自治区", "特别行政区")
+
+
 @lru_cache(maxsize=4096)
 def _boundaries(text: str) -> frozenset[int]:
     """Word boundaries (character offsets) of the jieba segmentation of ``text``."""
@@ -199,6 +203,8 @@ class Gazetteer:
         """Places named in ``text``: whole words, leftmost-longest, no overlaps. ``counties``:
         also the short forms of all counties (for titles and datelines, which name their issuer)."""
         cuts = _boundaries(text)
+        ordered = sorted(cuts | {len(text)})
+        word_end = {a: b for a, b in zip(ordered, ordered[1:], strict=False)}  # a word's end by its start
         out: list[PlaceMention] = []
         i = 0
         longest = max((len(f) for f in self._forms), default=0)
@@ -208,7 +214,9 @@ class Gazetteer:
                 for j in range(min(len(text), i + longest), i + 1, -1):
                     form = text[i:j]
                     place = self._forms.get(form) or (self._county_shorts.get(form) if counties else None)
-                    if j in cuts and place is not None:
+                    # a full name with its suffix may open a longer word (江苏省政府, 河北省委)
+                    whole = j in cuts or (form.endswith(_OPENING_SUFFIXES) and len(form) >= 3 and word_end[i] > j)
+                    if whole and place is not None:
                         found = PlaceMention(place, form, i, j)
                         break
             if found is not None:

@@ -185,6 +185,8 @@ ANNOUNCING_REPORT = """2033年石门县政府工作报告
 
 二、2033年工作安排
 
+今年财政赤字率按2.5%安排，赤字规模3亿元，比上年增加0.5亿元。
+
 完成今年各项任务，必须把握好以下工作原则：一是稳字当头。保持政策连续性和稳定性。二是进中求质。推动产业转型升级。三是统筹兼顾。做好发展和安全两件大事。
 
 今年要重点抓好以下三个方面工作。
@@ -233,3 +235,14 @@ def test_a_question_naming_no_quarter_gets_the_whole_years_figure(announcing_ser
     assert "5.8%" in answer.answer, answer.answer  # quoted with the clause naming the indicator
     answer = announcing_service.ask("石门县2032年一季度地区生产总值增长了多少？")
     assert "4.1%" in answer.answer, answer.answer
+
+
+def test_two_figures_asked_together_are_answered_one_part_each(announcing_service):
+    """赤字率和赤字规模分别是多少: one part per indicator, each with its own checks (a rate in
+    percent, an amount in anything but percent), both cited."""
+    answer = announcing_service.ask("石门县2033年赤字率和赤字规模分别是多少？")
+    assert not answer.refused, answer.answer
+    assert "2.5%" in answer.answer and "3亿元" in answer.answer, answer.answer
+    # an amount is not answered by a rate
+    alone = announcing_service.ask("石门县2033年的赤字规模是多少？")
+    assert "3亿元" in alone.answer and "2.5%" not in alone.answer, alone.answer

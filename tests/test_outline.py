@@ -61,4 +61,11 @@ def test_plans_of_multi_part_questions():
     assert plan(understand("What are the nine areas of work the 2031 report focuses on?")).count == 9
     assert plan(understand("Which 3 main tasks did the 2031 report set?")).count == 3
     assert plan(understand("2024年财政赤字率是多少？")).kind == "single"
+    # two indicators asked together: one part each, a rate in percent, an amount not
+    from assistant.question import AMOUNT_UNIT
+
+    p = plan(understand("2031年赤字率和赤字规模分别是多少？"))
+    assert p.kind == "parts" and [(part.label, part.question.unit) for part in p.parts] == [
+        ("赤字率", "%"), ("赤字规模", AMOUNT_UNIT)]
+    assert "赤字规模" not in p.parts[0].question.text
     assert plan(understand("1954年至2025年历年国内生产总值增长目标是多少？")).capped > 0

@@ -39,6 +39,9 @@ def test_names_match_at_word_boundaries_leftmost_longest(gazetteer: Gazetteer):
     assert names(gazetteer, "新疆维吾尔自治区的粮食产量") == ["新疆维吾尔自治区"]
     assert names(gazetteer, "苏州市地区生产总值") == ["苏州市"]
     assert names(gazetteer, "海城今年计划") == ["海城市"]  # a county known to the catalogue
+    # a full name opening a longer word (jieba: 江苏省政府, 河北省委) is still the place
+    assert names(gazetteer, "2025年江苏省政府工作报告提出") == ["江苏省"]
+    assert names(gazetteer, "河北省委、省政府") == ["河北省"]
 
 
 def test_misspelt_names_are_matched_by_sound(gazetteer: Gazetteer):

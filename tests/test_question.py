@@ -66,3 +66,13 @@ def test_a_clarification_of_what_is_not_asked_names_no_year_asked():
     assert 2030 not in q.years
     # outside a clarification, 是不是 asks: nothing is dropped
     assert "3%" in understand("2031年赤字率是不是3%？").text
+
+
+def test_a_unit_asked_at_a_scale_takes_that_unit_at_any_scale():
+    from assistant.evidence import unit_compatible
+    from assistant.question import AMOUNT_UNIT
+
+    assert unit_compatible("万亩", "万亩") and unit_compatible("亩", "万亩") and unit_compatible("万千瓦", "万千瓦")
+    assert not unit_compatible("%", "万亩")
+    # an amount (…规模是多少) is answered by any unit but a rate
+    assert unit_compatible("万亿元", AMOUNT_UNIT) and not unit_compatible("%", AMOUNT_UNIT)
