@@ -301,14 +301,17 @@ def _figure_choice(
     said = {id(fig): _said_before(fig, frame, clauses, chunk_offset) for fig in fitting}
     if not _SUB_PERIOD_RE.search(q.text) and any(_WHOLE_YEAR in said[id(f)] for f in fitting):
         windows = [(f, w) for f, w in windows if not _SUB_PERIOD_RE.search(said[id(f)])] or windows
-    best: tuple[float, float, FigureFrame, tuple[int, int]] | None = None
+    # what it measures closest to the question; then the question's terms in the words right
+    # before it (工业总产值…增长百分之十一 against 农业总产值…增长百分之五 in one sentence);
+    # then in its clause window
+    best: tuple[tuple[float, float, float], FigureFrame, tuple[int, int]] | None = None
     for fig, (lo, hi) in windows:
-        cov = coverage(q.terms, "".join(c.text for c in clauses[lo : hi + 1]))
-        match = indicator_match(q, fig.indicator)
-        if best is None or (match, cov) > (best[0] + 1e-9, best[1] + 1e-9):
-            best = (match, cov, fig, (lo, hi))
+        key = (indicator_match(q, fig.indicator), coverage(q.terms, said[id(fig)]),
+               coverage(q.terms, "".join(c.text for c in clauses[lo : hi + 1])))
+        if best is None or key > tuple(k + 1e-9 for k in best[0]):
+            best = (key, fig, (lo, hi))
     assert best is not None
-    return best[2], best[3], ""
+    return best[1], best[2], ""
 
 
 def asked_indicators(q: Question) -> set[int]:

@@ -211,7 +211,9 @@ def _headings_quoting(service: PlanqaService, q: Question, doc_ids: list[str]) -
     """A list question that quotes a phrase (在哪些方面“下功夫、求实效”) is answered by the
     headings of one document that contain it, when there are two or more: a report's headings
     often repeat such a phrase, one per area."""
-    phrases = [m.group(1) for m in QUOTED_RE.finditer(q.text)]
+    # (a phrase of three characters or more: a quoted word of two, 哪几种“经济”, names a kind of
+    # item, which headings use in passing)
+    phrases = [m.group(1) for m in QUOTED_RE.finditer(q.text) if len(m.group(1)) >= 3]
     if not phrases:
         return None
     for doc_id in doc_ids:

@@ -28,7 +28,7 @@ from assistant.glossary import alternatives, english_glosses, english_phrases, g
 from common.normalize import asking_part, normalize
 from common.places import NATIONAL, Gazetteer, Place, default_gazetteer
 from common.textutils import chinese_to_number
-from common.timeref import explicit_years
+from common.timeref import explicit_years, without_comparisons
 from common.tokens import STOPWORDS, jieba_module, tokenize
 from ingest.frames import RESULT, TARGET
 
@@ -57,7 +57,7 @@ _EN_UNITS = {
     "how fast": "%",
 }
 # Nouns that are a count of people only when "how many" of them is asked (not "income of residents").
-_EN_COUNT_NOUNS = {"people": "人", "persons": "人", "residents": "人", "jobs": "人"}
+_EN_COUNT_NOUNS = {"person-times": "人次", "people": "人", "persons": "人", "residents": "人", "jobs": "人"}
 # "(by) how much did … grow / fall": a rate of change, as 增长多少 is in Chinese.
 _EN_CHANGE_RE = re.compile(r"\bhow much\b.*\b(?:grow|grew|rise|rose|increase|decrease|fall|fell|drop|decline)\b", re.I)
 # Asked for a plan or for what happened (general wording of the genre).
@@ -66,6 +66,8 @@ _TARGET_Q_RE = re.compile(r"目标|预期|计划|拟|力争|打算|安排|要求
 _RESULT_Q_RE = re.compile(r"实际|完成了|实现了|达到了|增长了|下降了|提高了|同比|回顾|取得了|是否完成")
 _EN_TARGET_RE = re.compile(r"\b(target|targets|goal|goals|aim|aims|aiming|plan|plans|planned|expected|set)\b", re.I)
 _EN_RESULT_RE = re.compile(r"\b(did|grew|was|were|achieved|actual|actually|last year|in the past)\b", re.I)
+# "did the 2024 report raise…": the past tense of what a report said, not of what happened
+_EN_REPORT_SAID_RE = re.compile(r"\b(?:did|was|were)\b(?=(?:\s+[\w'’&-]+){1,7}?\s+reports?\b)", re.I)
 _RELATIVE_Q = [("今年", 0), ("本年", 0), ("当年", 0), ("上一年", -1), ("上年", -1), ("去年", -1), ("前年", -2),
                ("明年", 1), ("下一年", 1)]
 # A year written without 年: "in 2021", "2023 GDP", "2024?" (not 2000个, 2000公里, 2023.5, 2020s).
@@ -295,6 +297,9 @@ def asked_unit(text: str, wants_number: bool) -> str:
     m = _UNIT_AFTER_RE.search(text)
     if m:
         return m.group(1)
+    # the clause that asks (…房贷利率降了以后，一年少付了多少利息: an amount, not a rate)
+    asking = [c for c in re.split(r"[，,；;。？?！!]", text) if re.search(r"多少|几|百分之", c)]
+    text = "，".join(asking) or text
     if wants_number and _RATIO_RE.search(text):
         return "%"
     return AMOUNT_UNIT if wants_number and _AMOUNT_RE.search(text) and not _CHANGE_RE.search(text) else ""
@@ -327,7 +332,7 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
         if not unit and how_many:
             unit = "个"  # a count: 个, 家, 项, 座… (not 公里 or 亿元)
         relative = 0 if re.search(r"\bthis year\b", text, re.I) else (-1 if re.search(r"\blast year\b", text, re.I) else None)
-        kind = TARGET if _EN_TARGET_RE.search(text) else (RESULT if _EN_RESULT_RE.search(text) else "")
+        kind = TARGET if _EN_TARGET_RE.search(text) else (RESULT if _EN_RESULT_RE.search(_EN_REPORT_SAID_RE.sub("", text)) else "")
         search_text = f"{text} {' '.join(t.alternatives[0] for t in terms if not t.text.isascii())}"
     else:
         places = [m.place for m in gazetteer.find(whole)]
@@ -338,7 +343,8 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
                  for t in chinese_terms(text, place_names)]
         wants_number = bool(_QUANTITY_RE.search(text))
         unit = asked_unit(text, wants_number)
-        relative = next((delta for word, delta in _RELATIVE_Q if word in text), None)
+        # (与上年相比, 比去年: a base of comparison, not the year asked about)
+        relative = next((delta for word, delta in _RELATIVE_Q if word in without_comparisons(text)), None)
         if _RESULT_Q_RE.search(text):
             kind = RESULT
         elif _TARGET_Q_RE.search(text):

@@ -76,3 +76,13 @@ def test_a_unit_asked_at_a_scale_takes_that_unit_at_any_scale():
     assert not unit_compatible("%", "万亩")
     # an amount (…规模是多少) is answered by any unit but a rate
     assert unit_compatible("万亿元", AMOUNT_UNIT) and not unit_compatible("%", AMOUNT_UNIT)
+
+
+def test_english_past_tense_of_what_a_report_said_asks_no_result():
+    from assistant.question import RESULT, understand
+
+    said = understand("By how much did China's 2031 government work report raise the pension subsidy?")
+    assert said.kind != RESULT and said.report_years == frozenset({2031})
+    happened = understand("How fast did Hunan's economy grow in 2030, according to its 2031 government work report?")
+    assert happened.kind == RESULT
+    assert understand("How many person-times of skills training does Henan plan in 2031?").unit == "人次"
