@@ -140,11 +140,13 @@ def _trim_lead(first: str, others: list[str]) -> str:
 
     jieba_module()
     usual = sorted(len(o) for o in others)[len(others) // 2]
+    shortest = min(len(o) for o in others)
     words = [(w.word, w.flag) for w in pseg.cut(first)]
     def longer() -> bool:
         return sum(len(w) for w, _ in words) > usual + 1
 
-    while len(words) > 1 and (
+    # never shorter than every other item (首发经济, 银发经济…: 首发 is no adverb of the list)
+    while len(words) > 1 and sum(len(w) for w, _ in words[1:]) >= shortest and (
         words[0][1][:1] in ("c", "p", "d", "u")
         or (words[0][1].startswith(("v", "a")) and longer())
         # a quantity before a noun (一批交通 → 交通), not a numbered name (两新一重)

@@ -35,6 +35,8 @@ def test_enumerations_inside_sentences():
     assert enumerations("实施一批交通、能源、水利等重大工程项目。") == [["交通", "能源", "水利"]]
     assert enumerations("推进两新一重、城市更新、乡村振兴等工作。")[0][0] == "两新一重"
     assert enumerations("加强监管、优化服务。") == []  # two items without a name: a pair, not a list
+    # the verbs before the first item go, but never below the length of every other item
+    assert enumerations("培育壮大首发经济、银发经济、会展经济等新增长点。") == [["首发经济", "银发经济", "会展经济"]]
 
 
 def test_plans_of_multi_part_questions():
