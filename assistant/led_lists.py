@@ -26,6 +26,7 @@ _ORDINAL_OPENING_RE = re.compile(rf"^(?:({_NUMERAL})(?:是|要|要求)|第({_NUM
 # A sentence announces what follows: it ends in a colon, or its colon opens the first item
 # (…把握好以下政策原则：一是…), or it names a count of what follows (以下十个方面工作。).
 _ANNOUNCED_BY_RE = re.compile(r"以下|如下")
+_MAX_SKIPPED = 2  # sentences between an announcement and its first item
 
 
 def _is_lead(text: str) -> bool:
@@ -96,15 +97,18 @@ def lead_paragraph(service: PlanqaService, p: Plan, best: Candidate, least: int 
     return _led(service, p, best, best.sentence.text.rstrip("。：:；;"), "", body, least)
 
 
-def announced_list(service: PlanqaService, p: Plan, best: Candidate) -> Composition | None:
+def announced_list(service: PlanqaService, p: Plan, best: Candidate, counted_only: bool = False) -> Composition | None:
     """The items a best sentence announces (see ``_ANNOUNCED_BY_RE``): the run of sentences
     after its colon that open with consecutive ordinals (一是, 二是… or 第一，第二，…) up to the
-    next heading; else the headings of its section that follow it, as many as it counts."""
+    next heading; else the headings of its section that follow it, as many as it counts. A
+    sentence that only states a count (办好10件实事。) announces a run of as many ordinals
+    right after it; ``counted_only``: only such a run (for a sentence that scored low)."""
     text = best.sentence.text.strip()
     colon = max(text.find("："), text.find(":"))
     tail = text[colon + 1:].strip() if colon >= 0 else ""
     count = count_in(text[:colon] if colon >= 0 else text)
-    if not (colon >= 0 and (not tail or ordinal_number(tail) == 1)) and not (count and _ANNOUNCED_BY_RE.search(text)):
+    cue = (colon >= 0 and (not tail or ordinal_number(tail) == 1)) or bool(count and _ANNOUNCED_BY_RE.search(text))
+    if not (cue or count) or (counted_only and not count):
         return None
     doc_id, start = sentence_key(best.doc, best.sentence)
     nodes = outline_of(service, doc_id)
@@ -113,6 +117,7 @@ def announced_list(service: PlanqaService, p: Plan, best: Candidate) -> Composit
     headings = {n.title_start for n in nodes if n.kind != "lead"}
     run: list[StoredSentence] = []
     last = 1 if tail else 0
+    skipped = 0  # sentences before the first item: the run starts right after the announcement
     for sentence in service.kb.docstore.sentences_of(doc_id, with_vectors=False):
         if sentence.start <= start:
             continue
@@ -124,9 +129,16 @@ def announced_list(service: PlanqaService, p: Plan, best: Candidate) -> Composit
             last = number
         elif number:
             break  # another enumeration begins
+        elif not run and not tail:
+            skipped += 1
+            if skipped > _MAX_SKIPPED:
+                break
     lead = (text[:colon] if colon >= 0 else text).rstrip("。：:；;")
-    if len(run) + (1 if tail else 0) >= 2:
+    items = len(run) + (1 if tail else 0)
+    if items >= 2 and (cue and not counted_only or items == count):
         return _led(service, p, best, lead, tail.rstrip("。；;"), run, 2)
+    if not cue or counted_only:
+        return None
     kids = [n for n in nodes if section is not None and n.parent == section.id and n.kind != "lead" and n.title_start > start]
     if len(kids) < 2 or (count and len(kids) != count):
         return None

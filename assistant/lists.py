@@ -97,9 +97,10 @@ def _is_noun(word: str) -> bool:
 
 
 def lacks_key_term(service: PlanqaService, q: Question, docs: list[Document]) -> bool:
-    """The question's most specific word that the corpus knows (highest IDF; not a word of
-    what is asked, such as 举措) is in none of the retrieved passages: a list or section they
-    hold is about something else (a question about X over a report that never says X)."""
+    """The question's most specific words that the corpus knows (highest IDF, and a second one
+    nearly as specific; not a word of what is asked, such as 举措) are in none of the retrieved
+    passages: a list or section they hold is about something else (a question about X over a
+    report that never says X). The second: an everyday word (老百姓) is rare in reports too."""
     vocabulary = service.vocabulary()
     # (the name of a summary section, 总体要求, is found by the outline, not by retrieval)
     known = [t for t in q.terms if t.weight > 0 and not t.answer_type and _is_noun(t.text)
@@ -107,8 +108,23 @@ def lacks_key_term(service: PlanqaService, q: Question, docs: list[Document]) ->
              and any(vocabulary.idf_of(a) is not None for a in t.alternatives)]
     if not known or not docs:
         return False
-    key = max(known, key=lambda t: t.weight)
-    return not any(term_matches(key, d.page_content) for d in docs)
+    ranked = sorted(known, key=lambda t: t.weight, reverse=True)
+    keys = [t for t in ranked[:2] if t.weight >= KEY_SPREAD * ranked[0].weight]
+    return not any(_term_there(key, docs) for key in keys)
+
+
+# A second word counts as specific when its IDF is at least this share of the first's (老百姓,
+# 实事); a word of the genre is far below (冰雪 and 经济).
+KEY_SPREAD = 0.6
+
+
+def _term_there(key: Term, docs: list[Document]) -> bool:
+    """The term is in one of the passages; a compound is when each of its words is (民生实事:
+    办好10件实事 and 民生 elsewhere), one of its words alone is not (海洋经济: 经济 is everywhere)."""
+    if any(term_matches(key, d.page_content) for d in docs):
+        return True
+    parts = [w for w in tokenize(key.text) if len(w) >= 2 and w != key.text]
+    return len(parts) >= 2 and all(any(w in d.page_content for d in docs) for w in parts)
 
 
 def _scoped_passages(service: PlanqaService, q: Question) -> tuple[Composition | None, np.ndarray, list[Document]]:
@@ -163,6 +179,12 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         named = _named_enumeration(service, q, ext.pool)
         if named is not None and (section is None or not _names_title(q, section.node)):
             return _inline_list(service, p, *named)
+        # or one that states a count of what follows and is followed by as many ordinals
+        for cand in ext.pool[:_COUNTED_REACH]:
+            run = None if cand.rejected or cand.score < NAMED_LIST_FLOOR else \
+                announced_list(service, p, cand, counted_only=True)
+            if run is not None:
+                return run
     announced = _announced_section(service, best, sections) if best is not None else None
     if announced is not None:
         return _section_list(service, p, announced)
@@ -235,6 +257,7 @@ def _stored_enums(service: PlanqaService, cand: Candidate) -> list[list[str]]:
 
 
 NAMED_LIST_FLOOR = 0.2  # least score of a sentence whose enumeration the question names
+_COUNTED_REACH = 3  # best-scored sentences looked at for a counted announcement
 _NAME_REACH = 6  # characters around an enumeration where its name (head noun, verb) stands
 
 

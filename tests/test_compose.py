@@ -194,6 +194,8 @@ ANNOUNCING_REPORT = """2033年石门县政府工作报告
 （一）壮大特色农业。建设高标准农田2万亩。
 （二）发展文旅产业。打造峡谷旅游环线。
 （三）改善人居环境。完成农村改厕3000户。
+
+今年，将继续办好群众关心的3件实事。一是新建城乡公交站台50个。二是改造老旧小区10个。三是新增养老床位200张。
 """
 
 
@@ -217,6 +219,8 @@ def announcing_service(tmp_path_factory: pytest.TempPathFactory):
     ("石门县2033年要把握好哪几条工作原则？", ["稳字当头", "进中求质", "统筹兼顾"], "坚持改革创新"),
     # a count announced with 以下 and no colon, then the section's numbered paragraphs
     ("石门县2033年要重点抓好哪些方面工作？", ["壮大特色农业", "发展文旅产业", "改善人居环境"], "稳字当头"),
+    # a sentence that only states a count (办好3件实事。), then as many ordinals
+    ("石门县今年要为老百姓办的实事有哪些？", ["公交站台", "老旧小区", "养老床位"], "壮大特色农业"),
 ])
 def test_a_list_a_sentence_announces_is_what_follows_it(announcing_service, question, items, absent):
     answer = announcing_service.ask(question)
@@ -246,3 +250,33 @@ def test_two_figures_asked_together_are_answered_one_part_each(announcing_servic
     # an amount is not answered by a rate
     alone = announcing_service.ask("石门县2033年的赤字规模是多少？")
     assert "3亿元" in alone.answer and "2.5%" not in alone.answer, alone.answer
+
+
+def test_a_list_is_about_what_the_passages_lack_only_when_its_specific_words_are_absent():
+    """``lists.lacks_key_term`` with a vocabulary that knows every word (a fake: only the
+    weights stated here matter) and hand-made passages."""
+    from dataclasses import replace
+
+    from langchain_core.documents import Document
+
+    from assistant.lists import lacks_key_term
+    from assistant.question import Term, understand
+
+    class Vocabulary:
+        def idf_of(self, word: str) -> float:
+            return 1.0
+
+    class Service:
+        def vocabulary(self) -> Vocabulary:
+            return Vocabulary()
+
+    passages = [Document(page_content="今年将继续办好10件实事。一是新建公交站台。"), Document(page_content="民生保障持续加强。")]
+    def asked(*terms: tuple[str, float]):
+        return replace(understand("有哪些？"), terms=tuple(Term(t, (t,), w) for t, w in terms))
+
+    # an everyday word (老百姓) absent, a second word nearly as specific (实事) present
+    assert not lacks_key_term(Service(), asked(("老百姓", 5.5), ("实事", 3.8), ("民生", 2.3)), passages)
+    # a compound whose words are each there
+    assert not lacks_key_term(Service(), asked(("民生实事", 5.0),), passages)
+    # the specific word absent, the other one a word of the genre: about something else
+    assert lacks_key_term(Service(), asked(("海洋", 4.6), ("民生", 0.8)), passages)
