@@ -146,6 +146,26 @@ def announced_list(service: PlanqaService, p: Plan, best: Candidate, counted_onl
     return _led(service, p, best, lead, "", [titles[k.title_start] for k in kids if k.title_start in titles], 2)
 
 
+MIN_ORDINAL_PARAGRAPHS = 3
+
+
+def ordinal_paragraphs(service: PlanqaService, doc_id: str, start: int, end: int) -> list[StoredSentence]:
+    """The opening sentences of the paragraphs in ``[start, end)`` of a document that open with
+    consecutive ordinals from the first (一是…, 二是…, 三是…): at least three, else none."""
+    run: list[StoredSentence] = []
+    previous_end = -1
+    for sentence in service.kb.docstore.sentences_of(doc_id, with_vectors=False):
+        if not start <= sentence.start < end:
+            continue
+        opens_paragraph = sentence.start > previous_end  # paragraphs are parted by a line break
+        previous_end = sentence.end
+        if opens_paragraph and ordinal_number(sentence.text) == len(run) + 1:
+            run.append(sentence)
+        if len(run) >= MAX_LIST_ITEMS:
+            break
+    return run if len(run) >= MIN_ORDINAL_PARAGRAPHS else []
+
+
 def _section_holding(nodes: list[OutlineNode], start: int) -> OutlineNode | None:
     """The innermost heading (or numbered paragraph) whose section holds the position ``start``."""
     holding = [n for n in nodes if n.kind != "lead" and n.start <= start < n.end]

@@ -19,7 +19,7 @@ from langchain_core.documents import Document
 from assistant.compose import Composition
 from assistant.evidence import Candidate, coverage, question_years, sentence_key, term_matches
 from assistant.extractive import accepted_candidates, citation_for, source_label
-from assistant.led_lists import announced_list, lead_paragraph
+from assistant.led_lists import announced_list, lead_paragraph, ordinal_paragraphs
 from assistant.list_parts import MAX_LIST_ITEMS, cite_sentence, cited, count_note, outline_of
 from assistant.planner import SUMMARY_TERMS, Plan, count_in, summary_term
 from assistant.question import QUESTION_WORDS_RE
@@ -103,7 +103,9 @@ def lacks_key_term(service: PlanqaService, q: Question, docs: list[Document]) ->
     report that never says X). The second: an everyday word (老百姓) is rare in reports too."""
     vocabulary = service.vocabulary()
     # (the name of a summary section, 总体要求, is found by the outline, not by retrieval)
+    # (a word followed by an aspect particle, 总结了, is a verb there whatever jieba says)
     known = [t for t in q.terms if t.weight > 0 and not t.answer_type and _is_noun(t.text)
+             and not re.search(re.escape(t.text) + "[了过着]", q.text)
              and not any(t.text in name for name in SUMMARY_TERMS)
              and any(vocabulary.idf_of(a) is not None for a in t.alternatives)]
     if not known or not docs:
@@ -179,18 +181,19 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         named = _named_enumeration(service, q, ext.pool)
         if named is not None and (section is None or not _names_title(q, section.node)):
             return _inline_list(service, p, *named)
-        # or one that states a count of what follows and is followed by as many ordinals
-        for cand in ext.pool[:_COUNTED_REACH]:
-            run = None if cand.rejected or cand.score < NAMED_LIST_FLOOR else \
-                announced_list(service, p, cand, counted_only=True)
-            if run is not None:
-                return run
     announced = _announced_section(service, best, sections) if best is not None else None
     if announced is not None:
         return _section_list(service, p, announced)
     led = announced_list(service, p, best) if best is not None else None
     if led is not None:
         return led
+    # a sentence near the top that states a count of what follows (办好十件民生实事。) and is
+    # followed by as many ordinals (一是…十是): those
+    for cand in ext.pool[:_COUNTED_REACH]:
+        run = None if cand.rejected or cand.score < NAMED_LIST_FLOOR else \
+            announced_list(service, p, cand, counted_only=True)
+        if run is not None:
+            return run
     enums = [items for items in _stored_enums(service, best) if len(items) >= 2] if best is not None else []
     if best is not None and enums:
         # the enumeration in the best sentence, unless a section with children is closer to
@@ -301,7 +304,27 @@ def _section_list(service: PlanqaService, p: Plan, section: _Section) -> Composi
     title = "" if re.search(r"\d+(?!\d|年)", title) else title  # a year (2025年) is no figure
     zh = f"{{name}}“{node.number}{title}”部分包括：" if title or node.number else "{name}中的这一部分包括："
     en = f"According to {{name}}, “{title}” has these parts:" if title else "According to {name}, this part has:"
+    if all(k.kind == "lead" for k in section.kids):
+        # no sub-headings: paragraphs that open 一是…二是…三是… are its parts, when there are
+        # such (the lead sentences of its other paragraphs are not)
+        run = ordinal_paragraphs(service, doc_id, node.title_end, node.end)
+        if run:
+            return _sentences_list(service, p, doc_id, run, (zh, en))
     return _nodes_list(service, p.question, doc_id, section.kids, (zh, en), p)
+
+
+def _sentences_list(service: PlanqaService, p: Plan, doc_id: str, sentences: list[StoredSentence],
+                    leads: tuple[str, str]) -> Composition:
+    """Stored sentences as the items of a list, each cited, after a lead (see ``_nodes_list``)."""
+    english = p.question.is_english
+    quoted = cited(service, sentences)
+    items = [f"{cite.quote.rstrip('。；;')}[{cite.n}]" for _, cite in quoted]
+    meta = service.kb.docstore.document(doc_id)
+    name = source_label(meta.meta if meta else {}, english)
+    head = (leads[1] if english else leads[0]).format(name=name)
+    body = "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
+    return Composition(f"{head}{count_note(p, len(items))}\n{body}", False, [c for _, c in quoted], items=items,
+                       required=[(c.quote.rstrip("。；;"), [c.n]) for _, c in quoted])
 
 
 def _nodes_list(service: PlanqaService, q: Question, doc_id: str, nodes: list[OutlineNode], leads: tuple[str, str],
