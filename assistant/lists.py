@@ -198,7 +198,8 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     if best is not None and enums:
         # the enumeration in the best sentence, unless a section with children is closer to
         # the question than that sentence (the same comparison as for a count above)
-        listed = next((s for s in sections[:5] if s.score >= MIN_NODE_SCORE), None)
+        listed = next((s for s in sections[:5] if s.score >= MIN_NODE_SCORE
+                       and (not p.count or len(s.kids) == p.count or _names_title(q, s.node))), None)
         if listed is not None and listed.score > best.features.get("dense", 0.0):
             return _section_list(service, p, listed)
         return _inline_list(service, p, best, _enumeration_asked(q, best, enums))

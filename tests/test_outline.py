@@ -63,6 +63,8 @@ def test_plans_of_multi_part_questions():
     assert plan(understand("What are the nine areas of work the 2031 report focuses on?")).count == 9
     assert plan(understand("Which 3 main tasks did the 2031 report set?")).count == 3
     assert plan(understand("2024年财政赤字率是多少？")).kind == "single"
+    # 几 naming the items of a list question asks for no figure
+    assert plan(understand("2031年政府工作报告对今年要抓好的几件大事提出了哪些建议？")).kind == "list"
     # two indicators asked together: one part each, a rate in percent, an amount not
     from assistant.question import AMOUNT_UNIT
 
