@@ -159,8 +159,13 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     doc_ids = list(dict.fromkeys(str(d.metadata.get("doc_id")) for d in docs))[:3]
     sections = [s for s in _sections(service, p, doc_ids, vector) if len(s.kids) >= 2]
     if p.count:
-        # a section and an enumeration of the count asked: the one closer to the question (a
-        # section's title score against the sentence's e5 similarity, as below)
+        # an enumeration of the count asked that the question names (…哪三个产业打造成新增长引擎:
+        # 打造A、B、C等新增长引擎) is the answer; else a section and an enumeration of that
+        # count: the one closer to the question (a section's title score against the sentence's
+        # e5 similarity, as below)
+        named = _named_enumeration(service, q, ext.pool, p.count)
+        if named is not None and not any(_names_title(q, s.node) for s in sections[:1]):
+            return _inline_list(service, p, *named)
         counted = next((s for s in sections[:5] if len(s.kids) == p.count), None)
         enumerated = next(((cand, items) for cand in accepted[:5] for items in _stored_enums(service, cand)
                            if len(items) == p.count), None)
@@ -181,6 +186,13 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         named = _named_enumeration(service, q, ext.pool)
         if named is not None and (section is None or not _names_title(q, section.node)):
             return _inline_list(service, p, *named)
+    if best is not None and not (section is not None and _names_title(q, section.node)):
+        # the best sentence's enumeration that the question names (…布局哪些新产业新业态:
+        # 布局A、B、C等新产业新业态), before any section
+        named_items = next((items for items in _stored_enums(service, best)
+                            if len(items) >= 2 and _names(q.terms, best.sentence.text, items, nouns_only=True)), None)
+        if named_items is not None:
+            return _inline_list(service, p, best, named_items)
     announced = _announced_section(service, best, sections) if best is not None else None
     if announced is not None:
         return _section_list(service, p, announced)
@@ -265,7 +277,8 @@ _COUNTED_REACH = 3  # best-scored sentences looked at for a counted announcement
 _NAME_REACH = 6  # characters around an enumeration where its name (head noun, verb) stands
 
 
-def _named_enumeration(service: PlanqaService, q: Question, pool: list[Candidate]) -> tuple[Candidate, list[str]] | None:
+def _named_enumeration(service: PlanqaService, q: Question, pool: list[Candidate],
+                       count: int = 0) -> tuple[Candidate, list[str]] | None:
     """A list question's answer when no sentence scores high enough: the best-scored sentence
     with an enumeration that the question names, i.e. a question term of two or more
     characters right before its first item or right after its last (健全A、B、C工作链条 for
@@ -273,21 +286,24 @@ def _named_enumeration(service: PlanqaService, q: Question, pool: list[Candidate
     for cand in pool[:10]:
         if cand.rejected or cand.score < NAMED_LIST_FLOOR:
             continue
-        named = next((items for items in _stored_enums(service, cand) if _names(q.terms, cand.sentence.text, items)), None)
+        named = next((items for items in _stored_enums(service, cand)
+                      if _names(q.terms, cand.sentence.text, items) and (not count or len(items) == count)), None)
         if named is not None:
             return cand, named
     return None
 
 
-def _names(terms: Sequence[Term], text: str, items: list[str]) -> bool:
+def _names(terms: Sequence[Term], text: str, items: list[str], nouns_only: bool = False) -> bool:
     """A question term of two or more characters stands right before the first item of the
-    enumeration or right after its last (its head noun or verb)."""
+    enumeration or right after its last (its head noun or verb; ``nouns_only``: its head noun,
+    as a verb such as 抓好 stands before many lists)."""
     first, last = text.find(items[0]), text.rfind(items[-1])
     if len(items) < 2 or first < 0 or last < 0:
         return False
     end = last + len(items[-1])
     around = text[max(0, first - _NAME_REACH) : first] + " " + text[end : end + _NAME_REACH]
-    return any(term_matches(t, around) for t in terms if t.weight > 0 and not t.answer_type and len(t.text) >= 2)
+    return any(term_matches(t, around) for t in terms if t.weight > 0 and not t.answer_type and len(t.text) >= 2
+               and (not nouns_only or _is_noun(t.text)))
 
 
 def _enumeration_asked(q: Question, cand: Candidate, enums: list[list[str]]) -> list[str]:
