@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 SUMMARY_SENTENCES = 3
 SUMMARY_CHARS = 600
+SUMMARY_MAX_CHARS = 900  # with the opening sentences of the section's later paragraphs
 MIN_NODE_SCORE = 0.78  # least e5 similarity (plus coverage) of a section title to a list question
 
 
@@ -391,6 +392,18 @@ def _introduces(sentence: str, term: str) -> bool:
     return 0 <= at < 20 and re.match(r"(?:主要)?(?:是|为|就是)|[：:]", sentence[at + len(term):]) is not None
 
 
+def _paragraphs(sentences: list[StoredSentence]) -> list[list[StoredSentence]]:
+    """Stored sentences grouped by paragraph (a paragraph's sentences follow one another
+    without a gap; a line break parts paragraphs)."""
+    out: list[list[StoredSentence]] = []
+    for sentence in sentences:
+        if out and sentence.start <= out[-1][-1].end:
+            out[-1].append(sentence)
+        else:
+            out.append([sentence])
+    return out
+
+
 def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
     """The opening sentences of the body under the section that best matches (its title
     names what is asked: 总体要求, 指导思想…), never the title itself."""
@@ -426,6 +439,15 @@ def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
         if len(chosen) >= SUMMARY_SENTENCES or sum(len(s.text) for s in chosen) >= SUMMARY_CHARS:
             break
         chosen.append(sentence)
+    if node.id >= 0:
+        # then the opening sentence of each later paragraph of the section (its key phrase):
+        # a section often opens on the year's setting before what it requires
+        for paragraph in _paragraphs(body)[1:]:
+            if paragraph[0] in chosen:
+                continue
+            if sum(len(s.text) for s in chosen) + len(paragraph[0].text) > SUMMARY_MAX_CHARS:
+                break
+            chosen.append(paragraph[0])
     quoted = cited(service, chosen)
     citations = [cite for _, cite in quoted]
     parts = [f"{sentence.text.rstrip('。')}[{cite.n}]" for sentence, cite in quoted]

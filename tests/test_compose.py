@@ -294,3 +294,38 @@ def test_a_list_is_about_what_the_passages_lack_only_when_its_specific_words_are
     assert not lacks_key_term(Service(), asked(("民生实事", 5.0),), passages)
     # the specific word absent, the other one a word of the genre: about something else
     assert lacks_key_term(Service(), asked(("海洋", 4.6), ("民生", 0.8)), passages)
+
+
+SETTING_REPORT = """2034年云岭县政府工作报告
+
+一、2033年工作回顾
+
+过去一年，全县地区生产总值增长6.2%。
+
+二、2034年工作总体要求
+
+今年是实施“十六五”规划承上启下之年。外部环境更趋复杂，困难挑战不少。全县上下要坚定信心，迎难而上。发展的有利条件和支撑因素依然较多，我们有信心战胜各种风险挑战。
+
+做好今年政府工作，要坚持稳中求进工作总基调，以生态立县、产业强县为主线，建设山水宜居新云岭。
+
+三、2034年重点工作
+
+（一）壮大特色农业。建设高标准农田1万亩。
+（二）发展全域旅游。打造环湖旅游公路。
+"""
+
+
+def test_a_summary_takes_each_paragraphs_opening_not_only_the_years_setting(tmp_path):
+    """A summary section that opens on the year's setting (a paragraph of several sentences)
+    and states what it requires in the next paragraph: the summary holds both openings."""
+    from assistant.factory import build_service
+    from assistant.settings import Settings
+
+    path = tmp_path / "2034年云岭县政府工作报告.txt"
+    path.write_text(SETTING_REPORT, encoding="utf-8")
+    service = build_service(Settings(data_dir=tmp_path / "data", progress=False))
+    assert service.ingest([path]).ok
+    answer = service.ask("云岭县2034年政府工作的总体要求是什么？")
+    assert not answer.refused, answer.answer
+    assert "稳中求进" in answer.answer and "生态立县" in answer.answer, answer.answer
+    assert "高标准农田" not in answer.answer  # nothing from the next section
