@@ -31,18 +31,23 @@ REPORT = """2031年青河县政府工作报告
 """
 
 
-@pytest.fixture(scope="module")
-def county_service(tmp_path_factory: pytest.TempPathFactory):
+def service_of(folder: Path, name: str, text: str):  # type: ignore[no-untyped-def]
+    """A service over one report written for a test: ``text`` saved as ``name`` in ``folder``
+    and ingested for real (e5 vectors, the real scorer)."""
     from assistant.factory import build_service
     from assistant.settings import Settings
 
-    folder = tmp_path_factory.mktemp("qinghe")
-    path = Path(folder / "2031年青河县政府工作报告.txt")
-    path.write_text(REPORT, encoding="utf-8")
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
     service = build_service(Settings(data_dir=folder / "data", progress=False))
     report = service.ingest([path])
     assert report.ok and report.added, report.summary()
     return service
+
+
+@pytest.fixture(scope="module")
+def county_service(tmp_path_factory: pytest.TempPathFactory):
+    return service_of(tmp_path_factory.mktemp("qinghe"), "2031年青河县政府工作报告.txt", REPORT)
 
 
 AREAS = ("扩大有效投资", "培育特色产业", "改善城乡面貌", "深化改革开放", "增进民生福祉")
@@ -76,13 +81,7 @@ def test_a_summary_starts_at_the_sentence_that_introduces_it(county_service):
 
 def test_a_document_deleted_while_a_question_runs_is_no_error(tmp_path, monkeypatch):
     # the delete lands between retrieval and composition, as a concurrent delete can
-    from assistant.factory import build_service
-    from assistant.settings import Settings
-
-    path = tmp_path / "2031年青河县政府工作报告.txt"
-    path.write_text(REPORT, encoding="utf-8")
-    service = build_service(Settings(data_dir=tmp_path / "data", progress=False))
-    assert service.ingest([path]).ok
+    service = service_of(tmp_path, "2031年青河县政府工作报告.txt", REPORT)
     retrieve = service.retrieve
 
     def retrieve_then_delete(*args, **kwargs):
@@ -155,13 +154,7 @@ def test_a_list_of_areas_is_the_sections_not_an_enumeration_inside_one_of_them(t
     """The best sentence holds an enumeration (工程…) but the question asks for the areas of
     work: the section whose children are those areas is closer to the question (e5), so its
     children are the list."""
-    from assistant.factory import build_service
-    from assistant.settings import Settings
-
-    path = tmp_path / "2032年柳塘市政府工作报告.txt"
-    path.write_text(SECTIONS_REPORT, encoding="utf-8")
-    service = build_service(Settings(data_dir=tmp_path / "data", progress=False))
-    assert service.ingest([path]).ok
+    service = service_of(tmp_path, "2032年柳塘市政府工作报告.txt", SECTIONS_REPORT)
     answer = service.ask("柳塘市2032年要重点抓好哪几方面工作？")
     assert not answer.refused, answer.answer
     for area in ("工业经济提质增效", "现代化农业体系", "城乡人居环境", "增进民生福祉"):
@@ -211,15 +204,7 @@ ANNOUNCING_REPORT = """2033年石门县政府工作报告
 
 @pytest.fixture(scope="module")
 def announcing_service(tmp_path_factory: pytest.TempPathFactory):
-    from assistant.factory import build_service
-    from assistant.settings import Settings
-
-    folder = tmp_path_factory.mktemp("shimen")
-    path = folder / "2033年石门县政府工作报告.txt"
-    path.write_text(ANNOUNCING_REPORT, encoding="utf-8")
-    service = build_service(Settings(data_dir=folder / "data", progress=False))
-    assert service.ingest([path]).ok
-    return service
+    return service_of(tmp_path_factory.mktemp("shimen"), "2033年石门县政府工作报告.txt", ANNOUNCING_REPORT)
 
 
 @pytest.mark.parametrize(("question", "items", "absent"), [
@@ -318,13 +303,7 @@ SETTING_REPORT = """2034年云岭县政府工作报告
 def test_a_summary_takes_each_paragraphs_opening_not_only_the_years_setting(tmp_path):
     """A summary section that opens on the year's setting (a paragraph of several sentences)
     and states what it requires in the next paragraph: the summary holds both openings."""
-    from assistant.factory import build_service
-    from assistant.settings import Settings
-
-    path = tmp_path / "2034年云岭县政府工作报告.txt"
-    path.write_text(SETTING_REPORT, encoding="utf-8")
-    service = build_service(Settings(data_dir=tmp_path / "data", progress=False))
-    assert service.ingest([path]).ok
+    service = service_of(tmp_path, "2034年云岭县政府工作报告.txt", SETTING_REPORT)
     answer = service.ask("云岭县2034年政府工作的总体要求是什么？")
     assert not answer.refused, answer.answer
     assert "稳中求进" in answer.answer and "生态立县" in answer.answer, answer.answer
