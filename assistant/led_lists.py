@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from assistant.compose import Composition
 from assistant.evidence import Candidate, sentence_key
 from assistant.extractive import citation_for, source_label
-from assistant.list_parts import MAX_LIST_ITEMS, cited, count_note, outline_of
+from assistant.list_parts import MAX_LIST_ITEMS, cited, count_note, outline_of, paragraphs
 from assistant.planner import Plan, count_in
 from assistant.schema import Citation
 from ingest.outline import OutlineNode
@@ -115,10 +115,11 @@ def announced_list(service: PlanqaService, p: Plan, best: Candidate, counted_onl
     section = _section_holding(nodes, start)
     end = section.end if section is not None else None
     headings = {n.title_start for n in nodes if n.kind != "lead"}
+    sentences = service.kb.docstore.sentences_of(doc_id, with_vectors=False)
     run: list[StoredSentence] = []
     last = 1 if tail else 0
     skipped = 0  # sentences before the first item: the run starts right after the announcement
-    for sentence in service.kb.docstore.sentences_of(doc_id, with_vectors=False):
+    for sentence in sentences:
         if sentence.start <= start:
             continue
         if (end is not None and sentence.start >= end) or sentence.start in headings or len(run) >= MAX_LIST_ITEMS:
@@ -142,7 +143,7 @@ def announced_list(service: PlanqaService, p: Plan, best: Candidate, counted_onl
     kids = [n for n in nodes if section is not None and n.parent == section.id and n.kind != "lead" and n.title_start > start]
     if len(kids) < 2 or (count and len(kids) != count):
         return None
-    titles = {s.start: s for s in service.kb.docstore.sentences_of(doc_id, with_vectors=False)}
+    titles = {s.start: s for s in sentences}
     return _led(service, p, best, lead, "", [titles[k.title_start] for k in kids if k.title_start in titles], 2)
 
 
@@ -152,17 +153,13 @@ MIN_ORDINAL_PARAGRAPHS = 3
 def ordinal_paragraphs(service: PlanqaService, doc_id: str, start: int, end: int) -> list[StoredSentence]:
     """The opening sentences of the paragraphs in ``[start, end)`` of a document that open with
     consecutive ordinals from the first (一是…, 二是…, 三是…): at least three, else none."""
+    inside = [s for s in service.kb.docstore.sentences_of(doc_id, with_vectors=False) if start <= s.start < end]
     run: list[StoredSentence] = []
-    previous_end = -1
-    for sentence in service.kb.docstore.sentences_of(doc_id, with_vectors=False):
-        if not start <= sentence.start < end:
-            continue
-        opens_paragraph = sentence.start > previous_end  # paragraphs are parted by a line break
-        previous_end = sentence.end
-        if opens_paragraph and ordinal_number(sentence.text) == len(run) + 1:
-            run.append(sentence)
-        if len(run) >= MAX_LIST_ITEMS:
-            break
+    for paragraph in paragraphs(inside):
+        if ordinal_number(paragraph[0].text) == len(run) + 1:
+            run.append(paragraph[0])
+            if len(run) >= MAX_LIST_ITEMS:
+                break
     return run if len(run) >= MIN_ORDINAL_PARAGRAPHS else []
 
 

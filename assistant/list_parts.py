@@ -1,5 +1,6 @@
 """Building blocks of answers that list (``assistant/lists.py``, ``assistant/led_lists.py``):
-citations of stored sentences, a document's outline, the note on a count that differs."""
+citations of stored sentences, paragraphs, a document's outline, the note on a count that
+differs."""
 
 from __future__ import annotations
 
@@ -47,6 +48,18 @@ def cited(service: PlanqaService, sentences: list[StoredSentence], start: int = 
         cite = cite_sentence(service, sentence, start + len(out))
         if cite is not None:
             out.append((sentence, cite))
+    return out
+
+
+def paragraphs(sentences: list[StoredSentence]) -> list[list[StoredSentence]]:
+    """Stored sentences (in document order) grouped by paragraph: a paragraph's sentences follow
+    one another without a gap; a line break parts paragraphs."""
+    out: list[list[StoredSentence]] = []
+    for sentence in sentences:
+        if out and sentence.start <= out[-1][-1].end:
+            out[-1].append(sentence)
+        else:
+            out.append([sentence])
     return out
 
 

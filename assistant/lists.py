@@ -20,7 +20,7 @@ from assistant.compose import Composition
 from assistant.evidence import Candidate, coverage, question_years, sentence_key, term_matches
 from assistant.extractive import accepted_candidates, citation_for, source_label
 from assistant.led_lists import announced_list, lead_paragraph, ordinal_paragraphs
-from assistant.list_parts import MAX_LIST_ITEMS, cite_sentence, cited, count_note, outline_of
+from assistant.list_parts import MAX_LIST_ITEMS, cite_sentence, cited, count_note, outline_of, paragraphs
 from assistant.planner import SUMMARY_TERMS, Plan, count_in, summary_term
 from assistant.question import QUESTION_WORDS_RE
 from assistant.schema import Citation
@@ -392,18 +392,6 @@ def _introduces(sentence: str, term: str) -> bool:
     return 0 <= at < 20 and re.match(r"(?:主要)?(?:是|为|就是)|[：:]", sentence[at + len(term):]) is not None
 
 
-def _paragraphs(sentences: list[StoredSentence]) -> list[list[StoredSentence]]:
-    """Stored sentences grouped by paragraph (a paragraph's sentences follow one another
-    without a gap; a line break parts paragraphs)."""
-    out: list[list[StoredSentence]] = []
-    for sentence in sentences:
-        if out and sentence.start <= out[-1][-1].end:
-            out[-1].append(sentence)
-        else:
-            out.append([sentence])
-    return out
-
-
 def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
     """The opening sentences of the body under the section that best matches (its title
     names what is asked: 总体要求, 指导思想…), never the title itself."""
@@ -442,7 +430,7 @@ def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
     if node.id >= 0:
         # then the opening sentence of each later paragraph of the section (its key phrase):
         # a section often opens on the year's setting before what it requires
-        for paragraph in _paragraphs(body)[1:]:
+        for paragraph in paragraphs(body)[1:]:
             if paragraph[0] in chosen:
                 continue
             if sum(len(s.text) for s in chosen) + len(paragraph[0].text) > SUMMARY_MAX_CHARS:

@@ -159,11 +159,9 @@ _EACH_FIGURE_RE = re.compile(r"分别|各是|各为|各多少|各自")
 _AND_RE = re.compile(r"和|与|及|以及|、")
 
 
-def _term_run(q: Question, at: int, forward: bool) -> tuple[int, int]:
-    """The span of the question's content terms that follow one another from ``at`` (forward)
-    or end at ``at`` (backward): 城镇 新增 就业 → 城镇新增就业."""
-    spans = [(m.start(), m.end()) for t in q.terms if t.weight > 0 and not t.answer_type and t.text
-             for m in re.finditer(re.escape(t.text), q.text)]
+def _term_run(spans: list[tuple[int, int]], at: int, forward: bool) -> tuple[int, int]:
+    """The span of content terms (``spans``: where they stand in the question) that follow one
+    another from ``at`` (forward) or end at ``at`` (backward): 城镇 新增 就业 → 城镇新增就业."""
     lo = hi = at
     while True:
         step = next(((a, b) for a, b in spans if (a == hi if forward else b == lo) and b > a), None)
@@ -177,9 +175,11 @@ def _indicator_parts(q: Question) -> tuple[Part, ...]:
     question without the other's words; none when the question is not of that form."""
     if not q.wants_number or q.is_english or not _EACH_FIGURE_RE.search(q.text):
         return ()
+    spans = [(m.start(), m.end()) for t in q.terms if t.weight > 0 and not t.answer_type and t.text
+             for m in re.finditer(re.escape(t.text), q.text)]
     for m in _AND_RE.finditer(q.text):
-        first = _term_run(q, m.start(), forward=False)
-        second = _term_run(q, m.end(), forward=True)
+        first = _term_run(spans, m.start(), forward=False)
+        second = _term_run(spans, m.end(), forward=True)
         if first[0] == first[1] or second[0] == second[1]:
             continue
         a, b = q.text[first[0]:first[1]], q.text[second[0]:second[1]]
