@@ -57,7 +57,7 @@ def unit_compatible(found: str, wanted: str) -> bool:
     if len(found) > 1 and found[0] in "万亿千" and found[1:] not in ("", "元"):
         found = found.lstrip("万亿千")
     if len(wanted) > 1 and wanted[0] in "万亿千" and wanted[1:] not in ("", "元", "人", "斤"):
-        wanted = wanted.lstrip("万亿千")  # 多少万亩 asks for 亩, at any scale (340万亩)
+        wanted = wanted.lstrip("万亿千")  # 多少万亩 asks for 亩, at any scale
     if wanted in ("亿元", "万元", "元", "亿", "万亿元"):
         return found.endswith("元") or found in _MONEY
     if wanted == "%":  # a rate: a gap between two rates (高于…0.4个百分点) is not one

@@ -101,7 +101,7 @@ def announced_list(service: PlanqaService, p: Plan, best: Candidate, counted_onl
     """The items a best sentence announces (see ``_ANNOUNCED_BY_RE``): the run of sentences
     after its colon that open with consecutive ordinals (一是, 二是… or 第一，第二，…) up to the
     next heading; else the headings of its section that follow it, as many as it counts. A
-    sentence that only states a count (办好10件实事。) announces a run of as many ordinals
+    sentence that only states a count (办好N件实事。) announces a run of as many ordinals
     right after it; ``counted_only``: only such a run (for a sentence that scored low)."""
     text = best.sentence.text.strip()
     colon = max(text.find("："), text.find(":"))

@@ -101,7 +101,7 @@ def lacks_key_term(service: PlanqaService, q: Question, docs: list[Document]) ->
     """The question's most specific words that the corpus knows (highest IDF, and a second one
     nearly as specific; not a word of what is asked, such as 举措) are in none of the retrieved
     passages: a list or section they hold is about something else (a question about X over a
-    report that never says X). The second: an everyday word (老百姓) is rare in reports too."""
+    report that never says X). The second: an everyday word is rare in reports too."""
     vocabulary = service.vocabulary()
     # (the name of a summary section, 总体要求, is found by the outline, not by retrieval)
     # (a word followed by an aspect particle, 总结了, is a verb there whatever jieba says)
@@ -116,14 +116,15 @@ def lacks_key_term(service: PlanqaService, q: Question, docs: list[Document]) ->
     return not any(_term_there(key, docs) for key in keys)
 
 
-# A second word counts as specific when its IDF is at least this share of the first's (老百姓,
-# 实事); a word of the genre is far below (冰雪 and 经济).
+# A second word counts as specific when its IDF is at least this share of the first's (an
+# everyday word, then the report's term); a word of the genre (经济, 项目) is far below.
 KEY_SPREAD = 0.6
 
 
 def _term_there(key: Term, docs: list[Document]) -> bool:
-    """The term is in one of the passages; a compound is when each of its words is (民生实事:
-    办好10件实事 and 民生 elsewhere), one of its words alone is not (海洋经济: 经济 is everywhere)."""
+    """The term is in one of the passages; a compound is when each of its words is (ABCD as
+    CD in one passage and AB in another), one of its words alone is not (X经济: 经济 is
+    everywhere)."""
     if any(term_matches(key, d.page_content) for d in docs):
         return True
     parts = [w for w in tokenize(key.text) if len(w) >= 2 and w != key.text]
@@ -160,8 +161,8 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     doc_ids = list(dict.fromkeys(str(d.metadata.get("doc_id")) for d in docs))[:3]
     sections = [s for s in _sections(service, p, doc_ids, vector) if len(s.kids) >= 2]
     if p.count:
-        # an enumeration of the count asked that the question names (…哪三个产业打造成新增长引擎:
-        # 打造A、B、C等新增长引擎) is the answer; else a section and an enumeration of that
+        # an enumeration of the count asked that the question names (…哪N个…Y: …A、B、C等Y) is
+        # the answer; else a section and an enumeration of that
         # count: the one closer to the question (a section's title score against the sentence's
         # e5 similarity, as below)
         named = _named_enumeration(service, q, ext.pool, p.count)
@@ -188,8 +189,8 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         if named is not None and (section is None or not _names_title(q, section.node)):
             return _inline_list(service, p, *named)
     if best is not None and not (section is not None and _names_title(q, section.node)):
-        # the best sentence's enumeration that the question names (…布局哪些新产业新业态:
-        # 布局A、B、C等新产业新业态), before any section
+        # the best sentence's enumeration that the question names by its head noun (…哪些Y:
+        # …A、B、C等Y), before any section
         named_items = next((items for items in _stored_enums(service, best)
                             if len(items) >= 2 and _names(q.terms, best.sentence.text, items, nouns_only=True)), None)
         if named_items is not None:
@@ -200,7 +201,7 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     led = announced_list(service, p, best) if best is not None else None
     if led is not None:
         return led
-    # a sentence near the top that states a count of what follows (办好十件民生实事。) and is
+    # a sentence near the top that states a count of what follows (办好N件实事。) and is
     # followed by as many ordinals (一是…十是): those
     for cand in ext.pool[:_COUNTED_REACH]:
         run = None if cand.rejected or cand.score < NAMED_LIST_FLOOR else \
@@ -250,7 +251,7 @@ def _headings_quoting(service: PlanqaService, q: Question, doc_ids: list[str]) -
     """A list question that quotes a phrase (在哪些方面“下功夫、求实效”) is answered by the
     headings of one document that contain it, when there are two or more: a report's headings
     often repeat such a phrase, one per area."""
-    # (a phrase of three characters or more: a quoted word of two, 哪几种“经济”, names a kind of
+    # (a phrase of three characters or more: a quoted word of two, 哪几种“X”, names a kind of
     # item, which headings use in passing)
     phrases = [m.group(1) for m in QUOTED_RE.finditer(q.text) if len(m.group(1)) >= 3]
     if not phrases:

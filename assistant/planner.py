@@ -221,7 +221,7 @@ def plan(q: Question) -> Plan:
     prose_section = any(t in text for t in PROSE_SECTIONS) and asks_list
     if (prose_section or _SUMMARY_RE.search(text) and not asks_list) and not q.wants_number:
         return Plan("summary", q)
-    # 几 in a list question names its items (…的几件大事提出了哪些建议), it asks no figure
+    # 几 in a list question names its items (…的几件X…有哪些), it asks no figure
     names_items = asks_list and not re.search(r"多少|百分之", text)
     if asks_list and (not q.wants_number or names_items) or (asks_list and count_in(text) and not q.unit):
         return Plan("list", q, count=count_in(text))

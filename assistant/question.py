@@ -297,7 +297,8 @@ def asked_unit(text: str, wants_number: bool) -> str:
     m = _UNIT_AFTER_RE.search(text)
     if m:
         return m.group(1)
-    # the clause that asks (…房贷利率降了以后，一年少付了多少利息: an amount, not a rate)
+    # the clause that asks (…X率下调后，少付了多少Y: a rate named in another clause does not
+    # make the asked figure a rate)
     asking = [c for c in re.split(r"[，,；;。？?！!]", text) if re.search(r"多少|几|百分之", c)]
     text = "，".join(asking) or text
     if wants_number and _RATIO_RE.search(text):

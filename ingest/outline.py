@@ -145,7 +145,8 @@ def _trim_lead(first: str, others: list[str]) -> str:
     def longer() -> bool:
         return sum(len(w) for w, _ in words) > usual + 1
 
-    # never shorter than every other item (首发经济, 银发经济…: 首发 is no adverb of the list)
+    # never shorter than every other item (AB经济、CD经济…: jieba may tag the first item's
+    # qualifier an adverb)
     while len(words) > 1 and sum(len(w) for w, _ in words[1:]) >= shortest and (
         words[0][1][:1] in ("c", "p", "d", "u")
         or (words[0][1].startswith(("v", "a")) and longer())
