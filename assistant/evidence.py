@@ -45,6 +45,7 @@ INSTRUCTION_RE = re.compile(
 # A counter word asked for ("几个") accepts these units in the text; other units must match.
 _COUNTERS = {"个", "家", "项", "座", "所", "处", "条", "批", "套", "台", "辆", "名", "位"}
 _MONEY = ("亿元", "万元", "元", "亿", "万亿元", "万亿")
+_NOT_COUNTS = ("元", "%", "％", "吨", "斤", "亩", "米", "克", "升", "度", "岁", "倍", "年", "月", "天", "日")
 
 
 def unit_compatible(found: str, wanted: str) -> bool:
@@ -64,10 +65,12 @@ def unit_compatible(found: str, wanted: str) -> bool:
         return found.endswith(("%", "％"))
     if wanted in ("百分点", "个百分点"):
         return found.endswith(("%", "％", "百分点"))
+    # a count (how many…) is any measure word of one character or a bare scale (2286列, 6434万),
+    # not money, a rate or a measure of length, weight or area
     if wanted == "个":
-        return found in _COUNTERS
+        return found in _COUNTERS or (len(found.lstrip("万亿千多")) <= 1 and not found.endswith(_NOT_COUNTS))
     if wanted in ("人", "万人"):
-        return found.endswith("人")
+        return found.endswith("人") or found in ("万", "亿", "万多", "多万")
     if wanted.endswith("斤"):
         return found.endswith(("斤", "吨"))
     return found == wanted or found.endswith(wanted)

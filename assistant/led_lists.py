@@ -26,6 +26,8 @@ _ORDINAL_OPENING_RE = re.compile(rf"^(?:({_NUMERAL})(?:是|要|要求)|第({_NUM
 # A sentence announces what follows: it ends in a colon, or its colon opens the first item
 # (…把握好以下政策原则：一是…), or it names a count of what follows (以下十个方面工作。).
 _ANNOUNCED_BY_RE = re.compile(r"以下|如下")
+# …注重以下几点。: the sentence ends on what it announces (not 控制在3%以下)
+_ANNOUNCING_END_RE = re.compile(r"(?:以下|如下)[\u4e00-\u9fff]{0,8}[。：:]?$")
 _MAX_SKIPPED = 2  # sentences between an announcement and its first item
 
 
@@ -107,7 +109,8 @@ def announced_list(service: PlanqaService, p: Plan, best: Candidate, counted_onl
     colon = max(text.find("："), text.find(":"))
     tail = text[colon + 1:].strip() if colon >= 0 else ""
     count = count_in(text[:colon] if colon >= 0 else text)
-    cue = (colon >= 0 and (not tail or ordinal_number(tail) == 1)) or bool(count and _ANNOUNCED_BY_RE.search(text))
+    cue = (colon >= 0 and (not tail or ordinal_number(tail) == 1)) or bool(count and _ANNOUNCED_BY_RE.search(text)) \
+        or bool(_ANNOUNCING_END_RE.search(text))
     if not (cue or count) or (counted_only and not count):
         return None
     doc_id, start = sentence_key(best.doc, best.sentence)

@@ -168,6 +168,12 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         named = _named_enumeration(service, q, ext.pool, p.count)
         if named is not None and not any(_names_title(q, s.node) for s in sections[:1]):
             return _inline_list(service, p, *named)
+        # a sentence near the top announces that many items (今年重点抓好四件事：一是…): those
+        for cand in ext.pool[:_COUNTED_REACH]:
+            if not cand.rejected and cand.score >= NAMED_LIST_FLOOR and count_in(cand.sentence.text) == p.count:
+                led = announced_list(service, p, cand, counted_only=True)
+                if led is not None:
+                    return led
         counted = next((s for s in sections[:5] if len(s.kids) == p.count), None)
         enumerated = next(((cand, items) for cand in accepted[:5] for items in _stored_enums(service, cand)
                            if len(items) == p.count), None)
@@ -184,6 +190,9 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     section = sections[0] if sections and sections[0].score >= MIN_NODE_SCORE and sections[0].shares_term else None
     if section is not None and p.count and len(section.kids) != p.count and not _names_title(q, section.node):
         section = None  # another number of parts than asked, and not named: another section
+    titled = _titled_section(best, sections) if best is not None else None
+    if titled is not None and (not p.count or len(titled.kids) == p.count or _names_title(q, titled.node)):
+        return _section_list(service, p, titled)  # the best sentence is a section's heading: its parts
     if best is None:  # no sentence answers outright: one whose list the question names
         named = _named_enumeration(service, q, ext.pool)
         if named is not None and (section is None or not _names_title(q, section.node)):
@@ -233,6 +242,12 @@ def _names_title(q: Question, node: OutlineNode) -> bool:
     """The question names the section by its title (…<the title>，…有哪些)."""
     title = _short_title(node)
     return len(title) >= 4 and title in q.text
+
+
+def _titled_section(best: Candidate, sections: list[_Section]) -> _Section | None:
+    """The section (with parts) whose heading is the best sentence."""
+    key = sentence_key(best.doc, best.sentence)
+    return next((s for s in sections if s.title is not None and (s.title.doc_id, s.title.start) == key), None)
 
 
 def _announced_section(service: PlanqaService, best: Candidate, sections: list[_Section]) -> _Section | None:
@@ -425,7 +440,10 @@ def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
                 break
     chosen: list[StoredSentence] = []
     for sentence in body:
-        if len(chosen) >= SUMMARY_SENTENCES or sum(len(s.text) for s in chosen) >= SUMMARY_CHARS:
+        # (short sentences, a figure each, count as one: the sentences are a number, up to half
+        # the characters)
+        chars = sum(len(s.text) for s in chosen)
+        if chars >= SUMMARY_CHARS or (len(chosen) >= SUMMARY_SENTENCES and chars >= SUMMARY_CHARS // 2):
             break
         chosen.append(sentence)
     if node.id >= 0:

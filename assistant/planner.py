@@ -26,7 +26,7 @@ _COMPARE_RE = re.compile(r"高还是低|多还是少|增加还是减少|提高�
                          r"\b(?:higher|lower|more|less|compare|compared|change|changed)\b", re.I)
 # Words that ask for each of several years or places, or for a comparison of them.
 _EACH_RE = re.compile(r"历年|逐年|分别|各是|各为|各有|各多少|各自|高还是低|多还是少|增加还是减少|哪个更|哪一年|两年|几年|"
-                      r"\b(?:respectively|each|both|which year|compare|compared)\b", re.I)
+                      r"\b(?:respectively|each|both|which year|compare|compared|between|change|changed)\b", re.I)
 _PREVIOUS_RE = re.compile(r"与(?:去年|上年|上一年)(?:相比|比较)|比(?:去年|上年)(?:高|低|多|少)|和(?:去年|上年)(?:比|相比)")
 # The measure words of a count of items (哪八方面, 三大, 四个, 五项).
 _MEASURE = r"(?:个|项|条|类|大|方面|点|件|种)"
@@ -40,11 +40,15 @@ _LIST_RE = re.compile(
 _MEASURES_Q_RE = re.compile(r"举措|措施|做法|怎么做|怎样做|如何做|有什么(?:安排|打算|部署|要求|政策)|怎么(?:要求|安排)|"
                             r"\bmeasures?\b|\bsteps\b|\bplan(?:s|ning)? to do\b", re.I)
 _COUNT_RE = re.compile(rf"(?:哪|这)?([一二两三四五六七八九十\d]+){_MEASURE}")
+QUOTED_SPAN_RE = re.compile(r"“[^”]{1,20}”")
+# A stated number of things asked what they are (…的四件事是什么, 三大工程指什么): a list.
+_COUNTED_WHAT_RE = re.compile(rf"[二两三四五六七八九十\d]+{_MEASURE}(?!百分)[\u4e00-\u9fff]{{0,6}}?"
+                              r"(?:是什么|是哪些|指什么|有什么|包括|分别是)")
 # A summary is asked when the question asks what such a section says (…的总体要求是什么), not when
 # it only names one (首次把…列入主要预期目标).
 _SUMMARY_RE = re.compile(r"(?:总体要求|指导思想|主要任务|工作重点|重点工作|总体思路|基本思路|主要预期目标)(?:是|有|包括|主要|"
-                         r"的主要内容|的内容|分别)|的(?:总体要求|指导思想|主要任务|工作重点|总体思路)[？?]?$|\b(?:what (?:are|were|is|was) the (?:overall requirements?|"
-                         r"guiding (?:thought|principles?)|main tasks|priorities))\b", re.I)
+                         r"的主要内容|的内容|分别)|的(?:总体要求|指导思想|主要任务|工作重点|总体思路)[？?。.!！]?\s*$|\b(?:what (?:are|were|is|was) the (?:overall requirements?|"
+                         r"guiding (?:thought|principles?)|main tasks|priorities|(?:main|major|expected)\b[a-z -]{0,60}?\b(?:targets|goals)))\b", re.I)
 
 
 # The names of the summary sections (总体要求, 指导思想…) as a report writes them.
@@ -53,13 +57,15 @@ SUMMARY_TERMS = ("总体要求", "指导思想", "主要任务", "工作重点",
 PROSE_SECTIONS = ("总体要求", "指导思想", "总体思路", "基本思路", "主要预期目标")
 _ENGLISH_SUMMARY_TERMS = {"overall requirement": "总体要求", "guiding thought": "指导思想", "guiding principle": "指导思想",
                           "main tasks": "主要任务", "priorities": "工作重点"}
+_ENGLISH_TARGETS_RE = re.compile(r"\b(?:main|major|expected)\b[a-z -]{0,60}?\b(?:targets|goals)\b", re.I)
 
 
 def summary_term(text: str) -> str:
     """The summary section a question asks about (``总体要求``), or ``""``."""
     found = next((t for t in SUMMARY_TERMS if t in text), "")
     lowered = text.lower()
-    return found or next((zh for en, zh in _ENGLISH_SUMMARY_TERMS.items() if en in lowered), "")
+    found = found or next((zh for en, zh in _ENGLISH_SUMMARY_TERMS.items() if en in lowered), "")
+    return found or ("主要预期目标" if _ENGLISH_TARGETS_RE.search(text) else "")
 
 
 @dataclass(frozen=True)
@@ -111,18 +117,41 @@ _EN_COUNT_RE = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r"|\d{1,2})\s+(?:[a-z
                           r"fields|sectors|industries|goals|targets|steps|things)\b", re.I)
 
 
+# An English question for several things: which / what, up to five words ending in a noun,
+# then the question's verb (Which three major projects does…, In which areas will…); a list
+# when that noun is plural (``_plural``), one thing when not (What target did…).
+_EN_WHICH_RE = re.compile(r"\b(?:which|what)\s+(?:[a-z-]+\s+){0,5}?([a-z-]+)\s+(?:of\s+[a-z ,-]+?\s+)?"
+                          r"(?:does|do|did|are|were|will|would|should|shall|must|has|have|had|can|could|is|was)\b",
+                          re.I)
+
+
+def _plural(word: str) -> bool:
+    """An English noun in the plural: its lemma as a noun is shorter (projects → project)."""
+    import lemminflect
+
+    w = word.lower()
+    lemmas = lemminflect.getAllLemmas(w).get("NOUN") or lemminflect.getAllLemmasOOV(w, "NOUN").get("NOUN", ())
+    return any(lemma != w and w.startswith(lemma[:3]) for lemma in lemmas)
+
+
+def asks_english_list(text: str) -> bool:
+    """An English question that asks which things (a plural noun after which / what)."""
+    return any(_plural(m.group(1)) for m in _EN_WHICH_RE.finditer(text))
+
+
 def count_in(text: str) -> int:
     """The count a text states of items (哪四个, 八方面, 三大; nine areas): 0 when none."""
     english = _EN_COUNT_RE.search(text)
     if english is not None:
         word = english.group(1).lower()
         return int(word) if word.isdigit() else _EN_NUMBERS[word]
-    m = _COUNT_RE.search(text)
-    if not m:
-        return 0
-    raw = m.group(1)
-    value = int(raw) if raw.isdigit() else chinese_to_number(raw)
-    return int(value or 0)
+    # (not a number inside a quoted name, “一点两地”; a list has two items or more)
+    for m in _COUNT_RE.finditer(QUOTED_SPAN_RE.sub("", text)):
+        raw = m.group(1)
+        value = int(raw) if raw.isdigit() else int(chinese_to_number(raw) or 0)
+        if value >= 2:
+            return value
+    return 0
 
 
 def _one_part(q: Question) -> Question:
@@ -217,9 +246,12 @@ def plan(q: Question) -> Plan:
     # a section written as one passage of prose (总体要求, 主要预期目标) is summarised also when
     # asked as a list (…哪些主要预期目标): its items are in its sentences, not in sub-headings;
     # one with parts (主要任务, 重点工作) asked as a list (…包括哪几个方面) lists its parts
-    asks_list = _LIST_RE.search(text) is not None
+    asks_list = (_LIST_RE.search(text) is not None or _COUNTED_WHAT_RE.search(QUOTED_SPAN_RE.sub("", text)) is not None
+                 or (q.is_english and asks_english_list(text)))
     prose_section = any(t in text for t in PROSE_SECTIONS) and asks_list
-    if (prose_section or _SUMMARY_RE.search(text) and not asks_list) and not q.wants_number:
+    # (an English question for the main targets asks their figures: a summary all the same)
+    targets = q.is_english and summary_term(text) == "主要预期目标"
+    if (prose_section or _SUMMARY_RE.search(text) and not asks_list) and (not q.wants_number or targets):
         return Plan("summary", q)
     # 几 in a list question names its items (…的几件X…有哪些), it asks no figure
     names_items = asks_list and not re.search(r"多少|百分之", text)

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.english_words import EnglishRenderer
+from assistant.english_words import EnglishRenderer, singular
 from assistant.glossary import alternatives, english_glosses, english_phrases, glossary_phrases
 from common.normalize import asking_part, normalize
 from common.places import NATIONAL, Gazetteer, Place, default_gazetteer
@@ -39,8 +39,8 @@ _QUANTITY_RE = re.compile(
 _EN_QUANTITY_RE = re.compile(
     r"\bhow (much|many|fast|big|large|high|long)\b|\bwhat (percentage|share|rate|proportion|amount|level)\b|"
     r"\b(growth rate|by how much|what was the growth|what is the growth)\b|"
-    r"\bwhat\b.*\b(target|goal|population|gdp|revenue|income|output|rate|total|number|amount|value|volume|"
-    r"ratio|share|proportion|deficit|investment|growth|size|level|spending|expenditure|production)s?\b",
+    r"\b(?:what|how)\b.*\b(target|goal|population|gdp|revenue|income|output|rate|total|number|amount|value|volume|"
+    r"ratio|share|proportion|deficit|investment|growth|size|level|spending|expenditure|production|quota)s?\b",
     re.IGNORECASE,
 )
 # Unit asked for: "多少亿元", "几个", "多少公里"; longest first.
@@ -57,7 +57,8 @@ _EN_UNITS = {
     "how fast": "%",
 }
 # Nouns that are a count of people only when "how many" of them is asked (not "income of residents").
-_EN_COUNT_NOUNS = {"person-times": "人次", "people": "人", "persons": "人", "residents": "人", "jobs": "人"}
+_EN_COUNT_NOUNS = {"person-times": "人次", "people": "人", "persons": "人", "residents": "人", "jobs": "人",
+                   "hours": "小时", "days": "天", "households": "户"}
 # "(by) how much did … grow / fall": a rate of change, as 增长多少 is in Chinese.
 _EN_CHANGE_RE = re.compile(r"\bhow much\b.*\b(?:grow|grew|rise|rose|increase|decrease|fall|fell|drop|decline)\b", re.I)
 # Asked for a plan or for what happened (general wording of the genre).
@@ -75,13 +76,15 @@ _BARE_YEAR_RE = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?=$|[\s?!,;:'’)）？�
 # Years that name a document rather than a period: 2019年政府工作报告, its 2025 government work report.
 _REPORT_YEAR_RE = re.compile(
     r"(?<!\d)((?:19|20)\d\d)年(?:度)?(?:的)?(?:[^\s，,。？?、\d]{0,8}?)(?:政府工作报告|工作报告|报告)|"
-    r"(?<!\d)((?:19|20)\d\d)\s+(?:government\s+)?(?:work\s+)?report",
+    r"(?<!\d)((?:19|20)\d\d)\s+(?:national\s+|provincial\s+)?(?:government\s+)?(?:work\s+)?report",
     re.IGNORECASE,
 )
 # Years joined before a report named once: 2013年和2014年政府工作报告 names both reports.
 _JOINED_REPORT_YEAR_RE = re.compile(
     r"(?<!\d)((?:19|20)\d\d)年?(?:和|与|、|及|以及)(?=(?:(?:19|20)\d\d年?(?:和|与|、|及|以及))*(?:19|20)\d\d年(?:度)?(?:的)?"
-    r"(?:政府工作报告|工作报告|报告))"
+    r"(?:政府工作报告|工作报告|报告))|"
+    r"(?<!\d)((?:19|20)\d\d),?\s+(?:and|&)\s+(?=(?:19|20)\d\d\s+(?:national\s+|provincial\s+)?(?:government\s+)?"
+    r"(?:work\s+)?reports)", re.I
 )
 _NEGATED_RE = re.compile(r"[（(](?:不是|而不是|并非|非|not)[^）)]*[）)]", re.IGNORECASE)
 # Inside a clarification, a clause that says what is not asked (（问的是今年的目标，不是去年的实际数）).
@@ -97,7 +100,7 @@ QUESTION_GENERIC = frozenset(
     """举措 措施 做法 办法 属于 变化 内容 要求 情况 方面 部署 安排 哪类 哪家 哪种 哪项 哪几 包括 涉及 提到 指出
     说明 介绍 采取 有何 何种 是否 多少钱 具体 主要 重点 一些 方式 途径 手段 意义 作用 目的 计划 目标 任务 预期
     这篇 这份 本文 该文 文章 报道 本报告 文中 文件 资料 材料 打算 类型 种类 哪方面 态度 立场 看法 提出 说 讲
-    报告 政府工作报告 工作报告 政府 据 根据 按照 当年 上一年 分别 各是""".split()
+    部分 章节 报告 政府工作报告 工作报告 政府 据 根据 按照 当年 上一年 分别 各是""".split()
 )
 _ANSWER_TYPE_RE = re.compile(r"(?:什么|哪些|哪类|哪种|何种|哪个|哪项|哪几[个项类种])(?:样的|样|的)?([\u4e00-\u9fff]{2,4})")
 _EN_STOP = frozenset(
@@ -111,7 +114,9 @@ _EN_STOP = frozenset(
     "planned planning going tell me list describe explain please aim aims aiming intend intends key major "
     "work province provincial region autonomous municipality china china's chinese national country "
     "nationwide set share proportion percentage percent rate ratio figure figures regarding concerning "
-    "related relating during through since into under within promise promised total overall whole entire".split()
+    "related relating during through since into under within between promise promised total overall whole entire "
+    # a count of the things asked is read by the planner, it is no word of the answer
+    "two three four five six seven eight nine ten eleven twelve".split()
 )
 _CN_COUNT_RE = re.compile(r"([零一二两三四五六七八九十百]+)([个项条大家类种批座所])")
 
@@ -315,7 +320,7 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
     text = asking_part(whole)
     language = detect_language(text)
     report_years = frozenset({int(a or b) for a, b in _REPORT_YEAR_RE.findall(whole)}
-                             | {int(y) for y in _JOINED_REPORT_YEAR_RE.findall(whole)})
+                             | {int(a or b) for a, b in _JOINED_REPORT_YEAR_RE.findall(whole)})
     years = set(explicit_years(whole)) | {int(y) for y in _BARE_YEAR_RE.findall(whole)}
     places: list[Place]
     if language == "en":
@@ -327,7 +332,9 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
         how_many = re.search(r"\bhow many\b", text, re.I) is not None
         unit = next((u for k, u in _EN_UNITS.items() if re.search(rf"\b{k}\b(?!')", text, re.I)), "")
         if not unit and how_many:
-            unit = next((u for k, u in _EN_COUNT_NOUNS.items() if re.search(rf"\b{k}\b(?!')", text, re.I)), "")
+            # (the noun counted: within three words after how many)
+            unit = next((u for k, u in _EN_COUNT_NOUNS.items()
+                         if re.search(rf"\bhow many\s+(?:[\w-]+\s+){{0,3}}?{k}\b(?!')", text, re.I)), "")
         if not unit and _EN_CHANGE_RE.search(text):
             unit = "%"
         if not unit and how_many:
@@ -378,13 +385,24 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
     )
 
 
+_EN_REPORT_NAME_RE = re.compile(r"\b(?:national|provincial|state council'?s?)\s+(?:(?:government|work)\s+)*reports?\b", re.I)
+
+
+def _en_stop(word: str) -> bool:
+    """A word of the question's frame, also in the plural (reports)."""
+    w = word.lower()
+    return w in _EN_STOP or singular(w) in _EN_STOP
+
+
 def _english_terms(text: str, names: set[str], vocabulary: Vocabulary | None = None) -> list[Term]:
     """One term per English phrase the glossary renders (matched by any of its glosses and
     their synonyms), then the other content words (without possessives, and without the place
     names, which the question's places carry): in the corpus's Chinese words when the
     dictionary has them (``english_words``), else as they are."""
+    # (the words that name the report, national government work report, are no terms)
+    text = _EN_REPORT_NAME_RE.sub(" ", text)
     words = [re.sub(r"'s$", "", w) for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text)]
-    words = [w for w in words if w.lower() not in _EN_STOP and w.lower() not in names]
+    words = [w for w in words if not _en_stop(w) and w.lower() not in names]
     phrases = english_phrases(text)
     glosses = [g for g in english_glosses(phrases) if g[0] not in QUESTION_GENERIC]
     terms = [Term(g[0], tuple(dict.fromkeys(a for w in g for a in alternatives(w)))) for g in glosses]
@@ -393,7 +411,7 @@ def _english_terms(text: str, names: set[str], vocabulary: Vocabulary | None = N
             continue
         if "-" in word and vocabulary is not None and not vocabulary.english.render(word):
             # a hyphenated compound the dictionary lacks: its parts, each as a word
-            parts = [w for w in word.split("-") if w.lower() not in _EN_STOP and w.lower() not in names]
+            parts = [w for w in word.split("-") if not _en_stop(w) and w.lower() not in names]
             terms += _english_terms(" ".join(parts), names, vocabulary) if parts else []
             continue
         # a capitalised word is a name (its place is in the question's places); others are rendered

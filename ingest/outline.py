@@ -123,11 +123,17 @@ def enumerations(sentence: str) -> list[list[str]]:
             if len(tail) > 1 and tail[0] and 0 < len(tail[1]) <= MAX_ITEM_CHARS:
                 parts = [*parts[:-1], tail[0], tail[1]]
         items = [_item(p) for p in parts]
+        items[-1] = _COUNT_NAME_RE.sub("", items[-1]) if len(_COUNT_NAME_RE.sub("", items[-1])) >= 2 else items[-1]
         items = [_trim_lead(items[0], items[1:]), *items[1:-1], _trim_tail(items[-1], items[:-1])]
         items = [i for i in items if 0 < len(i) <= MAX_ITEM_CHARS]
         if len(items) >= 3 or (len(items) == 2 and "“" in sentence):
             out.append(items)
     return out
+
+
+# A count and a short noun after the last item name the list, they are no part of that item
+# (A、B、C三大工程 → C; A、B两项行动 → B).
+_COUNT_NAME_RE = re.compile(r"[两二三四五六七八九十百\d]+(?:大|个|项|类|种|条|件|方面|方面的)[\u4e00-\u9fff]{0,4}$")
 
 
 def _trim_lead(first: str, others: list[str]) -> str:

@@ -190,6 +190,10 @@ ANNOUNCING_REPORT = """2033年石门县政府工作报告
 
 今年，将继续办好群众关心的3件实事。一是新建城乡公交站台50个。二是改造老旧小区10个。三是新增养老床位200张。
 
+着眼于看病少跑腿，今年卫生工作重点抓好四件事：一是推行家庭医生签约服务。二是建设县域医共体。三是开展儿童免费体检。四是做好传染病防治工作。
+
+做好今年工作，要注重以下几点。一是把牢稳中求进。二是突出项目为王。三是守住安全底线。
+
 三、加强政府自身建设
 
 政府自身建设要有新气象。各级政府要牢记宗旨，把为人民谋幸福作为根本追求，以实干实绩回应群众期盼。
@@ -220,6 +224,12 @@ def announcing_service(tmp_path_factory: pytest.TempPathFactory):
     ("石门县2033年要培育哪些旅游新业态？", ["民宿", "研学", "露营"], "壮大特色农业"),
     # a sentence that only states a count (办好3件实事。), then as many ordinals
     ("石门县今年要为老百姓办的实事有哪些？", ["公交站台", "老旧小区", "养老床位"], "壮大特色农业"),
+    # a stated count asked what it is (…的四件事是什么): the sentence announcing that many
+    ("石门县今年卫生工作重点抓好的四件事是什么？", ["家庭医生", "县域医共体", "儿童免费体检", "传染病防治"], "壮大特色农业"),
+    # a sentence that ends on what it announces (注重以下几点。), no colon and no count
+    ("石门县做好今年工作要注重哪几点？", ["稳中求进", "项目为王", "安全底线"], "家庭医生"),
+    # the question names a section by its heading: its parts, not the heading
+    ("石门县报告在“加强政府自身建设”部分提出了哪几个“坚持”？", ["依法行政", "廉洁从政", "担当作为"], "稳字当头"),
 ])
 def test_a_list_a_sentence_announces_is_what_follows_it(announcing_service, question, items, absent):
     answer = announcing_service.ask(question)

@@ -37,6 +37,8 @@ def test_enumerations_inside_sentences():
     assert enumerations("加强监管、优化服务。") == []  # two items without a name: a pair, not a list
     # the verbs before the first item go, but never below the length of every other item
     assert enumerations("培育壮大首发经济、银发经济、会展经济等新增长点。") == [["首发经济", "银发经济", "会展经济"]]
+    # a count and a noun after the last item name the list (A、B、C三大工程)
+    assert enumerations("实施养老服务强化、优质供给扩容、健康产业培育三大工程。") == [["养老服务强化", "优质供给扩容", "健康产业培育"]]
 
 
 def test_plans_of_multi_part_questions():
@@ -73,3 +75,16 @@ def test_plans_of_multi_part_questions():
         ("赤字率", "%"), ("赤字规模", AMOUNT_UNIT)]
     assert "赤字规模" not in p.parts[0].question.text
     assert plan(understand("1954年至2025年历年国内生产总值增长目标是多少？")).capped > 0
+    # a number inside a quoted name is no count of the items asked (“一点两地”)
+    assert plan(understand("2031年报告围绕“一点两地”全新定位部署了哪几项任务？")).count == 0
+    # a stated number of things asked what they are is a list
+    p = plan(understand("2031年卫生工作重点抓好的四件事是什么？"))
+    assert (p.kind, p.count) == ("list", 4)
+    # English: a plural noun after which / what asks for a list; a singular one does not
+    assert plan(understand("Which distinctive local resources does Gansu's 2031 report name?")).kind == "list"
+    assert plan(understand("What target did Gansu's 2031 report set for grain output?")).kind == "single"
+    assert plan(understand("What are the main expected development targets in Jiangsu's 2031 report?")).kind == "summary"
+    # two reports named in English are one part each
+    p = plan(understand("How did the quota of special-purpose bonds change between the 2031 and 2032 national "
+                        "government work reports?"))
+    assert p.kind == "parts" and [part.label for part in p.parts] == ["2031", "2032"]

@@ -86,3 +86,17 @@ def test_english_past_tense_of_what_a_report_said_asks_no_result():
     happened = understand("How fast did Hunan's economy grow in 2030, according to its 2031 government work report?")
     assert happened.kind == RESULT
     assert understand("How many person-times of skills training does Henan plan in 2031?").unit == "人次"
+
+
+def test_a_count_asked_in_english_takes_the_noun_counted_and_any_measure_word():
+    """how many <noun>: the noun right after it names the unit (hours, households); a plain
+    count accepts any one-character measure word or a bare scale, never money or a rate."""
+    from assistant.evidence import unit_compatible
+    from assistant.question import understand
+
+    assert understand("To how many hours was the visa-free transit stay extended?").unit == "小时"
+    q = understand("How many old residential compounds and urban-village households will Sichuan renovate?")
+    assert q.unit == "个"
+    assert unit_compatible("列", "个") and unit_compatible("万", "个") and unit_compatible("户", "个")
+    assert not unit_compatible("亿元", "个") and not unit_compatible("%", "个") and not unit_compatible("万吨", "个")
+    assert unit_compatible("万", "人") and not unit_compatible("万吨", "人")
