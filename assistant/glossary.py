@@ -375,9 +375,16 @@ for _group in SYNONYMS:
         _SYNONYM_INDEX[_term] = tuple(dict.fromkeys(_SYNONYM_INDEX[_term] + _group))
 
 
+# Suffixes that name the people a measure is for (低保户, 参保人员): the measure itself names them
+# by the stem (低保, 参保).
+_PEOPLE_SUFFIXES = ("户", "人员", "群众", "家庭")
+
+
 def alternatives(term: str) -> tuple[str, ...]:
-    """The term itself first, then its synonyms."""
-    return tuple(dict.fromkeys((term, *_SYNONYM_INDEX.get(term, ()))))
+    """The term itself first, then its synonyms, then the stem of a word for the people a
+    measure is for (低保户 → 低保)."""
+    stems = [term[: -len(x)] for x in _PEOPLE_SUFFIXES if term.endswith(x) and len(term) - len(x) >= 2]
+    return tuple(dict.fromkeys((term, *_SYNONYM_INDEX.get(term, ()), *stems)))
 
 
 def english_phrases(text: str) -> list[str]:

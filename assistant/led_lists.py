@@ -69,6 +69,12 @@ def _led(service: PlanqaService, p: Plan, best: Candidate, lead: str, first: str
                        chosen=[best], required=required)
 
 
+def _colon_opens_first(text: str) -> bool:
+    """The sentence's colon opens the first of an enumeration (…措施：一要…)."""
+    colon = max(text.find("："), text.find(":"))
+    return colon >= 0 and ordinal_number(text[colon + 1:]) == 1
+
+
 def lead_paragraph(service: PlanqaService, p: Plan, best: Candidate, least: int = 2) -> Composition | None:
     """A list question whose best sentence leads a measure paragraph (a short sentence naming a
     measure, then 一要…二要…): the sentences it leads are the items, each cited. A lead is an outline lead or
@@ -92,7 +98,8 @@ def lead_paragraph(service: PlanqaService, p: Plan, best: Candidate, least: int 
                 or (end is None and _is_lead(sentence.text)):
             break
         body.append(sentence)
-    ordinal = [s for s in body if _ORDINAL_OPENING_RE.match(s.text)]
+    # (a sentence whose colon opens the first ordinal, 今年要采取四项措施：一要…, is the first)
+    ordinal = [s for s in body if _ORDINAL_OPENING_RE.match(s.text) or _colon_opens_first(s.text)]
     body = ordinal[:MAX_LIST_ITEMS] if len(ordinal) >= 2 else body[:MAX_PARAGRAPH_ITEMS]
     if len(body) < least:
         return None

@@ -16,7 +16,9 @@ STOPWORDS = frozenset(
     有 有关 什么 哪些 哪个 哪 多少 几 几个 怎么 怎样 如何 怎么样 是否 吗 呢 吧 啊 么 请问 请 告诉 一下
     方面 问题 情况 主要 哪里 哪儿 何 谁 为什么 多 少 个 是什么 有什么 有哪些 如何 要求 我们 你 我 他 她 它
     可以 能 会 中 上 下 里 年 月 日 今年 去年 明年 一 二 三 该 此 从 到 于 向 由 就 又 还 所 给 让 被
-    达到 进行 提出 实现 加强 推进 推动 工作 什么样 具体 相关 其中 报告 资料 文中 文件""".split()
+    达到 进行 提出 实现 加强 推进 推动 工作 什么样 具体 相关 其中 报告 资料 文中 文件
+    我家 我们家 咱家 俺家 咱们 咱 俺 自己 听说 麻烦 谢谢 每个""".split()
+    # (the last line: a citizen's words about themselves and politeness carry no topic either)
 )
 _TOKEN_OK = re.compile(r"[\w%.\u4e00-\u9fff]")
 

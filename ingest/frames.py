@@ -26,7 +26,7 @@ from common.timeref import dated, spans_of, without_comparisons, years_of
 
 TARGET, RESULT = "目标", "实际"
 # Bump when the rules change: stored frames of older versions are worked out again (no re-embedding).
-FRAMES_VERSION = "15"
+FRAMES_VERSION = "16"
 
 # Words of the genre that mark a plan or a commitment.
 _TARGET_WORDS = re.compile(
@@ -154,7 +154,8 @@ def _attached_years(before: str, doc_year: int) -> set[int]:
 
 
 def _from_to(clause: str, figures: list[Figure], years: set[int]) -> dict[int, set[int]]:
-    """``从A提高到B`` in a sentence about two years: A is of the earlier year, B of the later."""
+    """``从A提高到B`` (``由A增加到B``) in a sentence about two years: A is of the earlier year,
+    B of the later."""
     if len(years) != 2 or len(figures) < 2:
         return {}
     out: dict[int, set[int]] = {}
@@ -162,7 +163,7 @@ def _from_to(clause: str, figures: list[Figure], years: set[int]) -> dict[int, s
     for i in range(len(figures) - 1):
         lead = clause[max(0, figures[i].start - 8):figures[i].start]
         between = clause[figures[i].end:figures[i + 1].start].strip()
-        if "从" in lead and re.search(r"到了?$", between) and not re.search(r"[，,；;]", between):
+        if re.search(r"[从由]", lead) and re.search(r"到了?$", between) and not re.search(r"[，,；;]", between):
             out[i], out[i + 1] = {early}, {late}
     return out
 
@@ -200,6 +201,8 @@ def frame_sentence(sentence: str, headings: tuple[str, ...], doc_year: int) -> S
             indicator = clean_indicator(before, clause.text[fig.end:], counted)
             if _CHANGE_ONLY_RE.match(indicator) and figures and figures[-1].indicator:
                 indicator = figures[-1].indicator + indicator
+            if n and re.fullmatch(r"\s*(?:和|与|及|、|，)\s*", before) and figures:
+                indicator = figures[-1].indicator  # A和B增长8.4%和11.4%: the second is of the same kind
             indicator = indicator if re.search(r"[\u4e00-\u9fff]{2}", indicator) else subject
             subject = subject or indicator
             previous = fig.end

@@ -80,3 +80,16 @@ def test_a_base_year_is_not_the_year_spoken_about():
     assert 2020 not in frame.years and frame.figures[0].kind != RESULT
     frame = frame_sentence("全国粮食总产量应该有七千二百亿斤，还要在一九五九年粮食总产量的基础上再增加一千八百亿斤。", (), 1960)
     assert 1959 not in frame.years and frame.figures[0].kind == TARGET
+
+
+def test_the_second_figure_of_a_pair_measures_what_the_first_does():
+    """A和B增长x和y: y is of the same kind as x, not of the sentence's first subject."""
+    frame = frame_sentence("国内生产总值47.2万亿元，比上年增长9.2％；城镇居民和农村居民收入实际增长8.4％和11.4％。", (), 2012)
+    indicators = {f.text: f.indicator for f in frame.figures}
+    assert indicators["11.4％"] == indicators["8.4％"] != indicators["9.2％"]
+
+
+def test_from_a_to_b_with_you_dates_each_figure():
+    """由A增加到B over two years: A is of the earlier year, B of the later (as with 从…到)."""
+    frame = frame_sentence("一九八二年同一九七八年相比，社会商品零售总额由一千五百五十九亿元增加到二千五百七十亿元。", (), 1983)
+    assert [f.years for f in frame.figures] == [(1978,), (1982,)]
