@@ -200,8 +200,9 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     if best is not None and not (section is not None and _names_title(q, section.node)):
         # the best sentence's enumeration that the question names by its head noun (…哪些Y:
         # …A、B、C等Y), before any section
-        named_items = next((items for items in _stored_enums(service, best)
-                            if len(items) >= 2 and _names(q.terms, best.sentence.text, items, nouns_only=True)), None)
+        enums_named = [(named, items) for items in _stored_enums(service, best) if len(items) >= 2
+                       and (named := _names(q.terms, best.sentence.text, items, nouns_only=True))]
+        named_items = max(enums_named, key=lambda e: e[0])[1] if enums_named else None
         if named_items is not None:
             return _inline_list(service, p, best, named_items)
     announced = _announced_section(service, best, sections) if best is not None else None
@@ -310,23 +311,32 @@ def _named_enumeration(service: PlanqaService, q: Question, pool: list[Candidate
     return None
 
 
-def _names(terms: Sequence[Term], text: str, items: list[str], nouns_only: bool = False) -> bool:
-    """A question term of two or more characters stands right before the first item of the
-    enumeration or right after its last (its head noun or verb; ``nouns_only``: its head noun,
-    as a verb such as 抓好 stands before many lists)."""
+def _names(terms: Sequence[Term], text: str, items: list[str], nouns_only: bool = False) -> int:
+    """Whether a question term of two or more characters stands right after the last item of
+    the enumeration (2: its head noun, A、B、C等新的Y) or right before its first (1: a verb or
+    the topic), else 0; ``nouns_only``: a noun (a verb such as 抓好 stands before many lists)."""
     first, last = text.find(items[0]), text.rfind(items[-1])
     if len(items) < 2 or first < 0 or last < 0:
-        return False
+        return 0
     end = last + len(items[-1])
-    around = text[max(0, first - _NAME_REACH) : first] + " " + text[end : end + _NAME_REACH]
-    return any(term_matches(t, around) for t in terms if t.weight > 0 and not t.answer_type and len(t.text) >= 2
-               and (not nouns_only or _is_noun(t.text)))
+    after = _ETC_RE.sub("", text[end : end + _NAME_REACH + 4])[:_NAME_REACH]
+    before = text[max(0, first - _NAME_REACH) : first]
+    asked = [t for t in terms if t.weight > 0 and not t.answer_type and len(t.text) >= 2
+             and (not nouns_only or _is_noun(t.text))]
+    if any(term_matches(t, after) for t in asked):
+        return 2
+    return 1 if any(term_matches(t, before) for t in asked) else 0
+
+
+# The words between the last item and the noun that names the list (A、B、C等新的Y).
+_ETC_RE = re.compile(r"^(?:等等|等|这些|这样的|新的|的)+")
 
 
 def _enumeration_asked(q: Question, cand: Candidate, enums: list[list[str]]) -> list[str]:
     """Of a sentence's enumerations, the one the question names (a question term right before
     its first item or right after its last: 发展A、B等多种X模式 for …X…有哪些), else the longest."""
-    return next((items for items in enums if _names(q.terms, cand.sentence.text, items)), max(enums, key=len))
+    named = [(n, items) for items in enums if (n := _names(q.terms, cand.sentence.text, items))]
+    return max(named, key=lambda e: e[0])[1] if named else max(enums, key=len)
 
 
 def _section_list(service: PlanqaService, p: Plan, section: _Section) -> Composition:

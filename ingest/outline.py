@@ -148,14 +148,20 @@ def _trim_lead(first: str, others: list[str]) -> str:
     usual = sorted(len(o) for o in others)[len(others) // 2]
     shortest = min(len(o) for o in others)
     words = [(w.word, w.flag) for w in pseg.cut(first)]
+    # the other items open with a verb too (调整A、加大B、加强C): the verb is part of each item
+    opening = [next(iter(pseg.cut(o)), None) for o in others]
+    verbs_too = sum(1 for w in opening if w is not None and w.flag.startswith("v")) * 2 > len(others)
+
     def longer() -> bool:
-        return sum(len(w) for w, _ in words) > usual + 1
+        return sum(len(w) for w, _ in words) > usual + 1 and not verbs_too
 
     # never shorter than every other item (AB经济、CD经济…: jieba may tag the first item's
     # qualifier an adverb)
     while len(words) > 1 and sum(len(w) for w, _ in words[1:]) >= shortest and (
         words[0][1][:1] in ("c", "p", "d", "u")
         or (words[0][1].startswith(("v", "a")) and longer())
+        # two verbs in a row: the first is the clause's (要调整A、加大B → 调整A)
+        or (verbs_too and words[0][1].startswith("v") and words[1][1].startswith("v"))
         # a quantity before a noun (一批交通 → 交通), not a numbered name (两新一重)
         or (words[0][1] == "m" and words[1][1].startswith("n") and longer())
     ):

@@ -37,6 +37,8 @@ def test_enumerations_inside_sentences():
     assert enumerations("加强监管、优化服务。") == []  # two items without a name: a pair, not a list
     # the verbs before the first item go, but never below the length of every other item
     assert enumerations("培育壮大首发经济、银发经济、会展经济等新增长点。") == [["首发经济", "银发经济", "会展经济"]]
+    # every item opens with a verb: the verb is part of each, the clause's modal is not
+    assert enumerations("要调整医疗卫生资源、加大政府投入、加强人才培养。") == [["调整医疗卫生资源", "加大政府投入", "加强人才培养"]]
     # a count and a noun after the last item name the list (A、B、C三大工程)
     assert enumerations("实施养老服务强化、优质供给扩容、健康产业培育三大工程。") == [["养老服务强化", "优质供给扩容", "健康产业培育"]]
 
