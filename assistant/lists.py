@@ -200,8 +200,8 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     if best is not None and not (section is not None and _names_title(q, section.node)):
         # the best sentence's enumeration that the question names by its head noun (…哪些Y:
         # …A、B、C等Y), before any section
-        enums_named = [(named, items) for items in _stored_enums(service, best) if len(items) >= 2
-                       and (named := _names(q.terms, best.sentence.text, items, nouns_only=True))]
+        enums_named = [(rank, items) for items in _stored_enums(service, best) if len(items) >= 2
+                       and (rank := _names(q.terms, best.sentence.text, items, nouns_only=True))]
         named_items = max(enums_named, key=lambda e: e[0])[1] if enums_named else None
         if named_items is not None:
             return _inline_list(service, p, best, named_items)
