@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 from langchain_core.documents import Document
 
-from assistant.glossary import alternatives, indicator_groups
+from assistant.glossary import alternatives, indicator_groups, other_measure
 from assistant.planner import asks_measures
 from assistant.question import AMOUNT_UNIT, QUESTION_WORDS_RE, Question, Term, search_words
 from common.normalize import simplified
@@ -317,10 +317,26 @@ def _figure_choice(
     return best[1], best[2], ""
 
 
+_PARENTHESIS_RE = re.compile(r"[（(][^（()）]*[）)]")
+
+
 def asked_indicators(q: Question) -> set[int]:
     """The main indicators (``glossary.INDICATOR_GROUPS``) a question names, in its words or
     its terms' Chinese alternatives (an English question's glosses)."""
-    return indicator_groups(" ".join([q.text, *(a for t in q.terms for a in t.alternatives if not a.isascii())]))
+    # (not in a parenthesis: （研发经费占地区生产总值的比重） explains the indicator asked, it asks
+    # for no other)
+    text = _PARENTHESIS_RE.sub("", q.text)
+    return indicator_groups(" ".join([text, *(a for t in q.terms if q.is_english or t.text in text
+                                              for a in t.alternatives if not a.isascii())]))
+
+
+# Words of an indicator that say only how or since when it changed.
+_CHANGE_WORDS_RE = re.compile(r"“[^”]*”|以来|增长|达到|提高|下降|突破|超过|年均|同比|[^\u4e00-\u9fff]")
+
+
+def _names_something(indicator: str) -> bool:
+    """An indicator names what it measures, not only a change (“十四五”以来增长)."""
+    return len(_CHANGE_WORDS_RE.sub("", indicator)) >= 2
 
 
 def _other_indicator(asked: set[int], indicator: str) -> bool:
@@ -370,6 +386,8 @@ def candidates(
     out: list[Candidate] = []
     heaviest = max((t.weight for t in q.terms), default=0.0)
     asked = asked_indicators(q) if q.wants_number else set()
+    # the question's own words (an English question's first renderings, not the synonyms)
+    asked_words = " ".join([q.text, *(t.text for t in q.terms if not t.text.isascii())])
     for rank, doc in enumerate(docs):
         meta = doc.metadata
         doc_year = int(meta.get("year") or 0)
@@ -439,8 +457,14 @@ def candidates(
                 "caption": 1.0 if q.wants_caption and meta.get("kind") == "caption" else 0.0,
                 "heading": 1.0 if meta.get("kind") == "heading" or sent.text.rstrip("。") in str(meta.get("section", "")) else 0.0,
             }
-            if figure is not None and not rejected and _other_indicator(asked, figure.indicator):
+            # (a figure whose own words name no main indicator measures what the sentence names
+            # before it: …地区生产总值连跨4个千亿台阶，2024年达到1.3万亿元、增长5.8%)
+            measured = "" if figure is None else figure.indicator if _names_something(figure.indicator) \
+                else sent.text[max(0, figure.start - 40):figure.start]
+            if figure is not None and not rejected and _other_indicator(asked, measured):
                 rejected = "figure"  # a figure of another main indicator than the one asked
+            if figure is not None and not rejected and q.wants_number and other_measure(asked_words, figure.indicator):
+                rejected = "figure"  # the same indicator measured the other way (登记 for 调查失业率)
             if (figure is not None and anchors and not rejected and features["indicator"] < 0.5
                     and features["anchor_window"] == 0 and coverage(anchors, sent.text) > 0):
                 # the sentence names what is asked (its distinctive terms), but in another clause

@@ -22,7 +22,7 @@ MAX_TABLE_ROWS = 12  # a trend longer than this is cut, and the answer says so
 
 _SPAN_RE = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:至|到|-|—|–|~|～)\s*((?:19|20)\d\d)\s*年?")
 _EN_SPAN_RE = re.compile(r"\b(?:from\s+)?((?:19|20)\d\d)\s*(?:to|through|until|-|–)\s*((?:19|20)\d\d)\b", re.I)
-_COMPARE_RE = re.compile(r"高还是低|多还是少|增加还是减少|提高还是降低|上升还是下降|哪个更|谁更|有何变化|有什么变化|变化|相比|对比|比较|"
+_COMPARE_RE = re.compile(r"高还是低|多还是少|有何不同|有什么不同|不同|区别|差别|增加还是减少|提高还是降低|上升还是下降|哪个更|谁更|有何变化|有什么变化|变化|相比|对比|比较|"
                          r"\b(?:higher|lower|more|less|compare|compared|change|changed)\b", re.I)
 # Words that ask for each of several years or places, or for a comparison of them.
 _EACH_RE = re.compile(r"历年|逐年|分别|各是|各为|各有|各多少|各自|高还是低|多还是少|增加还是减少|哪个更|哪一年|两年|几年|"
@@ -60,8 +60,14 @@ _ENGLISH_SUMMARY_TERMS = {"overall requirement": "总体要求", "guiding though
 _ENGLISH_TARGETS_RE = re.compile(r"\b(?:main|major|expected)\b[a-z -]{0,60}?\b(?:targets|goals)\b", re.I)
 
 
+# Everyday names of the summary sections.
+_SUMMARY_ALIASES = {"总的要求": "总体要求", "总要求": "总体要求", "总体上的要求": "总体要求", "总的思路": "总体思路"}
+
+
 def summary_term(text: str) -> str:
     """The summary section a question asks about (``总体要求``), or ``""``."""
+    for alias, name in _SUMMARY_ALIASES.items():
+        text = text.replace(alias, name)
     found = next((t for t in SUMMARY_TERMS if t in text), "")
     lowered = text.lower()
     found = found or next((zh for en, zh in _ENGLISH_SUMMARY_TERMS.items() if en in lowered), "")
@@ -228,6 +234,8 @@ def _indicator_parts(q: Question) -> tuple[Part, ...]:
 def plan(q: Question) -> Plan:
     """The plan of a question (see the module docstring)."""
     text = q.text
+    for alias, name in _SUMMARY_ALIASES.items():
+        text = text.replace(alias, name)
     compare = bool(_COMPARE_RE.search(text))
     places = list(dict.fromkeys(q.places))
     if len(places) >= 2:

@@ -82,7 +82,7 @@ _REPORT_YEAR_RE = re.compile(
 # Years joined before a report named once: 2013年和2014年政府工作报告 names both reports.
 _JOINED_REPORT_YEAR_RE = re.compile(
     r"(?<!\d)((?:19|20)\d\d)年?(?:和|与|、|及|以及)(?=(?:(?:19|20)\d\d年?(?:和|与|、|及|以及))*(?:19|20)\d\d年(?:度)?(?:的)?"
-    r"(?:政府工作报告|工作报告|报告))|"
+    r"[^\s，,。？?、\d]{0,8}?(?:政府工作报告|工作报告|报告))|"
     r"(?<!\d)((?:19|20)\d\d),?\s+(?:and|&)\s+(?=(?:19|20)\d\d\s+(?:national\s+|provincial\s+)?(?:government\s+)?"
     r"(?:work\s+)?reports)", re.I
 )

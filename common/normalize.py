@@ -110,8 +110,9 @@ def numerals_to_digits(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """Everything above but the asking part: clean characters, half width, simplified, digits."""
-    text = simplified(half_width(clean_chars(text)))
+    """Everything above but the asking part: clean characters, half width, simplified, digits,
+    and the colloquial 啥 (what) as the written 什么 (是啥 → 是什么)."""
+    text = simplified(half_width(clean_chars(text))).replace("啥", "什么")
     return re.sub(r"\s+", " ", numerals_to_digits(text)).strip()
 
 

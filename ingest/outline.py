@@ -122,7 +122,7 @@ def enumerations(sentence: str) -> list[list[str]]:
             tail = _LIST_END_RE.split(last, maxsplit=1)
             if len(tail) > 1 and tail[0] and 0 < len(tail[1]) <= MAX_ITEM_CHARS:
                 parts = [*parts[:-1], tail[0], tail[1]]
-        items = [_item(p) for p in parts]
+        items = [_item(p, first=i == 0) for i, p in enumerate(parts)]
         items[-1] = _COUNT_NAME_RE.sub("", items[-1]) if len(_COUNT_NAME_RE.sub("", items[-1])) >= 2 else items[-1]
         items = [_trim_lead(items[0], items[1:]), *items[1:-1], _trim_tail(items[-1], items[:-1])]
         items = [i for i in items if 0 < len(i) <= MAX_ITEM_CHARS]
@@ -178,8 +178,10 @@ def _trim_tail(last: str, others: list[str]) -> str:
     return head if 2 <= len(head) <= usual + 2 else last
 
 
-def _item(text: str) -> str:
+def _item(text: str, first: bool = False) -> str:
     """An item without leading verbs of the clause or a trailing quoted name (推进良田 → 良田 is
     left to the caller; only the quotes and brackets are taken off)."""
+    if first and re.search(r"“[^”]*”[\u4e00-\u9fff]{4}", text):  # a name before the items
+        text = text[text.rindex("”") + 1:]  # (实施“一业一策”支持发展A、B → 支持发展A)
     text = re.sub(r"“[^”]*”.*$", "", text)  # the name after the items (良制“五良”融合)
     return text.strip(" “”\"'（）()")

@@ -318,3 +318,11 @@ def test_a_summary_takes_each_paragraphs_opening_not_only_the_years_setting(tmp_
     assert not answer.refused, answer.answer
     assert "稳中求进" in answer.answer and "生态立县" in answer.answer, answer.answer
     assert "高标准农田" not in answer.answer  # nothing from the next section
+
+
+def test_a_figure_that_names_only_a_change_measures_what_its_sentence_names(announcing_service):
+    """…地区生产总值…，全年增长5.8%: the figure measures the 地区生产总值 named before it, so a
+    question about another main indicator (研发投入强度, explained in a parenthesis that names
+    生产总值) is refused, not answered with it."""
+    answer = announcing_service.ask("石门县2032年研发投入强度（研发经费占地区生产总值的比重）是多少？")
+    assert answer.refused and "5.8%" not in answer.answer, answer.answer

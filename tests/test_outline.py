@@ -39,6 +39,8 @@ def test_enumerations_inside_sentences():
     assert enumerations("培育壮大首发经济、银发经济、会展经济等新增长点。") == [["首发经济", "银发经济", "会展经济"]]
     # every item opens with a verb: the verb is part of each, the clause's modal is not
     assert enumerations("要调整医疗卫生资源、加大政府投入、加强人才培养。") == [["调整医疗卫生资源", "加大政府投入", "加强人才培养"]]
+    # a quoted name before the items is not the first item (实施“X”支持发展A、B、C)
+    assert enumerations("实施“一业一策”支持发展生物医药、高端装备、新材料等产业。") == [["生物医药", "高端装备", "新材料"]]
     # a count and a noun after the last item name the list (A、B、C三大工程)
     assert enumerations("实施养老服务强化、优质供给扩容、健康产业培育三大工程。") == [["养老服务强化", "优质供给扩容", "健康产业培育"]]
 
@@ -58,6 +60,7 @@ def test_plans_of_multi_part_questions():
     assert p.kind == "list" and not p.question.wants_number
     assert plan(understand("四川省政府工作报告里说的“五良”融合具体指哪五个“良”？")).count == 5
     assert plan(understand("2024年政府工作的总体要求是什么？")).kind == "summary"
+    assert plan(understand("2031年政府工作总的要求是啥？")).kind == "summary"  # everyday wording
     # a section written as prose, asked as a list, is summarised (its items are its sentences)
     assert plan(understand("河北2025年经济社会发展定了哪些主要预期目标？")).kind == "summary"
     # a section with parts (主要任务), asked as a list, lists its parts; asked what it is, summarised

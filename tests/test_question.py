@@ -100,3 +100,15 @@ def test_a_count_asked_in_english_takes_the_noun_counted_and_any_measure_word():
     assert unit_compatible("列", "个") and unit_compatible("万", "个") and unit_compatible("户", "个")
     assert not unit_compatible("亿元", "个") and not unit_compatible("%", "个") and not unit_compatible("万吨", "个")
     assert unit_compatible("万", "人") and not unit_compatible("万吨", "人")
+
+
+def test_one_indicator_measured_another_way_does_not_answer():
+    """调查失业率 is not answered by 登记失业率, nor R&D intensity by R&D growth; a question
+    naming neither side, or a figure naming both, is no mismatch."""
+    from assistant.glossary import other_measure
+
+    assert other_measure("2031年城镇调查失业率目标是多少", "城镇登记失业率")
+    assert other_measure("研发投入强度达到多少", "研发经费投入增长")
+    assert not other_measure("失业率目标是多少", "城镇登记失业率")
+    assert not other_measure("研发投入强度达到多少", "研发经费投入强度")
+    assert not other_measure("农村居民收入增长多少", "城镇、农村居民人均可支配收入")
