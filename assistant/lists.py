@@ -56,8 +56,10 @@ def _sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector: np.nd
     # the question's words (jieba, no stopwords, no numbers or single characters), for a title
     # that must share one of them
     words = {w for w in tokenize(QUESTION_WORDS_RE.sub(" ", q.text)) if len(w) >= 2 and not w.isdigit()}
-    if q.is_english:  # its words as the reports write them
-        words = {a for t in q.terms for a in t.alternatives if len(a) >= 2 and not a.isascii()}
+    if q.is_english:  # its most specific words as the reports write them (a rendering of a
+        # common word, 产业 for industries, names many sections)
+        ranked = sorted((t for t in q.terms if not t.text.isascii()), key=lambda t: t.weight, reverse=True)[:2]
+        words = {a for t in ranked for a in t.alternatives if len(a) >= 2 and not a.isascii()}
     out: list[_Section] = []
     for doc_id in doc_ids:
         nodes = outline_of(service, doc_id)
@@ -222,7 +224,9 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     if best is not None and enums:
         # the enumeration in the best sentence, unless a section with children is closer to
         # the question than that sentence (the same comparison as for a count above)
-        listed = next((s for s in sections[:5] if s.score >= MIN_NODE_SCORE
+        # (an English question's section must share one of its specific words: e5 rates an
+        # English question close to any title of the genre)
+        listed = next((s for s in sections[:5] if s.score >= MIN_NODE_SCORE and (s.shares_term or not q.is_english)
                        and (not p.count or len(s.kids) == p.count or _names_title(q, s.node))), None)
         if listed is not None and listed.score > best.features.get("dense", 0.0):
             return _section_list(service, p, listed)
@@ -319,7 +323,8 @@ def _names(terms: Sequence[Term], text: str, items: list[str], nouns_only: bool 
     if len(items) < 2 or first < 0 or last < 0:
         return 0
     end = last + len(items[-1])
-    after = _ETC_RE.sub("", text[end : end + _NAME_REACH + 4])[:_NAME_REACH]
+    after = _ETC_RE.sub("", text[end : end + _NAME_REACH + 12])
+    after = _QUALIFIER_RE.sub("", after)[:_NAME_REACH]  # (A、B等前景广阔的Y: Y)
     before = text[max(0, first - _NAME_REACH) : first]
     asked = [t for t in terms if t.weight > 0 and not t.answer_type and len(t.text) >= 2
              and (not nouns_only or _is_noun(t.text))]
@@ -330,6 +335,7 @@ def _names(terms: Sequence[Term], text: str, items: list[str], nouns_only: bool 
 
 # The words between the last item and the noun that names the list (A、B、C等新的Y).
 _ETC_RE = re.compile(r"^(?:等等|等|这些|这样的|新的|的)+")
+_QUALIFIER_RE = re.compile(r"^[^，。；、：]{1,8}?的")
 
 
 def _enumeration_asked(q: Question, cand: Candidate, enums: list[list[str]]) -> list[str]:

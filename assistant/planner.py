@@ -126,7 +126,7 @@ _EN_COUNT_RE = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r"|\d{1,2})\s+(?:[a-z
 # An English question for several things: which / what, up to five words ending in a noun,
 # then the question's verb (Which three major projects does…, In which areas will…); a list
 # when that noun is plural (``_plural``), one thing when not (What target did…).
-_EN_WHICH_RE = re.compile(r"\b(?:which|what)\s+(?:[a-z-]+\s+){0,5}?([a-z-]+)\s+(?:of\s+[a-z ,-]+?\s+)?"
+_EN_WHICH_RE = re.compile(r"\b(?:which|what)\s+(?:[a-z-]+\s+){0,5}?([a-z-]+)\s+(?:(?:of|for)\s+[a-z ,-]+?\s+)?"
                           r"(?:does|do|did|are|were|will|would|should|shall|must|has|have|had|can|could|is|was)\b",
                           re.I)
 

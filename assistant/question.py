@@ -76,7 +76,7 @@ _BARE_YEAR_RE = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?=$|[\s?!,;:'’)）？�
 # Years that name a document rather than a period: 2019年政府工作报告, its 2025 government work report.
 _REPORT_YEAR_RE = re.compile(
     r"(?<!\d)((?:19|20)\d\d)年(?:度)?(?:的)?(?:[^\s，,。？?、\d]{0,8}?)(?:政府工作报告|工作报告|报告)|"
-    r"(?<!\d)((?:19|20)\d\d)\s+(?:national\s+|provincial\s+)?(?:government\s+)?(?:work\s+)?report",
+    r"(?<!\d)((?:19|20)\d\d)\s+(?:national\s+|provincial\s+|state\s+council'?s?\s+)?(?:government\s+)?(?:work\s+)?report",
     re.IGNORECASE,
 )
 # Years joined before a report named once: 2013年和2014年政府工作报告 names both reports.
@@ -116,7 +116,9 @@ _EN_STOP = frozenset(
     "nationwide set share proportion percentage percent rate ratio figure figures regarding concerning "
     "related relating during through since into under within between promise promised total overall whole entire "
     # a count of the things asked is read by the planner, it is no word of the answer
-    "two three four five six seven eight nine ten eleven twelve".split()
+    "two three four five six seven eight nine ten eleven twelve "
+    # verbs of what a report does with its words (names, proposes, sets out)
+    "name names named propose proposes proposed outline outlines outlined out".split()
 )
 _CN_COUNT_RE = re.compile(r"([零一二两三四五六七八九十百]+)([个项条大家类种批座所])")
 

@@ -185,7 +185,7 @@ ANNOUNCING_REPORT = """2033年石门县政府工作报告
 今年要重点抓好以下三个方面工作。
 
 （一）壮大特色农业。建设高标准农田2万亩。
-（二）发展文旅产业。打造峡谷旅游环线，培育民宿、研学、露营等旅游新业态。
+（二）发展文旅产业。打造峡谷旅游环线，培育民宿、研学、露营等旅游新业态，发展茶叶、柑橘、中药材等前景广阔的富民产业。
 （三）改善人居环境。完成农村改厕3000户。
 
 今年，将继续办好群众关心的3件实事。一是新建城乡公交站台50个。二是改造老旧小区10个。三是新增养老床位200张。
@@ -222,6 +222,8 @@ def announcing_service(tmp_path_factory: pytest.TempPathFactory):
     ("石门县在加强政府自身建设方面提出了哪几个方面的要求？", ["依法行政", "廉洁从政", "担当作为"], "新气象"),
     # an enumeration the question names (培育A、B、C等旅游新业态), not the section it is in
     ("石门县2033年要培育哪些旅游新业态？", ["民宿", "研学", "露营"], "壮大特色农业"),
+    # the noun that names the list after a qualifier (A、B、C等前景广阔的Y)
+    ("石门县要发展哪些富民产业？", ["茶叶", "柑橘", "中药材"], "民宿"),
     # a sentence that only states a count (办好3件实事。), then as many ordinals
     ("石门县今年要为老百姓办的实事有哪些？", ["公交站台", "老旧小区", "养老床位"], "壮大特色农业"),
     # a stated count asked what it is (…的四件事是什么): the sentence announcing that many

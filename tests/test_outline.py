@@ -89,6 +89,9 @@ def test_plans_of_multi_part_questions():
     assert plan(understand("Which distinctive local resources does Gansu's 2031 report name?")).kind == "list"
     assert plan(understand("What target did Gansu's 2031 report set for grain output?")).kind == "single"
     assert plan(understand("What are the main expected development targets in Jiangsu's 2031 report?")).kind == "summary"
+    # a plural after which / what and a phrase with for; the State Council's report of a year
+    p = plan(understand("What four priorities for health care reform did the 2031 State Council government work report set out?"))
+    assert (p.kind, p.count, p.question.report_years) == ("list", 4, frozenset({2031}))
     # two reports named in English are one part each
     p = plan(understand("How did the quota of special-purpose bonds change between the 2031 and 2032 national "
                         "government work reports?"))
