@@ -64,6 +64,8 @@ SYNONYMS: list[tuple[str, ...]] = [
     ("营商环境", "营商"),
     ("乡镇", "镇", "乡"),
     ("保障", "确保", "保证"),
+    ("每人", "人均", "每个人"),
+    ("每月", "月标准", "元/月", "每个月"),
 ]
 
 # The main statistical indicators of the genre, each with the words reports and questions

@@ -86,6 +86,7 @@ _JOINED_REPORT_YEAR_RE = re.compile(
     r"(?<!\d)((?:19|20)\d\d),?\s+(?:and|&)\s+(?=(?:19|20)\d\d\s+(?:national\s+|provincial\s+)?(?:government\s+)?"
     r"(?:work\s+)?reports)", re.I
 )
+_THIS_YEARS_REPORT_RE = re.compile(r"(?:今年|本年)(?:的|度)?(?:省|市|全国|国务院)?(?:政府工作报告|工作报告|报告)")
 _NEGATED_RE = re.compile(r"[（(](?:不是|而不是|并非|非|not)[^）)]*[）)]", re.IGNORECASE)
 # Inside a clarification, a clause that says what is not asked (（问的是今年的目标，不是去年的实际数）).
 _PARENTHESIS_RE = re.compile(r"[（(][^（()）]*[）)]")
@@ -353,8 +354,10 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
                  for t in chinese_terms(text, place_names)]
         wants_number = bool(_QUANTITY_RE.search(text))
         unit = asked_unit(text, wants_number)
-        # (与上年相比, 比去年: a base of comparison, not the year asked about)
-        relative = next((delta for word, delta in _RELATIVE_Q if word in without_comparisons(text)), None)
+        # (与上年相比, 比去年: a base of comparison, not the year asked about; 今年的政府工作报告
+        # names the report, the year asked is the one its words name, 去年…)
+        about = _THIS_YEARS_REPORT_RE.sub("", without_comparisons(text))
+        relative = next((delta for word, delta in _RELATIVE_Q if word in about), None)
         if _RESULT_Q_RE.search(text):
             kind = RESULT
         elif _TARGET_Q_RE.search(text):

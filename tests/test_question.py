@@ -112,3 +112,11 @@ def test_one_indicator_measured_another_way_does_not_answer():
     assert not other_measure("失业率目标是多少", "城镇登记失业率")
     assert not other_measure("研发投入强度达到多少", "研发经费投入强度")
     assert not other_measure("农村居民收入增长多少", "城镇、农村居民人均可支配收入")
+
+
+def test_this_years_report_names_the_report_not_the_year_asked():
+    """浙江今年的政府工作报告说，去年…: the year asked is 去年 (the report's year before)."""
+    from assistant.question import understand
+
+    assert understand("浙江今年的政府工作报告说，去年低保标准提高到多少？").relative_year == -1
+    assert understand("浙江今年的低保标准提高到多少？").relative_year == 0
