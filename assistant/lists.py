@@ -21,7 +21,7 @@ from assistant.evidence import Candidate, coverage, question_years, sentence_key
 from assistant.extractive import accepted_candidates, citation_for, source_label
 from assistant.led_lists import announced_list, lead_paragraph, ordinal_paragraphs
 from assistant.list_parts import MAX_LIST_ITEMS, cite_sentence, cited, count_note, outline_of, paragraphs
-from assistant.planner import SUMMARY_TERMS, Plan, count_in, summary_term
+from assistant.planner import SUMMARY_TERMS, Plan, asks_measures, count_in, summary_term
 from assistant.question import QUESTION_WORDS_RE
 from assistant.schema import Citation
 from assistant.scope import QUOTED_RE
@@ -413,6 +413,9 @@ def _inline_list(service: PlanqaService, p: Plan, cand: Candidate, items: list[s
     name = source_label(cand.doc.metadata, english)
     listed = [f"{item}[1]" for item in items]
     head = f"According to {name}:" if english else f"{name}列出以下各项："
+    if asks_measures(p.question):  # what is done: the measure's own words around its items first
+        head = (f"According to {name}: {cite.quote}[1]. It lists:" if english
+                else f"{name}：{cite.quote.rstrip('。；;')}[1]。其中列出：")
     body = "\n".join(f"{i}. {item}" for i, item in enumerate(listed, start=1))
     return Composition(f"{head}{count_note(p, len(items))}\n{body}", False, [cite], items=listed, chosen=[cand],
                        required=[(item, [1]) for item in items])

@@ -328,3 +328,11 @@ def test_a_figure_that_names_only_a_change_measures_what_its_sentence_names(anno
     生产总值) is refused, not answered with it."""
     answer = announcing_service.ask("石门县2032年研发投入强度（研发经费占地区生产总值的比重）是多少？")
     assert answer.refused and "5.8%" not in answer.answer, answer.answer
+
+
+def test_a_measures_question_answered_by_an_enumeration_quotes_the_measure_around_it(announcing_service):
+    """…有哪些举措: the items and the words of the measure they belong to (its programme,
+    its verbs), cited."""
+    answer = announcing_service.ask("石门县2033年在旅游新业态方面有哪些举措？")
+    assert not answer.refused, answer.answer
+    assert "民宿" in answer.answer and "培育" in answer.answer, answer.answer
