@@ -65,7 +65,7 @@ def unit_compatible(found: str, wanted: str) -> bool:
         return found.endswith(("%", "％"))
     if wanted in ("百分点", "个百分点"):
         return found.endswith(("%", "％", "百分点"))
-    # a count (how many…) is any measure word of one character or a bare scale (2286列, 6434万),
+    # a count (how many…) is any measure word of one character or a bare scale (N列, N万),
     # not money, a rate or a measure of length, weight or area
     if wanted == "个":
         return found in _COUNTERS or (len(found.lstrip("万亿千多")) <= 1 and not found.endswith(_NOT_COUNTS))
@@ -323,7 +323,7 @@ _PARENTHESIS_RE = re.compile(r"[（(][^（()）]*[）)]")
 def asked_indicators(q: Question) -> set[int]:
     """The main indicators (``glossary.INDICATOR_GROUPS``) a question names, in its words or
     its terms' Chinese alternatives (an English question's glosses)."""
-    # (not in a parenthesis: （研发经费占地区生产总值的比重） explains the indicator asked, it asks
+    # (not in a parenthesis: （X占Y的比重） explains the indicator asked, it asks
     # for no other)
     text = _PARENTHESIS_RE.sub("", q.text)
     return indicator_groups(" ".join([text, *(a for t in q.terms if q.is_english or t.text in text
@@ -335,7 +335,7 @@ _CHANGE_WORDS_RE = re.compile(r"“[^”]*”|以来|增长|达到|提高|下降
 
 
 def _names_something(indicator: str) -> bool:
-    """An indicator names what it measures, not only a change (“十四五”以来增长)."""
+    """An indicator names what it measures, not only a change (“X”以来增长)."""
     return len(_CHANGE_WORDS_RE.sub("", indicator)) >= 2
 
 
@@ -458,7 +458,7 @@ def candidates(
                 "heading": 1.0 if meta.get("kind") == "heading" or sent.text.rstrip("。") in str(meta.get("section", "")) else 0.0,
             }
             # (a figure whose own words name no main indicator measures what the sentence names
-            # before it: …地区生产总值连跨4个千亿台阶，2024年达到1.3万亿元、增长5.8%)
+            # before it: …Y…，N年达到N万亿元、增长n%)
             measured = "" if figure is None else figure.indicator if _names_something(figure.indicator) \
                 else sent.text[max(0, figure.start - 40):figure.start]
             if figure is not None and not rejected and _other_indicator(asked, measured):

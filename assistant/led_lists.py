@@ -98,7 +98,7 @@ def lead_paragraph(service: PlanqaService, p: Plan, best: Candidate, least: int 
                 or (end is None and _is_lead(sentence.text)):
             break
         body.append(sentence)
-    # (a sentence whose colon opens the first ordinal, 今年要采取四项措施：一要…, is the first)
+    # (a sentence whose colon opens the first ordinal, …采取N项措施：一要…, is the first)
     ordinal = [s for s in body if _ORDINAL_OPENING_RE.match(s.text) or _colon_opens_first(s.text)]
     body = ordinal[:MAX_LIST_ITEMS] if len(ordinal) >= 2 else body[:MAX_PARAGRAPH_ITEMS]
     if len(body) < least:

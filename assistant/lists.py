@@ -170,7 +170,7 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         named = _named_enumeration(service, q, ext.pool, p.count)
         if named is not None and not any(_names_title(q, s.node) for s in sections[:1]):
             return _inline_list(service, p, *named)
-        # a sentence near the top announces that many items (今年重点抓好四件事：一是…): those
+        # a sentence near the top announces that many items (…重点抓好N件事：一是…): those
         for cand in ext.pool[:_COUNTED_REACH]:
             if not cand.rejected and cand.score >= NAMED_LIST_FLOOR and count_in(cand.sentence.text) == p.count:
                 led = announced_list(service, p, cand, counted_only=True)

@@ -41,7 +41,7 @@ _MEASURES_Q_RE = re.compile(r"举措|措施|做法|怎么做|怎样做|如何做
                             r"\bmeasures?\b|\bsteps\b|\bplan(?:s|ning)? to do\b", re.I)
 _COUNT_RE = re.compile(rf"(?:哪|这)?([一二两三四五六七八九十\d]+){_MEASURE}")
 QUOTED_SPAN_RE = re.compile(r"“[^”]{1,20}”")
-# A stated number of things asked what they are (…的四件事是什么, 三大工程指什么): a list.
+# A stated number of things asked what they are (…的N件事是什么, N大X指什么): a list.
 _COUNTED_WHAT_RE = re.compile(rf"[二两三四五六七八九十\d]+{_MEASURE}(?!百分)[\u4e00-\u9fff]{{0,6}}?"
                               r"(?:是什么|是哪些|指什么|有什么|包括|分别是)")
 # A summary is asked when the question asks what such a section says (…的总体要求是什么), not when
@@ -124,7 +124,7 @@ _EN_COUNT_RE = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r"|\d{1,2})\s+(?:[a-z
 
 
 # An English question for several things: which / what, up to five words ending in a noun,
-# then the question's verb (Which three major projects does…, In which areas will…); a list
+# then the question's verb (Which N <adjective> <nouns> does…, In which <nouns> will…); a list
 # when that noun is plural (``_plural``), one thing when not (What target did…).
 _EN_WHICH_RE = re.compile(r"\b(?:which|what)\s+(?:[a-z-]+\s+){0,5}?([a-z-]+)\s+(?:(?:of|for)\s+[a-z ,-]+?\s+)?"
                           r"(?:does|do|did|are|were|will|would|should|shall|must|has|have|had|can|could|is|was)\b",
@@ -151,7 +151,7 @@ def count_in(text: str) -> int:
     if english is not None:
         word = english.group(1).lower()
         return int(word) if word.isdigit() else _EN_NUMBERS[word]
-    # (not a number inside a quoted name, “一点两地”; a list has two items or more)
+    # (not a number inside a quoted name, “一X两Y”; a list has two items or more)
     for m in _COUNT_RE.finditer(QUOTED_SPAN_RE.sub("", text)):
         raw = m.group(1)
         value = int(raw) if raw.isdigit() else int(chinese_to_number(raw) or 0)
