@@ -173,6 +173,21 @@ def ordinal_paragraphs(service: PlanqaService, doc_id: str, start: int, end: int
     return run if len(run) >= MIN_ORDINAL_PARAGRAPHS else []
 
 
+def ordinal_run_of(service: PlanqaService, pool: list[Candidate]) -> tuple[str, list[StoredSentence]] | None:
+    """Two or more of the three best-scored sentences open with ordinals (二是…, 四是…) in one
+    document: the run of paragraphs opening 一是…二是… in the section that holds them, when it
+    holds them all."""
+    top = [sentence_key(c.doc, c.sentence) for c in pool[:3] if not c.rejected and ordinal_number(c.sentence.text)]
+    if len(top) < 2 or len({doc_id for doc_id, _ in top}) > 1:
+        return None
+    doc_id = top[0][0]
+    section = _section_holding(outline_of(service, doc_id), top[0][1])
+    lo, hi = (section.title_end, section.end) if section is not None else (0, 1 << 40)
+    run = ordinal_paragraphs(service, doc_id, lo, hi)
+    starts = {s.start for s in run}
+    return (doc_id, run) if run and all(start in starts for _, start in top) else None
+
+
 def _section_holding(nodes: list[OutlineNode], start: int) -> OutlineNode | None:
     """The innermost heading (or numbered paragraph) whose section holds the position ``start``."""
     holding = [n for n in nodes if n.kind != "lead" and n.start <= start < n.end]

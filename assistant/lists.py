@@ -19,7 +19,7 @@ from langchain_core.documents import Document
 from assistant.compose import Composition
 from assistant.evidence import Candidate, coverage, question_years, sentence_key, term_matches
 from assistant.extractive import accepted_candidates, citation_for, source_label
-from assistant.led_lists import announced_list, lead_paragraph, ordinal_paragraphs
+from assistant.led_lists import announced_list, lead_paragraph, ordinal_paragraphs, ordinal_run_of
 from assistant.list_parts import MAX_LIST_ITEMS, cite_sentence, cited, count_note, outline_of, paragraphs
 from assistant.planner import SUMMARY_TERMS, Plan, asks_measures, count_in, summary_term
 from assistant.question import QUESTION_WORDS_RE
@@ -74,6 +74,11 @@ def _sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector: np.nd
             # of the paragraphs between them: 今年是…之年。 before （一）…（九）)
             headed = [n for n in kids if n.kind != "lead"]
             kids = headed if len(headed) >= 2 else kids
+            # a numbered run's parts, not a heading without a number set apart after them (an
+            # appendix such as a list of projects)
+            numbered = [n for n in kids if n.number]
+            kids = numbered if len(numbered) >= 2 and len(numbered) < len(kids) and all(
+                n.kind != "lead" for n in kids) else kids
             title = sentences.get(node.title_start)
             if title is None or title.vector is None:
                 continue
@@ -183,6 +188,10 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
             return _section_list(service, p, counted)
         if enumerated is not None:
             return _inline_list(service, p, *enumerated)
+    # the best-scored sentences are items of one ordinal run (二是…, 一是…): the whole run
+    ordinal_run = ordinal_run_of(service, ext.pool)
+    if ordinal_run is not None and (not p.count or len(ordinal_run[1]) == p.count):
+        return _sentences_list(service, p, *ordinal_run, ("{name}列出以下各项：", "According to {name}:"))
     quoted = _headings_quoting(service, q, doc_ids)
     if quoted is not None:
         return quoted

@@ -29,7 +29,7 @@ _EACH_RE = re.compile(r"历年|逐年|分别|各是|各为|各有|各多少|各�
                       r"\b(?:respectively|each|both|which year|compare|compared|between|change|changed)\b", re.I)
 _PREVIOUS_RE = re.compile(r"与(?:去年|上年|上一年)(?:相比|比较)|比(?:去年|上年)(?:高|低|多|少)|和(?:去年|上年)(?:比|相比)")
 # The measure words of a count of items (哪八方面, 三大, 四个, 五项).
-_MEASURE = r"(?:个|项|条|类|大|方面|点|件|种)"
+_MEASURE = r"(?:个|项|条|类|大|方面|点|件|种|场|批)"
 _LIST_RE = re.compile(
     rf"哪几{_MEASURE}|哪些|哪[一二两三四五六七八九十\d]+{_MEASURE}|包括(?:什么|哪些)|分为哪|"
     r"分别是什么|都有什么|列举|\b(?:which|what)\b.*\b(?:areas|aspects|tasks|items|measures|parts|points)\b|\blist\b",
