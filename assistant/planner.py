@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from assistant.glossary import indicator_groups
 from assistant.question import Question, asked_unit
 from common.places import Place
 from common.textutils import chinese_to_number
@@ -164,7 +165,8 @@ def _one_part(q: Question) -> Question:
     """A part of a question without the words that ask for each part (历年, 分别, 各是): they
     split the question and are no words of the answer (as a rare term, 历年 outweighed every
     content word)."""
-    terms = tuple(t for t in q.terms if not _EACH_RE.search(t.text))
+    terms = tuple(t for t in q.terms if not _EACH_RE.search(t.text) and not _COMPARE_RE.fullmatch(t.text)
+                  and not re.fullmatch(r"[两三四五六七八九十\d]+年", t.text))  # (这三年: how many years are asked)
     return replace(q, terms=terms, search_text=_EACH_RE.sub("", q.search_text).strip() or q.search_text)
 
 
@@ -245,7 +247,11 @@ def plan(q: Question) -> Plan:
     if len(years) >= 2:
         capped = max(0, len(years) - MAX_TABLE_ROWS)
         years = years[-MAX_TABLE_ROWS:] if capped else years
-        parts = tuple(Part(f"{y}年" if not q.is_english else str(y), _narrow_year(q, y)) for y in years)
+        # (a comparison of an indicator's figures asks figures, also when it names no 多少:
+        # …的国内生产总值增长目标有什么不同)
+        wants = q.wants_number or (compare and bool(indicator_groups(text)))
+        parts = tuple(Part(f"{y}年" if not q.is_english else str(y), replace(_narrow_year(q, y), wants_number=wants))
+                      for y in years)
         kind = "table" if len(years) >= 3 else "parts"
         return Plan(kind, q, parts, compare=compare or len(years) >= 3, capped=capped)
     pair = _indicator_parts(q)

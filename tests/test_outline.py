@@ -92,6 +92,12 @@ def test_plans_of_multi_part_questions():
     # a plural after which / what and a phrase with for; the State Council's report of a year
     p = plan(understand("What four priorities for health care reform did the 2031 State Council government work report set out?"))
     assert (p.kind, p.count, p.question.report_years) == ("list", 4, frozenset({2031}))
+    # years listed before 这三年 are each a year; a comparison of an indicator asks figures
+    p = plan(understand("2031、2032、2033这三年的政府工作报告，国内生产总值增长目标分别定为多少？"))
+    assert p.kind == "table" and [part.label for part in p.parts] == ["2031年", "2032年", "2033年"]
+    assert all("三年" not in [t.text for t in part.question.terms] for part in p.parts)
+    p = plan(understand("2031年和2032年国务院政府工作报告设定的国内生产总值增长目标有什么不同？"))
+    assert p.kind == "parts" and p.compare and all(part.question.wants_number for part in p.parts)
     # two reports named in English are one part each
     p = plan(understand("How did the quota of special-purpose bonds change between the 2031 and 2032 national "
                         "government work reports?"))
