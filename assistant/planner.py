@@ -26,7 +26,7 @@ _EN_SPAN_RE = re.compile(r"\b(?:from\s+)?((?:19|20)\d\d)\s*(?:to|through|until|-
 _COMPARE_RE = re.compile(r"高还是低|多还是少|有何不同|有什么不同|不同|区别|差别|增加还是减少|提高还是降低|上升还是下降|哪个更|谁更|有何变化|有什么变化|变化|相比|对比|比较|"
                          r"\b(?:higher|lower|more|less|compare|compared|change|changed)\b", re.I)
 # Words that ask for each of several years or places, or for a comparison of them.
-_EACH_RE = re.compile(r"历年|逐年|分别|各是|各为|各有|各多少|各自|高还是低|多还是少|增加还是减少|哪个更|哪一年|两年|几年|"
+_EACH_RE = re.compile(r"历年|逐年|(?<!平均)每年|各年|每一年|变化|走势|趋势|分别|各是|各为|各有|各多少|各自|高还是低|多还是少|增加还是减少|哪个更|哪一年|两年|几年|"
                       r"\b(?:respectively|each|both|which year|compare|compared|between|change|changed)\b", re.I)
 _PREVIOUS_RE = re.compile(r"与(?:去年|上年|上一年)(?:相比|比较)|比(?:去年|上年)(?:高|低|多|少)|和(?:去年|上年)(?:比|相比)")
 # The measure words of a count of items (哪八方面, 三大, 四个, 五项).
@@ -48,7 +48,7 @@ _COUNTED_WHAT_RE = re.compile(rf"[二两三四五六七八九十\d]+{_MEASURE}(?
 # A summary is asked when the question asks what such a section says (…的总体要求是什么), not when
 # it only names one (首次把…列入主要预期目标).
 _SUMMARY_RE = re.compile(r"(?:总体要求|指导思想|主要任务|工作重点|重点工作|总体思路|基本思路|主要预期目标)(?:是|有|包括|主要|"
-                         r"的主要内容|的内容|分别)|的(?:总体要求|指导思想|主要任务|工作重点|总体思路)[？?。.!！]?\s*$|\b(?:what (?:are|were|is|was) the (?:overall requirements?|"
+                         r"的主要内容|的内容|分别)|的(?:总体要求|指导思想|主要任务|工作重点|总体思路|基本思路|主要预期目标)[？?。.!！]?\s*$|\b(?:what (?:are|were|is|was) the (?:overall requirements?|"
                          r"guiding (?:thought|principles?)|main tasks|priorities|(?:main|major|expected)\b[a-z -]{0,60}?\b(?:targets|goals)))\b", re.I)
 
 
@@ -166,7 +166,8 @@ def _one_part(q: Question) -> Question:
     split the question and are no words of the answer (as a rare term, 历年 outweighed every
     content word)."""
     terms = tuple(t for t in q.terms if not _EACH_RE.search(t.text) and not _COMPARE_RE.fullmatch(t.text)
-                  and not re.fullmatch(r"[两三四五六七八九十\d]+年", t.text))  # (这三年: how many years are asked)
+                  # (这三年, 两省: how many years or places are asked)
+                  and not re.fullmatch(r"[两三四五六七八九十\d]+[年省市区县国]", t.text))
     return replace(q, terms=terms, search_text=_EACH_RE.sub("", q.search_text).strip() or q.search_text)
 
 

@@ -171,8 +171,8 @@ def _trim_lead(first: str, others: list[str]) -> str:
 
 def _trim_tail(last: str, others: list[str]) -> str:
     """The last item without the noun the list qualifies (正向激励的干部工作链条 → 正向激励)."""
-    if "的" not in last or not others:
-        return last
+    if "的" not in last or not others or any("的" in o for o in others):
+        return last  # (every item is 的-phrase, A的X、B的Y: the 的 is part of each)
     head = last.split("的")[0]
     usual = sorted(len(o) for o in others)[len(others) // 2]
     return head if 2 <= len(head) <= usual + 2 else last

@@ -39,6 +39,8 @@ def test_enumerations_inside_sentences():
     assert enumerations("培育壮大首发经济、银发经济、会展经济等新增长点。") == [["首发经济", "银发经济", "会展经济"]]
     # every item opens with a verb: the verb is part of each, the clause's modal is not
     assert enumerations("要调整医疗卫生资源、加大政府投入、加强人才培养。") == [["调整医疗卫生资源", "加大政府投入", "加强人才培养"]]
+    # every item a 的-phrase: the 的 is part of each, not the list's noun
+    assert enumerations("具有显著的制度优势、超大规模市场的需求优势、劳动者众多的人才优势。")[0][-1] == "劳动者众多的人才优势"
     # a quoted name before the items is not the first item (实施“X”支持发展A、B、C)
     assert enumerations("实施“一业一策”支持发展生物医药、高端装备、新材料等产业。") == [["生物医药", "高端装备", "新材料"]]
     # a count and a noun after the last item name the list (A、B、C三大工程)
@@ -98,6 +100,12 @@ def test_plans_of_multi_part_questions():
     assert all("三年" not in [t.text for t in part.question.terms] for part in p.parts)
     p = plan(understand("2031年和2032年国务院政府工作报告设定的国内生产总值增长目标有什么不同？"))
     assert p.kind == "parts" and p.compare and all(part.question.wants_number for part in p.parts)
+    # a span whose years are asked one by one (每年…怎样变化), not a yearly average (平均每年)
+    assert plan(understand("从2031年到2033年的政府工作报告看，每年安排的赤字率是怎样变化的？")).kind == "table"
+    assert plan(understand("2031年至2033年国民收入平均每年增长多少？")).kind == "single"
+    # how many places are asked (两省) is no term of a part
+    p = plan(understand("湖北和湖南两省2031年经济增长目标分别定在多少？"))
+    assert all("两省" not in [t.text for t in part.question.terms] for part in p.parts)
     # two reports named in English are one part each
     p = plan(understand("How did the quota of special-purpose bonds change between the 2031 and 2032 national "
                         "government work reports?"))
