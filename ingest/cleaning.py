@@ -77,7 +77,16 @@ def _normalize(raw: str) -> str:
     text = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     text = text.replace("\u00a0", " ").replace("\u200b", "")
     # NFC only: NFKC would turn full-width punctuation into ASCII and change quotes.
-    return unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text)
+    # a typesetting that spaces every digit (1 9 9 7 年…7 4 7 7 2 亿元，增长8 ．8 ％): the digits
+    # of one number, its decimal point and its unit are one word
+    return _SPACED_DIGIT_RE.sub("", text) if _SPACED_NUMBER_RE.search(text) else text
+
+
+# A digit, a space, then another digit, a decimal point or what follows a number (a unit, 年).
+_SPACED_DIGIT_RE = re.compile(r"(?<=[0-9０-９]) (?=[0-9０-９．.％%]|[年月日万亿千百个元多余吨])")
+# At least two numbers of three spaced digits or more: such a typesetting, not a list (1 2 3).
+_SPACED_NUMBER_RE = re.compile(r"(?:[0-9０-９] ){2,}[0-9０-９](?:.|\n)*?(?:[0-9０-９] ){2,}[0-9０-９]")
 
 
 def _raw_paragraphs(text: str) -> list[tuple[str, int]]:

@@ -96,3 +96,15 @@ def test_ordinal_lines_and_numbered_lines_set_apart_are_headings():
     first = by_title["一是聚焦扩大内需，着力促消费稳投资"]
     assert [n.title for n in nodes if n.parent == first.id] == ["提振消费需求", "扩大有效投资"]
     assert by_title["深化国有企业改革"].parent == by_title["推动重要领域改革取得新突破"].id
+
+
+def test_a_typesetting_that_spaces_every_digit_is_read_as_numbers():
+    """The 1998 report spaces its digits (7 4 7 7 2 亿元, 8 ．8 ％): each number is one word,
+    so its figures are read whole; a short list of spaced digits elsewhere is left alone."""
+    from ingest.cleaning import clean_text
+    from tests.conftest import SHARED
+
+    path = SHARED / "corpora" / "national-work-reports" / "1998年中华人民共和国国务院政府工作报告.txt"
+    text = clean_text(path.read_text(encoding="utf-8")).text
+    assert "1997年国内生产总值达到74772亿元" in text and "8．8％" in text
+    assert "第1 2 条" in clean_text("第1 2 条").text
