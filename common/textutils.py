@@ -196,12 +196,17 @@ def _chinese_value(numeral: str) -> float | None:
         return None
 
 
+# Numerals, scales and units in traditional characters (a report printed so, 百分之三點二, 三千億斤),
+# one character for one: the figure's text stays as written, its value and unit are read.
+_TRADITIONAL_NUMERALS = str.maketrans("點萬億兩噸個項種條臺輛張處級類", "点万亿两吨个项种条台辆张处级类")
+
+
 def find_figures(text: str, require_unit_for_chinese: bool = True) -> list[Figure]:
     """Numbers in ``text``: Arabic numbers always; Chinese numerals only with a unit
     (``三级``, ``四种``, ``二十项``, ``三百五十五元``) or as ``百分之六``, because bare ones are
     part of words (一批, 统一)."""
     # A full-width comma between digits is a thousands separator (３，６８０亿斤): same length.
-    norm = _FULL_COMMA_RE.sub(",", normalize_digits(text))
+    norm = _FULL_COMMA_RE.sub(",", normalize_digits(text)).translate(_TRADITIONAL_NUMERALS)
     figures: list[Figure] = []
     for m in FIGURE_RE.finditer(norm):
         if m.group("percent"):

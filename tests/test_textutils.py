@@ -34,3 +34,12 @@ def test_years_explicit_relative_and_from_headings():
     assert statement_years("过去一年经济回升", (), 2024) == {2023}
     assert statement_years("国内生产总值增长5.2%", ("一、2023年工作回顾",), 2024) == {2023}
     assert statement_years("新建改建农村道路100公里", (), 2024) == {2024}
+
+
+def test_figures_in_traditional_characters_are_read_whole():
+    """百分之三點二 is 3.2%, not 3%; 三千億斤 is a figure in 斤 at the 亿 scale; the text stays as written."""
+    from common.textutils import find_figures
+
+    figures = {f.text: (f.value, f.unit) for f in find_figures("增長百分之三點二，糧食產量達到三千億斤。")}
+    assert figures["百分之三點二"] == (3.2, "%")
+    assert figures["三千億斤"] == (3e11, "斤")
