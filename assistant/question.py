@@ -87,6 +87,7 @@ _JOINED_REPORT_YEAR_RE = re.compile(
     r"(?<!\d)((?:19|20)\d\d),?\s+(?:and|&)\s+(?=(?:19|20)\d\d\s+(?:national\s+|provincial\s+)?(?:government\s+)?"
     r"(?:work\s+)?reports)", re.I
 )
+_NATIONAL_REPORT_RE = re.compile(r"国务院(?:的)?(?:政府)?工作报告|全国人民代表大会")
 _THIS_YEARS_REPORT_RE = re.compile(r"(?:今年|本年)(?:的|度)?(?:省|市|全国|国务院)?(?:政府工作报告|工作报告|报告)")
 _NEGATED_RE = re.compile(r"[（(](?:不是|而不是|并非|非|not)[^）)]*[）)]", re.IGNORECASE)
 # Inside a clarification, a clause that says what is not asked (（问的是今年的目标，不是去年的实际数）).
@@ -348,6 +349,12 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
         search_text = f"{text} {' '.join(t.alternatives[0] for t in terms if not t.text.isascii())}"
     else:
         places = [m.place for m in gazetteer.find(whole)]
+        if text != whole:  # a long message: the places of the part that asks, when it names any
+            places = [m.place for m in gazetteer.find(text)] or places
+        if _NATIONAL_REPORT_RE.search(whole):
+            # the national report named: a place is what it speaks about (…国务院政府工作报告对X省
+            # 自由贸易港…) or the asker's (我爷爷是X省的种粮户), not whose report is asked
+            places = []
         national = any(w in whole for w in ("全国", "国务院", "我国", "国家", "中央", "中国"))
         kinds = _ANSWER_TYPE_RE.findall(text)
         place_names = [p.short for p in places] + [p.name for p in places] + ["全国", "我国", "国家", "中国", "国务院"]

@@ -17,7 +17,7 @@ from langchain_core.documents import Document
 from assistant.compose import Composition, compose_parts
 from assistant.conversation import standalone
 from assistant.english_words import unit_vectors
-from assistant.evidence import Candidate, candidates, refine_terms
+from assistant.evidence import Candidate, candidates, refine_terms, term_matches
 from assistant.extractive import Extraction, extract, passage_citation
 from assistant.generative import LLM, Generation, generate, llm_rewriter, stream_tokens
 from assistant.guard import extractive_sentences
@@ -338,11 +338,14 @@ class PlanqaService:
         return Composition(ext.answer, ext.refused, ext.citations, chosen=ext.chosen), docs
 
     def measures_led(self, p: Plan, ext: Extraction) -> Composition | None:
-        """A question about measures answered by a lead sentence alone: the measures it leads,
-        as a list (one is enough); ``None`` otherwise."""
-        if ext.refused or len(ext.chosen) != 1 or not asks_measures(p.question):
+        """A question about measures whose best answer is a lead sentence: the measures it
+        leads, as a list (one is enough); ``None`` otherwise."""
+        if ext.refused or not ext.chosen or not asks_measures(p.question):
             return None
-        return lead_paragraph(self, p, ext.chosen[0], least=1)
+        # (what it leads speaks of the question's topic: a lead closing its paragraph leads
+        # the next paragraph's sentences, which say something else)
+        return next((led for c in ext.chosen if (led := lead_paragraph(self, p, c, least=1)) is not None
+                     and any(term_matches(t, " ".join(led.items)) for t in p.question.terms if t.weight > 0)), None)
 
     def extract_from_pool(self, q: Question, pool: list[Candidate], many: bool = False) -> Extraction:
         return extract(q, pool, self.scorer, per_document=many, labelled=len(self.catalogue.docs()) > 1)

@@ -106,6 +106,11 @@ def test_plans_of_multi_part_questions():
     # how many places are asked (两省) is no term of a part
     p = plan(understand("湖北和湖南两省2031年经济增长目标分别定在多少？"))
     assert all("两省" not in [t.text for t in part.question.terms] for part in p.parts)
+    # how something is done (怎样深入推进X) asks measures
+    from assistant.planner import asks_measures
+
+    assert asks_measures(understand("2031年政府工作报告提出怎样深入推进数字经济创新发展？"))
+    assert not asks_measures(understand("2031年数字经济核心产业增加值增长多少？"))
     # two reports named in English are one part each
     p = plan(understand("How did the quota of special-purpose bonds change between the 2031 and 2032 national "
                         "government work reports?"))

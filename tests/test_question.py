@@ -120,3 +120,15 @@ def test_this_years_report_names_the_report_not_the_year_asked():
 
     assert understand("浙江今年的政府工作报告说，去年低保标准提高到多少？").relative_year == -1
     assert understand("浙江今年的低保标准提高到多少？").relative_year == 0
+
+
+def test_places_that_are_context_or_topic_do_not_scope_the_question():
+    """A long message's places are those of the part that asks; the national report named
+    explicitly is the national report, a place in the question is what it speaks about."""
+    from assistant.question import understand
+
+    q = understand("您好，我在浙江温州开厂好多年了，订单波动大。最近听说浙江省2031年政府工作报告讲了民营经济，具体有哪些举措？")
+    assert [p.name for p in q.places] == ["浙江省"]
+    q = understand("2031年国务院政府工作报告对海南自由贸易港建设有什么部署？")
+    assert q.places == () or list(q.places) == []
+    assert any(t.text == "海南" for t in q.terms)
