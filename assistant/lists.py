@@ -1,9 +1,7 @@
-"""Answers that list or summarise, every item cited (the other half of ``assistant/compose.py``).
-
-* **list**: the child headings of the outline section that best matches the question, or the
-  items of an enumeration in the best sentence, or the sentences a measure paragraph's lead
-  sentence leads; a count the question states is checked against the items;
-* **summary**: the opening sentences of the body under the matching heading (never the heading).
+"""Answers that list, every item cited (the other half of ``assistant/compose.py``; summaries
+are in ``assistant/summaries.py``): the child headings of the outline section that best matches
+the question, or the items of an enumeration in the best sentence, or the sentences a measure
+paragraph's lead sentence leads; a count the question states is checked against the items.
 """
 
 from __future__ import annotations
@@ -20,8 +18,8 @@ from assistant.compose import Composition
 from assistant.evidence import Candidate, coverage, question_years, sentence_key, term_matches
 from assistant.extractive import accepted_candidates, citation_for, source_label
 from assistant.led_lists import announced_list, lead_paragraph, ordinal_paragraphs, ordinal_run_of
-from assistant.list_parts import MAX_LIST_ITEMS, cite_sentence, cited, count_note, outline_of, paragraphs
-from assistant.planner import SUMMARY_TERMS, Plan, asks_measures, count_in, summary_term
+from assistant.list_parts import MAX_LIST_ITEMS, cite_sentence, cited, count_note, outline_of
+from assistant.planner import SUMMARY_TERMS, Plan, asks_measures, count_in
 from assistant.question import QUESTION_WORDS_RE
 from assistant.schema import Citation
 from assistant.scope import QUOTED_RE
@@ -33,9 +31,6 @@ if TYPE_CHECKING:
     from assistant.question import Question, Term
     from assistant.service import PlanqaService
 
-SUMMARY_SENTENCES = 3
-SUMMARY_CHARS = 600
-SUMMARY_MAX_CHARS = 900  # with the opening sentences of the section's later paragraphs
 MIN_NODE_SCORE = 0.78  # least e5 similarity (plus coverage) of a section title to a list question
 
 
@@ -48,7 +43,7 @@ class _Section:
     shares_term: bool = False  # its title path holds one of the question's terms (any weight)
 
 
-def _sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector: np.ndarray) -> list[_Section]:
+def scored_sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector: np.ndarray) -> list[_Section]:
     """Outline sections of the documents, scored against the question: e5 similarity of the
     title, plus coverage of the question's terms by the title and its parents' titles; a
     section about another year than the one asked is left out."""
@@ -138,7 +133,7 @@ def _term_there(key: Term, docs: list[Document]) -> bool:
     return len(parts) >= 2 and all(any(w in d.page_content for d in docs) for w in parts)
 
 
-def _scoped_passages(service: PlanqaService, q: Question) -> tuple[Composition | None, np.ndarray, list[Document]]:
+def scoped_passages(service: PlanqaService, q: Question) -> tuple[Composition | None, np.ndarray, list[Document]]:
     """A refusal when the question's scope names what the corpus lacks (a year, a region);
     else the question's vector and its retrieved passages."""
     scope = service.scope(q)
@@ -157,7 +152,7 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
       children's titles, when it is closer than the best sentence;
     * a count in the question (``哪四个``) picks the section or enumeration that has it."""
     q = p.question
-    refusal, vector, docs = _scoped_passages(service, q)
+    refusal, vector, docs = scoped_passages(service, q)
     if refusal is not None:
         return refusal
     if lacks_key_term(service, q, docs):
@@ -166,7 +161,7 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     ext = service.extract_from_pool(refined, pool, many=False)
     accepted = accepted_candidates(q, ext.pool, service.scorer)
     doc_ids = list(dict.fromkeys(str(d.metadata.get("doc_id")) for d in docs))[:3]
-    sections = [s for s in _sections(service, p, doc_ids, vector) if len(s.kids) >= 2]
+    sections = [s for s in scored_sections(service, p, doc_ids, vector) if len(s.kids) >= 2]
     if p.count:
         # an enumeration of the count asked that the question names (…哪N个…Y: …A、B、C等Y) is
         # the answer; else a section and an enumeration of that
@@ -428,68 +423,3 @@ def _inline_list(service: PlanqaService, p: Plan, cand: Candidate, items: list[s
     body = "\n".join(f"{i}. {item}" for i, item in enumerate(listed, start=1))
     return Composition(f"{head}{count_note(p, len(items))}\n{body}", False, [cite], items=listed, chosen=[cand],
                        required=[(item, [1]) for item in items])
-
-
-def _introduces(sentence: str, term: str) -> bool:
-    """The sentence says what ``term`` is: ``今年政府工作的总体要求是：…``, ``指导思想：…``."""
-    at = sentence.find(term)
-    return 0 <= at < 20 and re.match(r"(?:主要)?(?:是|为|就是)|[：:]", sentence[at + len(term):]) is not None
-
-
-def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
-    """The opening sentences of the body under the section that best matches (its title
-    names what is asked: 总体要求, 指导思想…), never the title itself."""
-    q = p.question
-    refusal, vector, docs = _scoped_passages(service, q)
-    if refusal is not None:
-        return refusal
-    if lacks_key_term(service, q, docs):
-        return None
-    doc_ids = list(dict.fromkeys(str(d.metadata.get("doc_id")) for d in docs))[:3]
-    sections = _sections(service, p, doc_ids, vector)
-    if not sections or sections[0].score < MIN_NODE_SCORE:
-        return None
-    section = sections[0]
-    node = section.node
-    doc_id = section.title.doc_id if section.title else ""
-    body = [s for s in service.kb.docstore.sentences_of(doc_id, with_vectors=False)
-            if node.title_end <= s.start < node.end and s.start != node.title_start]
-    term = summary_term(q.text)
-    if term and term not in node.title:
-        # no heading names it: a sentence that introduces it (今年工作的总体要求是：…) starts the
-        # summary, in the best section's document or the next retrieved ones
-        for other in dict.fromkeys([doc_id, *doc_ids]):
-            sentences = service.kb.docstore.sentences_of(other, with_vectors=False)
-            at = next((i for i, s in enumerate(sentences) if _introduces(s.text, term)), None)
-            if at is not None:
-                doc_id, body = other, sentences[at:]
-                node = OutlineNode(id=-1, level=0, number="", title=term, parent=None, kind="lead", start=sentences[at].start,
-                                   end=sentences[-1].end, title_start=-1, title_end=sentences[at].start)
-                break
-    chosen: list[StoredSentence] = []
-    for sentence in body:
-        # (short sentences, a figure each, count as one: the sentences are a number, up to half
-        # the characters)
-        chars = sum(len(s.text) for s in chosen)
-        if chars >= SUMMARY_CHARS or (len(chosen) >= SUMMARY_SENTENCES and chars >= SUMMARY_CHARS // 2):
-            break
-        chosen.append(sentence)
-    if node.id >= 0:
-        # then the opening sentence of each later paragraph of the section (its key phrase):
-        # a section often opens on the year's setting before what it requires
-        for paragraph in paragraphs(body)[1:]:
-            if paragraph[0] in chosen:
-                continue
-            if sum(len(s.text) for s in chosen) + len(paragraph[0].text) > SUMMARY_MAX_CHARS:
-                break
-            chosen.append(paragraph[0])
-    quoted = cited(service, chosen)
-    citations = [cite for _, cite in quoted]
-    parts = [f"{sentence.text.rstrip('。')}[{cite.n}]" for sentence, cite in quoted]
-    required: list[tuple[str, list[int]]] = [("", [cite.n]) for cite in citations]
-    if not citations:
-        return None
-    meta = service.kb.docstore.document(doc_id)
-    name = source_label(meta.meta if meta else {}, q.is_english)
-    head = (f"According to {name}, “{node.title}”: " if q.is_english else f"{name}“{node.number}{node.title}”：")
-    return Composition(head + "。".join(parts) + "。", False, citations, required=required)

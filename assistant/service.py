@@ -22,7 +22,7 @@ from assistant.extractive import Extraction, extract, passage_citation
 from assistant.generative import LLM, Generation, generate, llm_rewriter, stream_tokens
 from assistant.guard import extractive_sentences
 from assistant.led_lists import lead_paragraph
-from assistant.lists import compose_list, compose_summary
+from assistant.lists import compose_list
 from assistant.planner import Plan, asks_measures, plan
 from assistant.question import Question, Vocabulary, understand
 from assistant.schema import Answer, StreamEvent
@@ -30,6 +30,7 @@ from assistant.scope import Catalogue, Scope, narrowed_to_quotes, widened
 from assistant.scope import resolve as resolve_scope
 from assistant.scorer import load_scorer
 from assistant.settings import Settings
+from assistant.summaries import compose_summary
 from common.cancel import checkpoint
 from common.errors import DocumentError, NotFoundError, QuestionError
 from common.memory import release_memory

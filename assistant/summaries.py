@@ -1,0 +1,88 @@
+"""Summaries of a section (总体要求, 指导思想, 主要预期目标…): the opening sentences of the body
+under the matching heading, then the opening sentence of each later paragraph, never the
+heading itself; every sentence cited."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from assistant.compose import Composition
+from assistant.extractive import source_label
+from assistant.list_parts import cited, paragraphs
+from assistant.lists import MIN_NODE_SCORE, lacks_key_term, scoped_passages, scored_sections
+from assistant.planner import Plan, summary_term
+from ingest.outline import OutlineNode
+from vectorstore.docstore import StoredSentence
+
+if TYPE_CHECKING:
+    from assistant.service import PlanqaService
+
+SUMMARY_SENTENCES = 3
+SUMMARY_CHARS = 600
+SUMMARY_MAX_CHARS = 900  # with the opening sentences of the section's later paragraphs
+
+
+def _introduces(sentence: str, term: str) -> bool:
+    """The sentence says what ``term`` is: ``今年政府工作的总体要求是：…``, ``指导思想：…``."""
+    at = sentence.find(term)
+    return 0 <= at < 20 and re.match(r"(?:主要)?(?:是|为|就是)|[：:]", sentence[at + len(term):]) is not None
+
+
+def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
+    """The opening sentences of the body under the section that best matches (its title
+    names what is asked: 总体要求, 指导思想…), never the title itself."""
+    q = p.question
+    refusal, vector, docs = scoped_passages(service, q)
+    if refusal is not None:
+        return refusal
+    if lacks_key_term(service, q, docs):
+        return None
+    doc_ids = list(dict.fromkeys(str(d.metadata.get("doc_id")) for d in docs))[:3]
+    sections = scored_sections(service, p, doc_ids, vector)
+    if not sections or sections[0].score < MIN_NODE_SCORE:
+        return None
+    section = sections[0]
+    node = section.node
+    doc_id = section.title.doc_id if section.title else ""
+    body = [s for s in service.kb.docstore.sentences_of(doc_id, with_vectors=False)
+            if node.title_end <= s.start < node.end and s.start != node.title_start]
+    term = summary_term(q.text)
+    if term and term not in node.title:
+        # no heading names it: a sentence that introduces it (今年工作的总体要求是：…) starts the
+        # summary, in the best section's document or the next retrieved ones
+        for other in dict.fromkeys([doc_id, *doc_ids]):
+            sentences = service.kb.docstore.sentences_of(other, with_vectors=False)
+            at = next((i for i, s in enumerate(sentences) if _introduces(s.text, term)), None)
+            if at is not None:
+                doc_id, body = other, sentences[at:]
+                node = OutlineNode(id=-1, level=0, number="", title=term, parent=None, kind="lead", start=sentences[at].start,
+                                   end=sentences[-1].end, title_start=-1, title_end=sentences[at].start)
+                break
+    chosen: list[StoredSentence] = []
+    for sentence in body:
+        # (short sentences, a figure each, count as one: the sentences are a number, up to half
+        # the characters)
+        chars = sum(len(s.text) for s in chosen)
+        if chars >= SUMMARY_CHARS or (len(chosen) >= SUMMARY_SENTENCES and chars >= SUMMARY_CHARS // 2):
+            break
+        chosen.append(sentence)
+    if node.id >= 0:
+        # then the opening sentence of each later paragraph of the section (its key phrase):
+        # a section often opens on the year's setting before what it requires
+        for paragraph in paragraphs(body)[1:]:
+            if paragraph[0] in chosen:
+                continue
+            if sum(len(s.text) for s in chosen) + len(paragraph[0].text) > SUMMARY_MAX_CHARS:
+                break
+            chosen.append(paragraph[0])
+    quoted = cited(service, chosen)
+    citations = [cite for _, cite in quoted]
+    parts = [f"{sentence.text.rstrip('。')}[{cite.n}]" for sentence, cite in quoted]
+    required: list[tuple[str, list[int]]] = [("", [cite.n]) for cite in citations]
+    if not citations:
+        return None
+    meta = service.kb.docstore.document(doc_id)
+    name = source_label(meta.meta if meta else {}, q.is_english)
+    head = (f"According to {name}, “{node.title}”: " if q.is_english else f"{name}“{node.number}{node.title}”：")
+    return Composition(head + "。".join(parts) + "。", False, citations, required=required)
