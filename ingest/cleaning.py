@@ -80,13 +80,20 @@ def _normalize(raw: str) -> str:
     text = unicodedata.normalize("NFC", text)
     # a typesetting that spaces every digit (1 9 9 7 年…7 4 7 7 2 亿元，增长8 ．8 ％): the digits
     # of one number, its decimal point and its unit are one word
-    return _SPACED_DIGIT_RE.sub("", text) if _SPACED_NUMBER_RE.search(text) else text
+    return _SPACED_DIGIT_RE.sub("", text) if _digits_spaced(text) else text
 
 
 # A digit, a space, then another digit, a decimal point or what follows a number (a unit, 年).
 _SPACED_DIGIT_RE = re.compile(r"(?<=[0-9０-９]) (?=[0-9０-９．.％%]|[年月日万亿千百个元多余吨])")
-# At least two numbers of three spaced digits or more: such a typesetting, not a list (1 2 3).
-_SPACED_NUMBER_RE = re.compile(r"(?:[0-9０-９] ){2,}[0-9０-９](?:.|\n)*?(?:[0-9０-９] ){2,}[0-9０-９]")
+_SPACED_PAIR_RE = re.compile(r"[0-9０-９] (?=[0-9０-９])")
+_PLAIN_PAIR_RE = re.compile(r"[0-9０-９](?=[0-9０-９])")
+
+
+def _digits_spaced(text: str) -> bool:
+    """Such a typesetting: most digits that follow a digit have a space between (a text with a
+    few spaced digits, a list 1 2 3 or a table, is not one)."""
+    spaced = len(_SPACED_PAIR_RE.findall(text))
+    return spaced >= 10 and spaced > 4 * len(_PLAIN_PAIR_RE.findall(text))
 
 
 def _raw_paragraphs(text: str) -> list[tuple[str, int]]:
