@@ -26,7 +26,7 @@ from langchain_core.documents import Document
 
 from assistant.glossary import alternatives, indicator_groups, other_measure
 from assistant.planner import asks_measures
-from assistant.question import AMOUNT_UNIT, QUESTION_WORDS_RE, Question, Term, search_words
+from assistant.question import AMOUNT_UNIT, PARENTHESIS_RE, QUESTION_WORDS_RE, Question, Term, search_words
 from common.normalize import simplified
 from common.places import NATIONAL
 from common.textutils import Span, normalize_width, split_clauses
@@ -317,15 +317,12 @@ def _figure_choice(
     return best[1], best[2], ""
 
 
-_PARENTHESIS_RE = re.compile(r"[（(][^（()）]*[）)]")
-
-
 def asked_indicators(q: Question) -> set[int]:
     """The main indicators (``glossary.INDICATOR_GROUPS``) a question names, in its words or
     its terms' Chinese alternatives (an English question's glosses)."""
     # (not in a parenthesis: （X占Y的比重） explains the indicator asked, it asks
     # for no other)
-    text = _PARENTHESIS_RE.sub("", q.text)
+    text = PARENTHESIS_RE.sub("", q.text)
     return indicator_groups(" ".join([text, *(a for t in q.terms if q.is_english or t.text in text
                                               for a in t.alternatives if not a.isascii())]))
 

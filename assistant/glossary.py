@@ -91,27 +91,23 @@ INDICATOR_GROUPS: list[tuple[str, ...]] = [
 
 # One indicator measured two ways, or of two populations: a question about one is not answered
 # by a figure of the other (调查失业率 against 登记失业率).
-EXCLUSIVE_INDICATORS: list[tuple[str, ...]] = [
-    ("调查失业率", "登记失业率"),
-    ("研发投入强度", "研发经费投入强度", "研发投入增长", "研发经费投入增长"),
-    ("城镇居民", "农村居民"),
+# Each entry: the sides of one indicator, each side with its spellings.
+EXCLUSIVE_INDICATORS: list[tuple[tuple[str, ...], ...]] = [
+    (("调查失业率",), ("登记失业率",)),
+    (("研发投入强度", "研发经费投入强度"), ("研发投入增长", "研发经费投入增长")),
+    (("城镇居民",), ("农村居民",)),
 ]
 
 
 def other_measure(asked: str, indicator: str) -> bool:
-    """A figure's indicator names one of an exclusive pair (``EXCLUSIVE_INDICATORS``) and the
-    question names another and not that one."""
-    for group in EXCLUSIVE_INDICATORS:
-        named = {w for w in group if w in asked}
-        found = {w for w in group if w in indicator}
-        if named and found and not named & found and not _same_kind(named, found):
+    """A figure's indicator names one side of an exclusive pair (``EXCLUSIVE_INDICATORS``) and
+    the question names another side and not that one."""
+    for sides in EXCLUSIVE_INDICATORS:
+        named = {i for i, side in enumerate(sides) if any(w in asked for w in side)}
+        found = {i for i, side in enumerate(sides) if any(w in indicator for w in side)}
+        if named and found and not named & found:
             return True
     return False
-
-
-def _same_kind(named: set[str], found: set[str]) -> bool:
-    """Two spellings of one measure (研发投入强度, 研发经费投入强度)."""
-    return any(a.replace("经费", "") == b.replace("经费", "") for a in named for b in found)
 
 
 def indicator_groups(text: str) -> set[int]:

@@ -69,10 +69,16 @@ def _led(service: PlanqaService, p: Plan, best: Candidate, lead: str, first: str
                        chosen=[best], required=required)
 
 
+def _colon_split(text: str) -> tuple[int, str]:
+    """Where a sentence's colon is (-1: none) and what follows it."""
+    colon = max(text.find("："), text.find(":"))
+    return colon, text[colon + 1:].strip() if colon >= 0 else ""
+
+
 def _colon_opens_first(text: str) -> bool:
     """The sentence's colon opens the first of an enumeration (…措施：一要…)."""
-    colon = max(text.find("："), text.find(":"))
-    return colon >= 0 and ordinal_number(text[colon + 1:]) == 1
+    colon, tail = _colon_split(text)
+    return colon >= 0 and ordinal_number(tail) == 1
 
 
 def lead_paragraph(service: PlanqaService, p: Plan, best: Candidate, least: int = 2) -> Composition | None:
@@ -113,8 +119,7 @@ def announced_list(service: PlanqaService, p: Plan, best: Candidate, counted_onl
     sentence that only states a count (办好N件实事。) announces a run of as many ordinals
     right after it; ``counted_only``: only such a run (for a sentence that scored low)."""
     text = best.sentence.text.strip()
-    colon = max(text.find("："), text.find(":"))
-    tail = text[colon + 1:].strip() if colon >= 0 else ""
+    colon, tail = _colon_split(text)
     count = count_in(text[:colon] if colon >= 0 else text)
     cue = (colon >= 0 and (not tail or ordinal_number(tail) == 1)) or bool(count and _ANNOUNCED_BY_RE.search(text)) \
         or bool(_ANNOUNCING_END_RE.search(text))

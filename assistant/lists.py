@@ -171,11 +171,9 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         if named is not None and not any(_names_title(q, s.node) for s in sections[:1]):
             return _inline_list(service, p, *named)
         # a sentence near the top announces that many items (…重点抓好N件事：一是…): those
-        for cand in ext.pool[:_COUNTED_REACH]:
-            if not cand.rejected and cand.score >= NAMED_LIST_FLOOR and count_in(cand.sentence.text) == p.count:
-                led = announced_list(service, p, cand, counted_only=True)
-                if led is not None:
-                    return led
+        announcing = _counted_announcement(service, p, ext.pool, p.count)
+        if announcing is not None:
+            return announcing
         counted = next((s for s in sections[:5] if len(s.kids) == p.count), None)
         enumerated = next(((cand, items) for cand in accepted[:5] for items in _stored_enums(service, cand)
                            if len(items) == p.count), None)
@@ -219,11 +217,9 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         return led
     # a sentence near the top that states a count of what follows (办好N件实事。) and is
     # followed by as many ordinals (一是…十是): those
-    for cand in ext.pool[:_COUNTED_REACH]:
-        run = None if cand.rejected or cand.score < NAMED_LIST_FLOOR else \
-            announced_list(service, p, cand, counted_only=True)
-        if run is not None:
-            return run
+    announcing = _counted_announcement(service, p, ext.pool)
+    if announcing is not None:
+        return announcing
     enums = [items for items in _stored_enums(service, best) if len(items) >= 2] if best is not None else []
     if best is not None and enums:
         # the enumeration in the best sentence, unless a section with children is closer to
@@ -301,6 +297,19 @@ def _stored_enums(service: PlanqaService, cand: Candidate) -> list[list[str]]:
 NAMED_LIST_FLOOR = 0.2  # least score of a sentence whose enumeration the question names
 _COUNTED_REACH = 3  # best-scored sentences looked at for a counted announcement
 _NAME_REACH = 6  # characters around an enumeration where its name (head noun, verb) stands
+
+
+def _counted_announcement(service: PlanqaService, p: Plan, pool: list[Candidate], count: int = 0) -> Composition | None:
+    """The items announced by one of the best-scored sentences that states a count of what
+    follows and is followed by as many ordinals (``led_lists.announced_list``, counted only);
+    ``count``: only a sentence stating that count."""
+    for cand in pool[:_COUNTED_REACH]:
+        if cand.rejected or cand.score < NAMED_LIST_FLOOR or (count and count_in(cand.sentence.text) != count):
+            continue
+        led = announced_list(service, p, cand, counted_only=True)
+        if led is not None:
+            return led
+    return None
 
 
 def _named_enumeration(service: PlanqaService, q: Question, pool: list[Candidate],

@@ -47,11 +47,13 @@ QUOTED_SPAN_RE = re.compile(r"“[^”]{1,20}”")
 # A stated number of things asked what they are (…的N件事是什么, N大X指什么): a list.
 _COUNTED_WHAT_RE = re.compile(rf"[二两三四五六七八九十\d]+{_MEASURE}(?!百分)[\u4e00-\u9fff]{{0,6}}?"
                               r"(?:是什么|是哪些|指什么|有什么|包括|分别是)")
+# The main targets asked in English (the main expected development targets).
+_ENGLISH_TARGETS = r"(?:main|major|expected)\b[a-z -]{0,60}?\b(?:targets|goals)"
 # A summary is asked when the question asks what such a section says (…的总体要求是什么), not when
 # it only names one (首次把…列入主要预期目标).
 _SUMMARY_RE = re.compile(r"(?:总体要求|指导思想|主要任务|工作重点|重点工作|总体思路|基本思路|主要预期目标)(?:是|有|包括|主要|"
                          r"的主要内容|的内容|分别)|的(?:总体要求|指导思想|主要任务|工作重点|总体思路|基本思路|主要预期目标)[？?。.!！]?\s*$|\b(?:what (?:are|were|is|was) the (?:overall requirements?|"
-                         r"guiding (?:thought|principles?)|main tasks|priorities|(?:main|major|expected)\b[a-z -]{0,60}?\b(?:targets|goals)))\b", re.I)
+                         r"guiding (?:thought|principles?)|main tasks|priorities|" + _ENGLISH_TARGETS + r"))\b", re.I)
 
 
 # The names of the summary sections (总体要求, 指导思想…) as a report writes them.
@@ -60,17 +62,23 @@ SUMMARY_TERMS = ("总体要求", "指导思想", "主要任务", "工作重点",
 PROSE_SECTIONS = ("总体要求", "指导思想", "总体思路", "基本思路", "主要预期目标")
 _ENGLISH_SUMMARY_TERMS = {"overall requirement": "总体要求", "guiding thought": "指导思想", "guiding principle": "指导思想",
                           "main tasks": "主要任务", "priorities": "工作重点"}
-_ENGLISH_TARGETS_RE = re.compile(r"\b(?:main|major|expected)\b[a-z -]{0,60}?\b(?:targets|goals)\b", re.I)
+_ENGLISH_TARGETS_RE = re.compile(rf"\b{_ENGLISH_TARGETS}\b", re.I)
 
 
 # Everyday names of the summary sections.
 _SUMMARY_ALIASES = {"总的要求": "总体要求", "总要求": "总体要求", "总体上的要求": "总体要求", "总的思路": "总体思路"}
 
 
-def summary_term(text: str) -> str:
-    """The summary section a question asks about (``总体要求``), or ``""``."""
+def _section_names(text: str) -> str:
+    """The text with the everyday names of the summary sections as reports write them."""
     for alias, name in _SUMMARY_ALIASES.items():
         text = text.replace(alias, name)
+    return text
+
+
+def summary_term(text: str) -> str:
+    """The summary section a question asks about (``总体要求``), or ``""``."""
+    text = _section_names(text)
     found = next((t for t in SUMMARY_TERMS if t in text), "")
     lowered = text.lower()
     found = found or next((zh for en, zh in _ENGLISH_SUMMARY_TERMS.items() if en in lowered), "")
@@ -238,9 +246,7 @@ def _indicator_parts(q: Question) -> tuple[Part, ...]:
 
 def plan(q: Question) -> Plan:
     """The plan of a question (see the module docstring)."""
-    text = q.text
-    for alias, name in _SUMMARY_ALIASES.items():
-        text = text.replace(alias, name)
+    text = _section_names(q.text)
     compare = bool(_COMPARE_RE.search(text))
     places = list(dict.fromkeys(q.places))
     if len(places) >= 2:

@@ -91,7 +91,7 @@ _NATIONAL_REPORT_RE = re.compile(r"国务院(?:的)?(?:政府)?工作报告|全�
 _THIS_YEARS_REPORT_RE = re.compile(r"(?:今年|本年)(?:的|度)?(?:省|市|全国|国务院)?(?:政府工作报告|工作报告|报告)")
 _NEGATED_RE = re.compile(r"[（(](?:不是|而不是|并非|非|not)[^）)]*[）)]", re.IGNORECASE)
 # Inside a clarification, a clause that says what is not asked (（问的是今年的目标，不是去年的实际数）).
-_PARENTHESIS_RE = re.compile(r"[（(][^（()）]*[）)]")
+PARENTHESIS_RE = re.compile(r"[（(][^（()）]*[）)]")
 _NEGATED_CLAUSE_RE = re.compile(r"(?:而不是|不是|并非|而非|\bnot\b)[^，,；;）)]*", re.IGNORECASE)
 _CAPTION_RE = re.compile(r"图片|照片|图中|图里|画面|配图|photo|picture|image", re.IGNORECASE)
 QUESTION_WORDS_RE = re.compile(
@@ -321,7 +321,7 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
     gazetteer = gazetteer or default_gazetteer()
     # A clarification that says what is NOT asked (（不是2022年的实际数）) names nothing asked.
     whole = _NEGATED_RE.sub("", gazetteer.correct(normalize(question)))
-    whole = _PARENTHESIS_RE.sub(lambda m: _NEGATED_CLAUSE_RE.sub("", m.group(0)), whole)
+    whole = PARENTHESIS_RE.sub(lambda m: _NEGATED_CLAUSE_RE.sub("", m.group(0)), whole)
     text = asking_part(whole)
     language = detect_language(text)
     report_years = frozenset({int(a or b) for a, b in _REPORT_YEAR_RE.findall(whole)}

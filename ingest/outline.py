@@ -123,7 +123,8 @@ def enumerations(sentence: str) -> list[list[str]]:
             if len(tail) > 1 and tail[0] and 0 < len(tail[1]) <= MAX_ITEM_CHARS:
                 parts = [*parts[:-1], tail[0], tail[1]]
         items = [_item(p, first=i == 0) for i, p in enumerate(parts)]
-        items[-1] = _COUNT_NAME_RE.sub("", items[-1]) if len(_COUNT_NAME_RE.sub("", items[-1])) >= 2 else items[-1]
+        unnamed = _COUNT_NAME_RE.sub("", items[-1])
+        items[-1] = unnamed if len(unnamed) >= 2 else items[-1]
         items = [_trim_lead(items[0], items[1:]), *items[1:-1], _trim_tail(items[-1], items[:-1])]
         items = [i for i in items if 0 < len(i) <= MAX_ITEM_CHARS]
         if len(items) >= 3 or (len(items) == 2 and "“" in sentence):
