@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 from langchain_core.documents import Document
 
-from assistant.glossary import alternatives, indicator_groups, other_measure
+from assistant.glossary import alternatives, indicator_groups, other_measure, without_denominators
 from assistant.planner import asks_measures
 from assistant.question import AMOUNT_UNIT, PARENTHESIS_RE, QUESTION_WORDS_RE, Question, Term, search_words
 from common.normalize import simplified
@@ -60,9 +60,9 @@ def unit_compatible(found: str, wanted: str) -> bool:
     if len(wanted) > 1 and wanted[0] in "万亿千" and wanted[1:] not in ("", "元", "人", "斤"):
         wanted = wanted.lstrip("万亿千")  # 多少万亩 asks for 亩, at any scale
     if wanted in ("亿元", "万元", "元", "亿", "万亿元"):
-        return found.endswith("元") or found in _MONEY
-    if wanted == "%":  # a rate: a gap between two rates (高于…0.4个百分点) is not one
-        return found.endswith(("%", "％"))
+        return "元" in found or found in _MONEY  # (元/月, 元/人: money per month, per person)
+    if wanted == "%":  # a rate: a gap between two rates (高于…0.4个百分点) is not one; a growth in 倍 is
+        return found.endswith(("%", "％", "倍"))
     if wanted in ("百分点", "个百分点"):
         return found.endswith(("%", "％", "百分点"))
     # a count (how many…) is any measure word of one character or a bare scale (N列, N万),
@@ -322,13 +322,21 @@ def asked_indicators(q: Question) -> set[int]:
     its terms' Chinese alternatives (an English question's glosses)."""
     # (not in a parenthesis: （X占Y的比重） explains the indicator asked, it asks
     # for no other)
-    text = PARENTHESIS_RE.sub("", q.text)
+    text = without_denominators(PARENTHESIS_RE.sub("", q.text))
     return indicator_groups(" ".join([text, *(a for t in q.terms if q.is_english or t.text in text
                                               for a in t.alternatives if not a.isascii())]))
 
 
 # Words of an indicator that say only how or since when it changed.
 _CHANGE_WORDS_RE = re.compile(r"“[^”]*”|以来|增长|达到|提高|下降|突破|超过|年均|同比|[^\u4e00-\u9fff]")
+
+
+_RATE_CHANGE_Q_RE = re.compile(r"增长|增速|增幅|涨幅|提高|下降|降低|上升|回落|变化")
+
+
+def _rate_level_asked(q: Question) -> bool:
+    """A Chinese question asks the level of a rate (…失业率是多少), not how something changed."""
+    return q.unit == "%" and not q.is_english and "率" in q.text and not _RATE_CHANGE_Q_RE.search(q.text)
 
 
 def _names_something(indicator: str) -> bool:
@@ -462,6 +470,8 @@ def candidates(
                 rejected = "figure"  # a figure of another main indicator than the one asked
             if figure is not None and not rejected and q.wants_number and other_measure(asked_words, figure.indicator):
                 rejected = "figure"  # the same indicator measured the other way (登记 for 调查失业率)
+            if figure is not None and not rejected and _rate_level_asked(q) and "增长" in figure.indicator:
+                rejected = "figure"  # a growth answers no question about a rate's level (…失业率是多少)
             if (figure is not None and anchors and not rejected and features["indicator"] < 0.5
                     and features["anchor_window"] == 0 and coverage(anchors, sent.text) > 0):
                 # the sentence names what is asked (its distinctive terms), but in another clause

@@ -77,6 +77,10 @@ def understood(q: Question) -> bool:
     return not any(t.text.isascii() and t.weight > 0 and t.alternatives == (t.text,) for t in q.terms)
 
 
+def _same_figure(a: Candidate, b: Candidate) -> bool:
+    return a.figure is not None and b.figure is not None and (a.figure.value, a.figure.unit) == (b.figure.value, b.figure.unit)
+
+
 def accepted_candidates(q: Question, ranked: list[Candidate], scorer: LinearScorer) -> list[Candidate]:
     """The scored candidates that may answer, best first: those at or above the threshold; or,
     when none is, the best one alone if it stands out from the best other sentence
@@ -89,7 +93,10 @@ def accepted_candidates(q: Question, ranked: list[Candidate], scorer: LinearScor
     if accepted or not candidates or not understood(q):
         return accepted
     best = candidates[0]
-    runner_up = next((c.score for c in candidates[1:] if c.sentence.text != best.sentence.text), 0.0)
+    # (a sentence giving the same figure agrees with the best: the margin is over the best one
+    # that says something else)
+    runner_up = next((c.score for c in candidates[1:] if c.sentence.text != best.sentence.text
+                      and not _same_figure(c, best)), 0.0)
     return [best] if scorer.stands_out(best.score, runner_up, q.wants_number) else []
 
 

@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.compose import Composition
-from assistant.evidence import Candidate, sentence_key
+from assistant.evidence import Candidate, sentence_key, term_matches
 from assistant.extractive import citation_for, source_label
 from assistant.list_parts import MAX_LIST_ITEMS, cited, count_note, outline_of, paragraphs
 from assistant.planner import Plan, count_in
@@ -197,3 +197,26 @@ def _section_holding(nodes: list[OutlineNode], start: int) -> OutlineNode | None
     """The innermost heading (or numbered paragraph) whose section holds the position ``start``."""
     holding = [n for n in nodes if n.kind != "lead" and n.start <= start < n.end]
     return max(holding, key=lambda n: n.level, default=None)
+
+
+def named_section_leads(service: PlanqaService, p: Plan, doc_ids: list[str]) -> tuple[str, OutlineNode, list[StoredSentence]] | None:
+    """A list question that names a section by the first clause of its title (…“X”部分…哪三个方面
+    Y) when the section has no sub-headings: the opening sentences of its paragraphs that hold
+    a word of the question its title lacks (坚持依法履职…, 坚持廉洁履职… for …哪三个方面履职), when
+    they are as many as asked, or two or more when no count is asked."""
+    q = p.question
+    for doc_id in doc_ids:
+        nodes = outline_of(service, doc_id)
+        for node in nodes:
+            first = re.split(r"[，,。；;：:]", node.title)[0]
+            if node.kind == "lead" or len(first) < 4 or first not in q.text \
+                    or any(n.parent == node.id and n.kind != "lead" for n in nodes):
+                continue
+            words = [t for t in q.terms if t.weight > 0 and not t.answer_type and t.text not in node.title
+                     and not count_in(t.text)]
+            inside = [s for s in service.kb.docstore.sentences_of(doc_id, with_vectors=False)
+                      if node.title_end <= s.start < node.end]
+            leads = [para[0] for para in paragraphs(inside) if any(term_matches(t, para[0].text) for t in words)]
+            if (len(leads) == p.count) if p.count else 2 <= len(leads) <= MAX_LIST_ITEMS:
+                return doc_id, node, leads
+    return None

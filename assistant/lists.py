@@ -17,7 +17,13 @@ from langchain_core.documents import Document
 from assistant.compose import Composition
 from assistant.evidence import Candidate, coverage, question_years, sentence_key, term_matches
 from assistant.extractive import accepted_candidates, citation_for, source_label
-from assistant.led_lists import announced_list, lead_paragraph, ordinal_paragraphs, ordinal_run_of
+from assistant.led_lists import (
+    announced_list,
+    lead_paragraph,
+    named_section_leads,
+    ordinal_paragraphs,
+    ordinal_run_of,
+)
 from assistant.list_parts import MAX_LIST_ITEMS, cite_sentence, cited, count_note, outline_of
 from assistant.planner import SUMMARY_TERMS, Plan, asks_measures, count_in
 from assistant.question import QUESTION_WORDS_RE
@@ -162,6 +168,12 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     accepted = accepted_candidates(q, ext.pool, service.scorer)
     doc_ids = list(dict.fromkeys(str(d.metadata.get("doc_id")) for d in docs))[:3]
     sections = [s for s in scored_sections(service, p, doc_ids, vector) if len(s.kids) >= 2]
+    # a section named by its title, without sub-headings: its paragraphs that speak of what is asked
+    named_leads = named_section_leads(service, p, doc_ids)
+    if named_leads is not None:
+        doc_id, node, leads = named_leads
+        return _sentences_list(service, p, doc_id, leads, (f"{{name}}“{_short_title(node)}”部分提出：",
+                                                            f"According to {{name}}, “{_short_title(node)}” says:"))
     if p.count:
         # an enumeration of the count asked that the question names (…哪N个…Y: …A、B、C等Y) is
         # the answer; else a section and an enumeration of that
@@ -284,14 +296,15 @@ def _headings_quoting(service: PlanqaService, q: Question, doc_ids: list[str]) -
     return None
 
 
-def _stored_enums(service: PlanqaService, cand: Candidate) -> list[list[str]]:
-    """The enumerations stored with the candidate's sentence that lie in the clauses it answers
-    with (an enumeration elsewhere in a long sentence answers something else)."""
+def _stored_enums(service: PlanqaService, cand: Candidate, anywhere: bool = False) -> list[list[str]]:
+    """The enumerations stored with the candidate's sentence that open in the clauses it answers
+    with (an enumeration elsewhere in a long sentence answers something else), or ``anywhere``."""
     doc_id, start = sentence_key(cand.doc, cand.sentence)
     found = service.kb.docstore.sentences_in_spans([("s", doc_id, start, start + len(cand.sentence.text))])
-    window = cand.window.text
+    window = cand.sentence.text if anywhere else cand.window.text
+    # (one that opens in those clauses runs on past them: a window ends at the words it matched)
     return [list(e) for s in found.get("s", []) for e in s.frame.get("enums") or []
-            if all(str(item) in window for item in e)]
+            if e and str(e[0]) in window]
 
 
 NAMED_LIST_FLOOR = 0.2  # least score of a sentence whose enumeration the question names
@@ -321,11 +334,21 @@ def _named_enumeration(service: PlanqaService, q: Question, pool: list[Candidate
     for cand in pool[:10]:
         if cand.rejected or cand.score < NAMED_LIST_FLOOR:
             continue
+        # (an enumeration followed by the count asked, A、B、C和D四个方面, is named by it wherever
+        # it stands in the sentence)
         named = next((items for items in _stored_enums(service, cand)
                       if _names(q.terms, cand.sentence.text, items) and (not count or len(items) == count)), None)
+        named = named or next((items for items in _stored_enums(service, cand, anywhere=True)
+                               if _counted_after(cand.sentence.text, items, count)), None)
         if named is not None:
             return cand, named
     return None
+
+
+def _counted_after(text: str, items: list[str], count: int) -> bool:
+    """The sentence states the count asked right after the enumeration's last item (A、B、C和D四个方面)."""
+    last = text.rfind(items[-1]) if items else -1
+    return count == len(items) and last >= 0 and count_in(text[last + len(items[-1]) : last + len(items[-1]) + 6]) == count
 
 
 def _names(terms: Sequence[Term], text: str, items: list[str], nouns_only: bool = False) -> int:
@@ -339,11 +362,11 @@ def _names(terms: Sequence[Term], text: str, items: list[str], nouns_only: bool 
     after = _ETC_RE.sub("", text[end : end + _NAME_REACH + 12])
     after = _QUALIFIER_RE.sub("", after)[:_NAME_REACH]  # (A、B等前景广阔的Y: Y)
     before = text[max(0, first - _NAME_REACH) : first]
-    asked = [t for t in terms if t.weight > 0 and not t.answer_type and len(t.text) >= 2
-             and (not nouns_only or _is_noun(t.text))]
+    asked = [t for t in terms if t.weight > 0 and len(t.text) >= 2 and (not nouns_only or _is_noun(t.text))]
+    # (the kind of answer asked, 哪几类产业, names the list by its head noun: …等产业)
     if any(term_matches(t, after) for t in asked):
         return 2
-    return 1 if any(term_matches(t, before) for t in asked) else 0
+    return 1 if any(term_matches(t, before) for t in asked if not t.answer_type) else 0
 
 
 # The words between the last item and the noun that names the list (A、B、C等新的Y).

@@ -15,9 +15,11 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.glossary import indicator_groups
-from assistant.question import Question, asked_unit
+from assistant.question import QUANTITY_RE, Question, asked_frame, asked_unit
 from common.places import Place
 from common.textutils import chinese_to_number
+from common.timeref import explicit_years
+from ingest.frames import RESULT, TARGET
 
 MAX_TABLE_ROWS = 12  # a trend longer than this is cut, and the answer says so
 
@@ -28,6 +30,9 @@ _COMPARE_RE = re.compile(r"高还是低|多还是少|有何不同|有什么不�
 # Words that ask for each of several years or places, or for a comparison of them.
 _EACH_RE = re.compile(r"历年|逐年|(?<!平均)每年|各年|每一年|变化|走势|趋势|分别|各是|各为|各有|各多少|各自|高还是低|多还是少|增加还是减少|哪个更|哪一年|两年|几年|"
                       r"\b(?:respectively|each|both|which year|compare|compared|between|change|changed)\b", re.I)
+# How much something grew between two years: one change, not a figure for each year.
+_EN_ONE_CHANGE_RE = re.compile(r"\bhow much\b[^?]*\b(?:grow|grew|rise|rose|increase|increased|fall|fell|drop|dropped|"
+                               r"decline|declined)\b[^?]*\bbetween\b", re.I)
 _PREVIOUS_RE = re.compile(r"与(?:去年|上年|上一年)(?:相比|比较)|比(?:去年|上年)(?:高|低|多|少)|和(?:去年|上年)(?:比|相比)")
 # The measure words of a count of items (哪八方面, 三大, 四个, 五项).
 _MEASURE = r"(?:个|项|条|类|大|方面|点|件|种|场|批)"
@@ -113,7 +118,7 @@ def _years_asked(q: Question) -> list[int]:
     text = q.text
     if len(q.report_years) >= 2:
         return sorted(q.report_years)
-    each = bool(_EACH_RE.search(text))
+    each = bool(_EACH_RE.search(text)) and not _EN_ONE_CHANGE_RE.search(text)
     m = _SPAN_RE.search(text) or (_EN_SPAN_RE.search(text) if q.is_english else None)
     if m and each:
         lo, hi = sorted((int(m.group(1)), int(m.group(2))))
@@ -244,6 +249,43 @@ def _indicator_parts(q: Question) -> tuple[Part, ...]:
     return ()
 
 
+_CLAUSE_RE = re.compile(r"[？?；;，,。！!]")
+_KIND_LABELS = {TARGET: "目标", RESULT: "实际"}
+
+
+def _frame_parts(q: Question) -> tuple[Part, ...]:
+    """A figure asked twice in one message, once as a target and once as a result or for two
+    different years (当年X目标是多少？上一年实际完成多少？): one part per asking clause, each with
+    its clause's year and kind; the clauses before the first ask (the report, the place) are
+    kept in both. None when the question is not of that form."""
+    if q.is_english or not q.wants_number:
+        return ()
+    clauses = [c for c in _CLAUSE_RE.split(q.text) if c.strip()]
+    asking = [i for i, c in enumerate(clauses) if QUANTITY_RE.search(c)]
+    if len(asking) != 2:
+        return ()
+    frames = [asked_frame(clauses[i]) for i in asking]
+    kinds = {kind for _, kind in frames}
+    relatives = [rel for rel, _ in frames]
+    clause_years = [set(explicit_years(clauses[i])) - q.report_years for i in asking]
+    if kinds != {TARGET, RESULT} and not (None not in relatives and relatives[0] != relatives[1]) \
+            and not (all(clause_years) and clause_years[0] != clause_years[1]):
+        return ()
+    context = "，".join(clauses[: asking[0]])
+    report = next(iter(q.report_years)) if len(q.report_years) == 1 else None
+    parts = []
+    for i, (relative, kind), years in zip(asking, frames, clause_years, strict=True):
+        text = f"{context}，{clauses[i]}" if context else clauses[i]
+        year = min(years) if len(years) == 1 else (report + relative if report and relative is not None else None)
+        label = (f"{year}年" if year else "") + _KIND_LABELS.get(kind, "")
+        # (the year and kind the clause names, none when it names none: the other clause's are
+        # not this one's)
+        part = replace(q, text=text, kind=kind, relative_year=relative, years=frozenset(years) or q.years,
+                       unit=asked_unit(clauses[i], True) or q.unit)
+        parts.append(Part(label or clauses[i], part))
+    return tuple(parts)
+
+
 def plan(q: Question) -> Plan:
     """The plan of a question (see the module docstring)."""
     text = _section_names(q.text)
@@ -252,6 +294,9 @@ def plan(q: Question) -> Plan:
     if len(places) >= 2:
         parts = tuple(Part(p.name if not q.is_english else p.english, _narrow_place(q, p)) for p in places)
         return Plan("parts", q, parts, compare=compare)
+    framed = _frame_parts(q)
+    if framed:
+        return Plan("parts", q, framed)
     years = _years_asked(q)
     if len(years) >= 2:
         capped = max(0, len(years) - MAX_TABLE_ROWS)

@@ -32,7 +32,7 @@ from common.timeref import explicit_years, without_comparisons
 from common.tokens import STOPWORDS, jieba_module, tokenize
 from ingest.frames import RESULT, TARGET
 
-_QUANTITY_RE = re.compile(
+QUANTITY_RE = re.compile(
     r"多少|(?<!哪)几[个项家种条所座名位级类批处亿万千百十]?|增速|增幅|涨幅|增长率|比重|占比|比例|规模|总额|总量|"
     r"率是|多大|多高|多快|多长|多远|多重|什么水平|什么幅度"
 )
@@ -53,20 +53,23 @@ _RATIO_RE = re.compile(r"(?:率|比重|占比|比例|增速|增幅|涨幅|百分
 _EN_UNITS = {
     "billion yuan": "亿元", "yuan": "元", "tons": "吨", "tonnes": "吨", "kilometers": "公里",
     "kilometres": "公里", "km": "公里", "percent": "%", "percentage": "%", "rate": "%", "ratio": "%",
-    "share": "%", "proportion": "%",
+    "share": "%", "proportion": "%", "mu": "亩", "jin": "斤", "hectares": "公顷",
     "how fast": "%",
 }
 # Nouns that are a count of people only when "how many" of them is asked (not "income of residents").
 _EN_COUNT_NOUNS = {"person-times": "人次", "people": "人", "persons": "人", "residents": "人", "jobs": "人",
-                   "hours": "小时", "days": "天", "households": "户"}
+                   "hours": "小时", "days": "天", "households": "户", "vehicles": "辆", "cars": "辆"}
 # "(by) how much did … grow / fall": a rate of change, as 增长多少 is in Chinese.
 _EN_CHANGE_RE = re.compile(r"\bhow much\b.*\b(?:grow|grew|rise|rose|increase|decrease|fall|fell|drop|decline)\b", re.I)
 # Asked for a plan or for what happened (general wording of the genre).
 # (左右 / 以上 mark a target only after a number: 规模以上 is part of an indicator's name)
 _TARGET_Q_RE = re.compile(r"目标|预期|计划|拟|力争|打算|安排|要求|部署|定为|设定|确定|(?<=[\d%％万亿])(?:左右|以上)")
 _RESULT_Q_RE = re.compile(r"实际|完成了|实现了|达到了|增长了|下降了|提高了|同比|回顾|取得了|是否完成")
-_EN_TARGET_RE = re.compile(r"\b(target|targets|goal|goals|aim|aims|aiming|plan|plans|planned|expected|set)\b", re.I)
-_EN_RESULT_RE = re.compile(r"\b(did|grew|was|were|achieved|actual|actually|last year|in the past)\b", re.I)
+_EN_TARGET_RE = re.compile(r"\b(target|targets|goal|goals|aim|aims|aiming|plan|plans|planned|expected|set|"
+                           r"commit|commits|committed|pledge|pledged|pledges|promise|promised|promises)\b", re.I)
+# (was / were … to be done: what was planned, not what happened)
+_EN_RESULT_RE = re.compile(r"\b(did|grew|(?:was|were)(?!(?:\s+[\w-]+){0,10}?\s+to\s+be\b)|achieved|actual|actually|"
+                           r"last year|in the past)\b", re.I)
 # "did the 2024 report raise…": the past tense of what a report said, not of what happened
 _EN_REPORT_SAID_RE = re.compile(r"\b(?:did|was|were)\b(?=(?:\s+[\w'’&-]+){1,7}?\s+reports?\b)", re.I)
 _RELATIVE_Q = [("今年", 0), ("本年", 0), ("当年", 0), ("上一年", -1), ("上年", -1), ("去年", -1), ("前年", -2),
@@ -103,7 +106,8 @@ QUESTION_GENERIC = frozenset(
     """举措 措施 做法 办法 属于 变化 内容 要求 情况 方面 部署 安排 哪类 哪家 哪种 哪项 哪几 包括 涉及 提到 指出
     说明 介绍 采取 有何 何种 是否 多少钱 具体 主要 重点 一些 方式 途径 手段 意义 作用 目的 计划 目标 任务 预期
     这篇 这份 本文 该文 文章 报道 本报告 文中 文件 资料 材料 打算 类型 种类 哪方面 态度 立场 看法 提出 说 讲
-    部分 章节 报告 政府工作报告 工作报告 政府 据 根据 按照 当年 上一年 分别 各是 设定 定为 定在""".split()
+    部分 章节 报告 政府工作报告 工作报告 政府 据 根据 按照 当年 上一年 分别 各是 设定 定为 定在 谈到 谈及 提及 说到
+    讲到 点名 列举""".split()
 )
 _ANSWER_TYPE_RE = re.compile(r"(?:什么|哪些|哪类|哪种|何种|哪个|哪项|哪几[个项类种])(?:样的|样|的)?([\u4e00-\u9fff]{2,4})")
 _EN_STOP = frozenset(
@@ -120,6 +124,8 @@ _EN_STOP = frozenset(
     "related relating during through since into under within between promise promised total overall whole entire "
     # a count of the things asked is read by the planner, it is no word of the answer
     "two three four five six seven eight nine ten eleven twelve "
+    # words of how a figure is asked (how long, what level, in units of, the volume of), not of what
+    "long far level levels unit units volume meet met "
     # verbs of what a report does with its words (names, proposes, sets out)
     "name names named propose proposes proposed outline outlines outlined out".split()
 )
@@ -307,6 +313,8 @@ def asked_unit(text: str, wants_number: bool) -> str:
     m = _UNIT_AFTER_RE.search(text)
     if m:
         return m.group(1)
+    if "多少钱" in text:
+        return "元"  # money, at any scale
     # the clause that asks (…X率下调后，少付了多少Y: a rate named in another clause does not
     # make the asked figure a rate)
     asking = [c for c in re.split(r"[，,；;。？?！!]", text) if re.search(r"多少|几|百分之", c)]
@@ -314,6 +322,17 @@ def asked_unit(text: str, wants_number: bool) -> str:
     if wants_number and _RATIO_RE.search(text):
         return "%"
     return AMOUNT_UNIT if wants_number and _AMOUNT_RE.search(text) and not _CHANGE_RE.search(text) else ""
+
+
+def asked_frame(text: str) -> tuple[int | None, str]:
+    """The year a Chinese question (or one of its clauses) asks about, relative to its report's
+    (今年 0, 去年 -1; ``None`` when it names none), and whether it asks a target or a result."""
+    # (与上年相比, 比去年: a base of comparison, not the year asked about; 今年的政府工作报告
+    # names the report, the year asked is the one its words name, 去年…)
+    about = _THIS_YEARS_REPORT_RE.sub("", without_comparisons(text))
+    relative = next((delta for word, delta in _RELATIVE_Q if word in about), None)
+    kind = RESULT if _RESULT_Q_RE.search(text) else (TARGET if _TARGET_Q_RE.search(text) else "")
+    return relative, kind
 
 
 def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: Gazetteer | None = None) -> Question:
@@ -360,18 +379,9 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
         place_names = [p.short for p in places] + [p.name for p in places] + ["全国", "我国", "国家", "中国", "国务院"]
         terms = [Term(t, alternatives(t) + _arabic_count(t), answer_type=any(k.startswith(t) for k in kinds))
                  for t in chinese_terms(text, place_names)]
-        wants_number = bool(_QUANTITY_RE.search(text))
+        wants_number = bool(QUANTITY_RE.search(text))
         unit = asked_unit(text, wants_number)
-        # (与上年相比, 比去年: a base of comparison, not the year asked about; 今年的政府工作报告
-        # names the report, the year asked is the one its words name, 去年…)
-        about = _THIS_YEARS_REPORT_RE.sub("", without_comparisons(text))
-        relative = next((delta for word, delta in _RELATIVE_Q if word in about), None)
-        if _RESULT_Q_RE.search(text):
-            kind = RESULT
-        elif _TARGET_Q_RE.search(text):
-            kind = TARGET
-        else:
-            kind = ""
+        relative, kind = asked_frame(text)
         search_text = text
     # The years a sentence must speak about: those named besides the reports named (a question
     # naming only a report asks about anything in it).

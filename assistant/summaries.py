@@ -24,9 +24,10 @@ SUMMARY_MAX_CHARS = 900  # with the opening sentences of the section's later par
 
 
 def _introduces(sentence: str, term: str) -> bool:
-    """The sentence says what ``term`` is: ``今年政府工作的总体要求是：…``, ``指导思想：…``."""
+    """The sentence says what ``term`` is: ``今年政府工作的总体要求是：…``, ``指导思想：…``,
+    ``综合考虑国内外各种因素，今年经济社会发展主要预期目标是：…`` (near its start)."""
     at = sentence.find(term)
-    return 0 <= at < 20 and re.match(r"(?:主要)?(?:是|为|就是)|[：:]", sentence[at + len(term):]) is not None
+    return 0 <= at < 32 and re.match(r"(?:主要)?(?:是|为|就是)|[：:]", sentence[at + len(term):]) is not None
 
 
 def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:

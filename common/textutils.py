@@ -226,8 +226,9 @@ def find_figures(text: str, require_unit_for_chinese: bool = True) -> list[Figur
                 continue  # 第六个五年计划: an ordinal in a name, not a quantity
             if not any(ch in _CN_DIGITS and ch not in "两" for ch in raw_value) and not raw_value.startswith("十"):
                 continue  # 千万, 亿万: words of emphasis, not figures
-            if unit in ("年", "天", "次", "位", "名", "场", "件", "处", "批", "类") and len(raw_value) == 1:
-                continue  # 一年, 一次, 一批: idioms, not figures
+            if unit in ("年", "天", "次", "位", "名", "场", "件", "处", "批", "类") and len(raw_value) == 1 \
+                    and (unit != "天" or raw_value == "一"):
+                continue  # 一年, 一次, 一批: idioms, not figures (N天 of days is a duration: 管三天)
             parsed = _chinese_value(raw_value + scale)
             if parsed is None:
                 continue

@@ -110,6 +110,9 @@ def enumerations(sentence: str) -> list[list[str]]:
             piece = sentence[m.end(): nxt.start() if nxt else len(sentence)]
             items.append(re.split(r"[，,；;。]", piece.strip("，,：:"))[0])
         out.append([i for i in items if i])
+    parallel = _parallel_clauses(sentence)
+    if parallel:
+        out.append(parallel)
     for clause in re.split(r"[，,；;。：:！？]", sentence):
         parts = [p for p in _LIST_SEP_RE.split(clause) if p]
         if len(parts) < 3 and not (len(parts) == 2 and "“" in sentence):
@@ -132,9 +135,29 @@ def enumerations(sentence: str) -> list[list[str]]:
     return out
 
 
+def _parallel_clauses(sentence: str) -> list[str]:
+    """Three or more parts of a sentence, set apart by semicolons, that each open a clause with
+    the same two-character word (坚持A，…；坚持B，…；坚持C，…): their opening clauses are the
+    items (the first part may have a lead before it: 需要把握以下原则：坚持A，…)."""
+    segments = [s for s in re.split(r"[；;]", sentence.rstrip("。")) if s.strip()]
+    if len(segments) < 3:
+        return []
+    word = segments[1].strip()[:2]
+    if len(word) < 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+        return []
+    items = []
+    for i, segment in enumerate(segments):
+        clauses = [c.strip() for c in re.split(r"[，,：:]", segment)]
+        clause = next((c for c in clauses if c.startswith(word)), None) if i == 0 else clauses[0]
+        if clause is None or not clause.startswith(word) or len(clause) > MAX_ITEM_CHARS:
+            return []
+        items.append(clause)
+    return items
+
+
 # A count and a short noun after the last item name the list, they are no part of that item
 # (A、B、C三大工程 → C; A、B两项行动 → B).
-_COUNT_NAME_RE = re.compile(r"[两二三四五六七八九十百\d]+(?:大|个|项|类|种|条|件|方面|方面的)[\u4e00-\u9fff]{0,4}$")
+_COUNT_NAME_RE = re.compile(r"[两二三四五六七八九十百\d]+(?:个方面|方面的|方面|大|个|项|类|种|条|件)[\u4e00-\u9fff]{0,4}$")
 
 
 def _trim_lead(first: str, others: list[str]) -> str:

@@ -194,6 +194,8 @@ ANNOUNCING_REPORT = """2033年石门县政府工作报告
 
 做好今年工作，要注重以下几点。一是把牢稳中求进。二是突出项目为王。三是守住安全底线。
 
+科技工作要从创新政策、创新平台、创新氛围和创新服务四个方面统筹发力，持续优化创新生态。
+
 三、加强政府自身建设
 
 政府自身建设要有新气象。各级政府要牢记宗旨，把为人民谋幸福作为根本追求，以实干实绩回应群众期盼。
@@ -203,6 +205,16 @@ ANNOUNCING_REPORT = """2033年石门县政府工作报告
 二是坚持廉洁从政。严格落实中央八项规定精神，驰而不息纠治“四风”，坚决惩治群众身边的不正之风。
 
 三是坚持担当作为。健全干部激励机制，为敢于担当的干部撑腰鼓劲，推动各项工作落地见效。
+
+四、持续优化营商环境，激发经营主体活力
+
+营商环境是发展的生命线。全县上下要对标一流，久久为功。
+
+坚持依法监管，规范涉企执法行为。
+
+坚持精准服务，推行涉企事项一网通办。
+
+坚持诚信履约，兑现对企业的政策承诺。
 """
 
 
@@ -232,6 +244,11 @@ def announcing_service(tmp_path_factory: pytest.TempPathFactory):
     ("石门县做好今年工作要注重哪几点？", ["稳中求进", "项目为王", "安全底线"], "家庭医生"),
     # the question names a section by its heading: its parts, not the heading
     ("石门县报告在“加强政府自身建设”部分提出了哪几个“坚持”？", ["依法行政", "廉洁从政", "担当作为"], "稳字当头"),
+    # a section named by its title, without sub-headings or ordinals: its paragraphs that speak
+    # of what is asked, as many as asked
+    ("石门县报告“持续优化营商环境”部分提出了哪三个坚持？", ["依法监管", "精准服务", "诚信履约"], "生命线"),
+    # an enumeration followed by the count asked (A、B、C和D四个方面)
+    ("石门县科技工作要从哪四个方面统筹发力？", ["创新政策", "创新平台", "创新氛围", "创新服务"], "家庭医生"),
 ])
 def test_a_list_a_sentence_announces_is_what_follows_it(announcing_service, question, items, absent):
     answer = announcing_service.ask(question)

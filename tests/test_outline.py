@@ -115,3 +115,34 @@ def test_plans_of_multi_part_questions():
     p = plan(understand("How did the quota of special-purpose bonds change between the 2031 and 2032 national "
                         "government work reports?"))
     assert p.kind == "parts" and [part.label for part in p.parts] == ["2031", "2032"]
+
+
+def test_parallel_clauses_opening_with_one_word_are_an_enumeration():
+    # 坚持A，…；坚持B，…；坚持C，…: the opening clauses, after a lead that ends in a colon or comma
+    assert enumerations("需要把握以下原则：坚持稳中求进，促进平稳发展；坚持改革开放，推进制度创新；坚持以人为本，改善民生。") == [
+        ["坚持稳中求进", "坚持改革开放", "坚持以人为本"]]
+    assert enumerations("在国际事务中，坚持民主公正，推进合作；坚持和睦互信，维护安全；坚持平等互利，促进繁荣。")[0][0] == "坚持民主公正"
+    # parts that do not all open with that word are no enumeration
+    assert enumerations("粮食产量1.4万亿斤；棉花产量500万吨；油料产量3000万吨。") == []
+    # a count of aspects after the last item names the list (…和D四个方面统筹发力)
+    assert enumerations("从创新政策、创新平台、创新氛围和创新服务四个方面统筹发力。") == [
+        ["创新政策", "创新平台", "创新氛围", "创新服务"]]
+
+
+def test_a_target_and_a_result_asked_in_one_message_are_two_parts():
+    from assistant.planner import plan
+    from assistant.question import understand
+    from ingest.frames import RESULT, TARGET
+
+    p = plan(understand("2031年政府工作报告中，当年城镇新增就业目标是多少？上一年实际新增了多少？"))
+    assert p.kind == "parts"
+    assert [(part.label, part.question.kind, part.question.relative_year) for part in p.parts] == [
+        ("2031年目标", TARGET, 0), ("2030年实际", RESULT, -1)]
+    # a clause that names no year keeps none (not the other clause's)
+    p = plan(understand("2031年报告中，城镇新增就业的年度目标是多少？上一年实际城镇新增就业多少人？"))
+    assert [part.question.relative_year for part in p.parts] == [None, -1]
+    # one ask is one question
+    assert plan(understand("2031年城镇新增就业目标是多少？")).kind == "single"
+    # how much something grew between two years is one change, not a figure per year
+    assert plan(understand("According to the 2035 report, by how much did crude oil output grow between 2021 and "
+                           "2031?")).kind == "single"

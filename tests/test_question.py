@@ -132,3 +132,28 @@ def test_places_that_are_context_or_topic_do_not_scope_the_question():
     q = understand("2031年国务院政府工作报告对海南自由贸易港建设有什么部署？")
     assert q.places == () or list(q.places) == []
     assert any(t.text == "海南" for t in q.terms)
+
+
+def test_money_per_month_answers_how_much_money_and_a_growth_in_times_a_rate():
+    from assistant.evidence import unit_compatible
+    from assistant.question import asked_unit
+
+    assert asked_unit("每个月最少能领多少钱？", True) == "元"
+    assert unit_compatible("元/月", "元") and not unit_compatible("万吨", "元")
+    assert unit_compatible("倍", "%")
+
+
+def test_a_main_indicator_named_as_a_denominator_is_not_what_is_measured():
+    from assistant.glossary import indicator_groups
+
+    assert indicator_groups("单位地区生产总值能耗下降") == indicator_groups("能耗")
+    assert indicator_groups("研发经费投入占地区生产总值比重") == indicator_groups("研发")
+    assert indicator_groups("地区生产总值增长5%") == indicator_groups("生产总值")
+
+
+def test_english_commitments_ask_targets_and_what_was_to_be_done_asks_no_result():
+    from assistant.question import understand
+    from ingest.frames import TARGET
+
+    assert understand("What average PM2.5 concentration did Liaoning commit to stay below in 2031?").kind == TARGET
+    assert understand("How was the cost of caring for infants under age 3 to be treated for income tax purposes?").kind == ""
