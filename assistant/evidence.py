@@ -253,16 +253,16 @@ def _asked_bigrams(text: str, places: tuple[str, ...]) -> frozenset[str]:
     return frozenset(_bigrams(QUESTION_WORDS_RE.sub(" ", core)))
 
 
-def indicator_match(q: Question, indicator: str) -> float:
+def indicator_match(q: Question, indicator: str, own_words: bool = False) -> float:
     """How much of what a figure measures (its indicator) the question asks about: the share
     of the indicator's character bigrams that the question has (赤字规模 for a question about
-    赤字规模: 1; 赤字率: 0.5)."""
+    赤字规模: 1; 赤字率: 0.5), in its words and their alternatives, or in its ``own_words``."""
     have = _bigrams(indicator)
     if not have:
         return 0.0
     names = tuple(n for p in q.places for n in (p.name, p.short))
     # The question's words and their Chinese alternatives (an English question's glosses).
-    asked = f"{q.text} {' '.join(a for t in q.terms for a in t.alternatives if not a.isascii())}"
+    asked = q.text if own_words else f"{q.text} {' '.join(a for t in q.terms for a in t.alternatives if not a.isascii())}"
     return len(have & _asked_bigrams(asked, names)) / len(have)
 
 
@@ -307,14 +307,25 @@ def _figure_choice(
     # what it measures closest to the question; then the question's terms in the words right
     # before it (工业总产值…增长百分之十一 against 农业总产值…增长百分之五 in one sentence);
     # then in its clause window
-    best: tuple[tuple[float, float, float], FigureFrame, tuple[int, int]] | None = None
+    best: tuple[tuple[float, float, float, float], FigureFrame, tuple[int, int]] | None = None
     for fig, (lo, hi) in windows:
-        key = (indicator_match(q, fig.indicator), coverage(q.terms, said[id(fig)]),
+        # (the question's own words part two figures its synonyms both match: 城镇新增就业 and
+        # 新增农村劳动力转移就业 for a question about the second)
+        key = (indicator_match(q, fig.indicator), indicator_match(q, fig.indicator, own_words=True),
+               coverage(q.terms, said[id(fig)]),
                coverage(q.terms, "".join(c.text for c in clauses[lo : hi + 1])))
-        if best is None or key > tuple(k + 1e-9 for k in best[0]):
+        if best is None or _greater(key, best[0]):
             best = (key, fig, (lo, hi))
     assert best is not None
     return best[1], best[2], ""
+
+
+def _greater(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """``a`` before ``b`` in order of keys, equal within rounding on each key."""
+    for x, y in zip(a, b, strict=True):
+        if abs(x - y) > 1e-9:
+            return x > y
+    return False
 
 
 def asked_indicators(q: Question) -> set[int]:

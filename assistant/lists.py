@@ -92,7 +92,10 @@ def scored_sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector:
                 parent = by_id[parent].parent
             joined = " ".join(path)
             score = float(np.dot(vector, title.vector)) + 0.1 * coverage(q.terms, joined)
-            out.append(_Section(node, kids, title, score, any(w in joined for w in words)))
+            # (a part of the report named by the year asked, 2025年工作安排, 2024年工作回顾, shares
+            # what a question about that year's work asks: 今年的重点工作从哪几方面部署)
+            year_part = bool(wanted & years) and node.parent is None
+            out.append(_Section(node, kids, title, score, year_part or any(w in joined for w in words)))
     return sorted(out, key=lambda s: s.score, reverse=True)
 
 

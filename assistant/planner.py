@@ -38,7 +38,9 @@ _PREVIOUS_RE = re.compile(r"与(?:去年|上年|上一年)(?:相比|比较)|比(
 _MEASURE = r"(?:个|项|条|类|大|方面|点|件|种|场|批)"
 _LIST_RE = re.compile(
     rf"哪几{_MEASURE}|哪些|哪[一二两三四五六七八九十\d]+{_MEASURE}|包括(?:什么|哪些)|分为哪|"
-    r"分别是什么|都有什么|列举|\b(?:which|what)\b.*\b(?:areas|aspects|tasks|items|measures|parts|points)\b|\blist\b",
+    r"分别是什么|都有什么|列举|\b(?:which|what)\b.*\b(?:areas|aspects|tasks|items|measures|parts|points)\b|"
+    # (list as a request, not a noun: its 2025 list of projects)
+    r"(?:^|please\s+|can you\s+|could you\s+)list\b",
     re.I,
 )
 # Asking what is done about something (举措, 怎么做, measures), not for a figure: answered by the
@@ -273,9 +275,16 @@ def _frame_parts(q: Question) -> tuple[Part, ...]:
         return ()
     context = "，".join(clauses[: asking[0]])
     report = next(iter(q.report_years)) if len(q.report_years) == 1 else None
+    # (a question naming no year has its 今年 anchored to the latest report's year, service.analyze:
+    # each clause's 去年 / 今年 is counted from that year)
+    whole_relative = asked_frame(q.text)[0]
+    anchor = next(iter(q.years)) - whole_relative if (
+        q.relative_year is None and whole_relative is not None and len(q.years) == 1 and not explicit_years(q.text)) else None
     parts = []
     for i, (relative, kind), years in zip(asking, frames, clause_years, strict=True):
         text = f"{context}，{clauses[i]}" if context else clauses[i]
+        if not years and anchor is not None and relative is not None:
+            years, relative = {anchor + relative}, None
         year = min(years) if len(years) == 1 else (report + relative if report and relative is not None else None)
         label = (f"{year}年" if year else "") + _KIND_LABELS.get(kind, "")
         # (the year and kind the clause names, none when it names none: the other clause's are
@@ -324,7 +333,9 @@ def plan(q: Question) -> Plan:
     # 几 in a list question names its items (…的几件X…有哪些), it asks no figure
     names_items = asks_list and not re.search(r"多少|百分之", text)
     if asks_list and (not q.wants_number or names_items) or (asks_list and count_in(text) and not q.unit):
-        return Plan("list", q, count=count_in(text))
+        # (its 几 counts the items: the sentences that list them need hold no figure)
+        listed = replace(q, wants_number=False, unit="") if names_items else q
+        return Plan("list", listed, count=count_in(text))
     return Plan("single", q)
 
 

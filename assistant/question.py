@@ -388,6 +388,8 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
     asked = years - report_years
     if report_years and asked and max(asked) < min(report_years) and not kind:
         kind = RESULT  # a year before the report's: what the report says happened
+    if asked and relative == 0:
+        relative = None  # 当年 of years named (2015、2016年…当年的X) is each of those years
     tokens = tokenize(search_text) + [a.lower() for t in terms for a in t.alternatives[:3]]
     return Question(
         original=question,

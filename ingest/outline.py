@@ -110,12 +110,15 @@ def enumerations(sentence: str) -> list[list[str]]:
             piece = sentence[m.end(): nxt.start() if nxt else len(sentence)]
             items.append(re.split(r"[，,；;。]", piece.strip("，,：:"))[0])
         out.append([i for i in items if i])
+    named = _named_count_clauses(sentence)
+    if named:
+        out.append(named)
     parallel = _parallel_clauses(sentence)
     if parallel:
         out.append(parallel)
     for clause in re.split(r"[，,；;。：:！？]", sentence):
         parts = [p for p in _LIST_SEP_RE.split(clause) if p]
-        if len(parts) < 3 and not (len(parts) == 2 and "“" in sentence):
+        if len(parts) < 2:
             continue
         last = parts[-1]
         if "等" in last:  # …、C等新增长引擎: the list ends at 等
@@ -125,6 +128,8 @@ def enumerations(sentence: str) -> list[list[str]]:
             tail = _LIST_END_RE.split(last, maxsplit=1)
             if len(tail) > 1 and tail[0] and 0 < len(tail[1]) <= MAX_ITEM_CHARS:
                 parts = [*parts[:-1], tail[0], tail[1]]
+        if len(parts) < 3 and not (len(parts) == 2 and "“" in sentence):
+            continue  # (A、B和C: three items once the last part is split at 和)
         items = [_item(p, first=i == 0) for i, p in enumerate(parts)]
         unnamed = _COUNT_NAME_RE.sub("", items[-1])
         items[-1] = unnamed if len(unnamed) >= 2 else items[-1]
@@ -133,6 +138,24 @@ def enumerations(sentence: str) -> list[list[str]]:
         if len(items) >= 3 or (len(items) == 2 and "“" in sentence):
             out.append(items)
     return out
+
+
+_NAMED_COUNT_RE = re.compile(r"“([^”]{2,8})”[：:]")
+_ONE_NUMERAL_RE = re.compile(r"^[^一两二三四五六七八九十\d]*([两二三四五六七八九十])[^一两二三四五六七八九十\d]*$")
+
+
+def _named_count_clauses(sentence: str) -> list[str]:
+    """A quoted name with one count, then a colon (执行“约法三章”：A，B，C。): as many clauses
+    after the colon as the name counts are its items."""
+    m = _NAMED_COUNT_RE.search(sentence)
+    count = _ONE_NUMERAL_RE.match(m.group(1)) if m else None
+    if m is None or count is None:
+        return []
+    n = "两二三四五六七八九十".index(count.group(1)) + 2 - (count.group(1) != "两")
+    clauses = [c.strip() for c in re.split(r"[，,；;。]", sentence[m.end():]) if c.strip()]
+    if len(clauses) < n or any(len(c) > 2 * MAX_ITEM_CHARS for c in clauses[:n]):
+        return []
+    return clauses[:n]
 
 
 def _parallel_clauses(sentence: str) -> list[str]:

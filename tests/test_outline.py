@@ -146,3 +146,12 @@ def test_a_target_and_a_result_asked_in_one_message_are_two_parts():
     # how much something grew between two years is one change, not a figure per year
     assert plan(understand("According to the 2035 report, by how much did crude oil output grow between 2021 and "
                            "2031?")).kind == "single"
+
+
+def test_a_quoted_name_with_one_count_then_a_colon_names_that_many_clauses():
+    assert enumerations("要严格执行“约法三章”：楼堂馆所一律不得新建，供养人员只减不增，“三公”经费只减不增。") == [
+        ["楼堂馆所一律不得新建", "供养人员只减不增", "“三公”经费只减不增"]]
+    # a name with several numerals (三去一降一补) counts no clauses
+    assert enumerations("推进“三去一降一补”：去产能，去库存，去杠杆，降成本，补短板。") == []
+    # an enumeration A、B和C has three items
+    assert enumerations("健全社会保障、养老服务和健康支撑三大体系。") == [["社会保障", "养老服务", "健康支撑"]]
