@@ -46,6 +46,7 @@ _LIST_RE = re.compile(
 # Asking what is done about something (举措, 怎么做, measures), not for a figure: answered by the
 # measures a paragraph lists when its best sentence leads one (``lists.lead_paragraph``).
 _MEASURES_Q_RE = re.compile(r"举措|措施|做法|怎么做|怎样做|如何做|有什么(?:安排|打算|部署|要求|政策)|怎么(?:要求|安排)|"
+                            r"(?:什么|哪些)新?(?:方针|政策|办法|对策)|(?:怎么|如何|怎样)(?:处理|治理|整治)|"
                             r"(?:怎样|如何|怎么)[\u4e00-\u9fff]{0,2}?(?:推进|推动|加强|发展|促进|落实|实施|建设|支持|"
                             r"保障|提高|提升|扩大|改善|解决|应对|抓)|"
                             r"\bmeasures?\b|\bsteps\b|\bplan(?:s|ning)? to do\b", re.I)

@@ -428,6 +428,7 @@ def _english_terms(text: str, names: set[str], vocabulary: Vocabulary | None = N
     text = _EN_REPORT_NAME_RE.sub(" ", text)
     words = [re.sub(r"'s$", "", w) for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text)]
     words = [w for w in words if not _en_stop(w) and w.lower() not in names]
+    openers = set(re.findall(r"(?:^|[.?!:]\s+)([A-Z][a-z'-]+)", text.strip()))
     phrases = english_phrases(text)
     glosses = [g for g in english_glosses(phrases) if g[0] not in QUESTION_GENERIC]
     terms = [Term(g[0], tuple(dict.fromkeys(a for w in g for a in alternatives(w)))) for g in glosses]
@@ -439,12 +440,17 @@ def _english_terms(text: str, names: set[str], vocabulary: Vocabulary | None = N
             parts = [w for w in word.split("-") if not _en_stop(w) and w.lower() not in names]
             terms += _english_terms(" ".join(parts), names, vocabulary) if parts else []
             continue
-        # a capitalised word is a name (its place is in the question's places); others are rendered
-        rendered = vocabulary.english.render(word) if vocabulary is not None and not word[:1].isupper() else ()
+        # a capitalised word is a name (its place is in the question's places), unless it opens a
+        # sentence (Looking back…); others are rendered
+        name = word[:1].isupper() and word not in openers
+        rendered = vocabulary.english.render(word.lower() if word in openers else word) \
+            if vocabulary is not None and not name else ()
         if rendered:
             terms.append(Term(rendered[0], tuple(dict.fromkeys(a for r in rendered for a in alternatives(r)))))
         else:
             terms.append(Term(word, (word,)))
+    # Chinese words an English question quotes ('五良', (民生实事)) are the reports' own words
+    terms += [Term(w, alternatives(w)) for w in re.findall(r"[\u4e00-\u9fff]{2,}", text)]
     unique: dict[str, Term] = {}
     for term in terms:  # one term per rendering, the first kept
         unique.setdefault(term.text, term)

@@ -17,6 +17,7 @@ questions and the project's own seed probes (``tests/data/seed_*.jsonl``) are as
 threshold fitted on one collection only is miscalibrated on the other.
 
     .venv/bin/python benchmarks/fit_scorer.py --data-dir /path/to/collection [--dry-run]
+    .venv/bin/python benchmarks/fit_scorer.py --data-dir … --english-threshold-only  (weights kept)
 """
 
 from __future__ import annotations
@@ -198,6 +199,9 @@ def main() -> None:
     parser.add_argument("--dry-run", action="store_true", help="print, do not write the weights file")
     parser.add_argument("--seed-data-dir", type=Path, default=None,
                         help="data dir of the default corpus alone (default: a temporary one)")
+    parser.add_argument("--english-threshold-only", action="store_true",
+                        help="keep the weights, thresholds and margins; choose the English threshold on the "
+                             "English tuning questions alone (there are enough of them now, over 100)")
     args = parser.parse_args()
 
     from assistant.factory import build_service
@@ -210,6 +214,19 @@ def main() -> None:
     entries += collect(seed_service(args.seed_data_dir), seed_questions())
     names = FEATURES
     current = load_scorer()
+    if args.english_threshold_only:
+        english = [e for e in entries if e["english"]]
+        w0 = np.array([current.weights.get(n, 0.0) for n in names])
+        before = stats_at(english, w0, current.bias, names, current.english_threshold)
+        chosen, after = choose_threshold(english, w0, current.bias, names)
+        print("english questions", len(english), "at", current.english_threshold, before, "→ at", chosen, after)
+        current.english_threshold = chosen
+        current.provenance["english_threshold"] = {"questions": len(english), "chosen": chosen, "at_it": after,
+                                                   "before": before, "date": datetime.date.today().isoformat()}
+        if not args.dry_run:
+            WEIGHTS_FILE.write_text(current.to_json() + "\n", encoding="utf-8")
+            print(f"wrote {WEIGHTS_FILE}")
+        return
     rows = [(r, lab) for e in entries for r, lab in zip(e["rows"], e["labels"], strict=True)]
     if not rows:
         raise SystemExit("no tuning rows: is the collection built (benchmarks/corpus.py)?")

@@ -155,3 +155,16 @@ def test_a_quoted_name_with_one_count_then_a_colon_names_that_many_clauses():
     assert enumerations("推进“三去一降一补”：去产能，去库存，去杠杆，降成本，补短板。") == []
     # an enumeration A、B和C has three items
     assert enumerations("健全社会保障、养老服务和健康支撑三大体系。") == [["社会保障", "养老服务", "健康支撑"]]
+
+
+def test_list_is_asked_by_a_request_and_measures_by_policies_or_handling():
+    from assistant.planner import asks_measures, plan
+    from assistant.question import understand
+
+    assert plan(understand("What AED coverage target did Zhejiang set in its 2031 list of livelihood projects?")).kind == "single"
+    assert plan(understand("List the main tasks of the 2031 report.")).kind == "list"
+    assert asks_measures(understand("2031年的报告在治水上定了什么方针？"))
+    assert asks_measures(understand("陕西今年打算怎么处理拖欠工资的问题？"))
+    # a list question's 几 counts its items: the sentences listing them need hold no figure
+    p = plan(understand("陕西省2031年政府工作报告里提出要加快发展的几种“经济”都有啥？"))
+    assert p.kind == "list" and not p.question.wants_number

@@ -157,3 +157,10 @@ def test_english_commitments_ask_targets_and_what_was_to_be_done_asks_no_result(
 
     assert understand("What average PM2.5 concentration did Liaoning commit to stay below in 2031?").kind == TARGET
     assert understand("How was the cost of caring for infants under age 3 to be treated for income tax purposes?").kind == ""
+
+
+def test_an_english_question_quoting_chinese_words_keeps_them_as_terms():
+    from assistant.question import understand
+
+    q = understand("What five elements make up the '五良' integration in Sichuan's 2031 report?")
+    assert q.is_english and "五良" in [t.text for t in q.terms]
