@@ -230,5 +230,11 @@ def _item(text: str, first: bool = False) -> str:
     left to the caller; only the quotes and brackets are taken off)."""
     if first and re.search(r"“[^”]*”[\u4e00-\u9fff]{4}", text):  # a name before the items
         text = text[text.rindex("”") + 1:]  # (实施“一业一策”支持发展A、B → 支持发展A)
-    text = re.sub(r"“[^”]*”.*$", "", text)  # the name after the items (良制“五良”融合)
-    return text.strip(" “”\"'（）()")
+    # the name after the items (良制“五良”融合: a count, or words after it), not a quoted word
+    # that ends the item (国货“潮品”)
+    text = re.sub(r"(?<=.)(?:“[^”]*”(?=[\u4e00-\u9fff]).*$|“[^”]*[一二两三四五六七八九十\d][^”]*”.*$)", "", text)
+    text = text.strip(" \"'（）()")
+    # (quotes around a part of the item stay: 国货“潮品”, “四好农村路”; a stray one goes)
+    if text.count("“") != text.count("”"):
+        text = text.strip("“”")
+    return text

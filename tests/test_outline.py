@@ -168,3 +168,9 @@ def test_list_is_asked_by_a_request_and_measures_by_policies_or_handling():
     # a list question's 几 counts its items: the sentences listing them need hold no figure
     p = plan(understand("陕西省2031年政府工作报告里提出要加快发展的几种“经济”都有啥？"))
     assert p.kind == "list" and not p.question.wants_number
+
+
+def test_quotes_inside_an_item_stay_and_a_count_name_after_the_items_goes():
+    assert enumerations("积极培育智能家居、文娱旅游、国货“潮品”等新的消费增长点。")[0][-1] == "国货“潮品”"
+    assert enumerations("提供医养结合服务、“四好农村路”建设、心理健康服务等。")[0][1] == "“四好农村路”建设"
+    assert enumerations("推进良田、良种、良机“三良”融合。") == [["良田", "良种", "良机"]]
