@@ -309,8 +309,8 @@ def _figure_choice(
     # then in its clause window
     best: tuple[tuple[float, float, float, float], FigureFrame, tuple[int, int]] | None = None
     for fig, (lo, hi) in windows:
-        # (the question's own words part two figures its synonyms both match: 城镇新增就业 and
-        # 新增农村劳动力转移就业 for a question about the second)
+        # (the question's own words part two figures its synonyms both match: XY就业 and
+        # 新增Z就业 for a question about the second)
         key = (indicator_match(q, fig.indicator), indicator_match(q, fig.indicator, own_words=True),
                coverage(q.terms, said[id(fig)]),
                coverage(q.terms, "".join(c.text for c in clauses[lo : hi + 1])))

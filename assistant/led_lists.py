@@ -202,7 +202,7 @@ def _section_holding(nodes: list[OutlineNode], start: int) -> OutlineNode | None
 def named_section_leads(service: PlanqaService, p: Plan, doc_ids: list[str]) -> tuple[str, OutlineNode, list[StoredSentence]] | None:
     """A list question that names a section by the first clause of its title (…“X”部分…哪三个方面
     Y) when the section has no sub-headings: the opening sentences of its paragraphs that hold
-    a word of the question its title lacks (坚持依法履职…, 坚持廉洁履职… for …哪三个方面履职), when
+    a word of the question its title lacks (坚持A做Y…, 坚持B做Y… for …哪几个方面做Y), when
     they are as many as asked, or two or more when no count is asked."""
     q = p.question
     for doc_id in doc_ids:

@@ -449,7 +449,7 @@ def _english_terms(text: str, names: set[str], vocabulary: Vocabulary | None = N
             terms.append(Term(rendered[0], tuple(dict.fromkeys(a for r in rendered for a in alternatives(r)))))
         else:
             terms.append(Term(word, (word,)))
-    # Chinese words an English question quotes ('五良', (民生实事)) are the reports' own words
+    # Chinese words an English question quotes ('X', (Y)) are the reports' own words
     terms += [Term(w, alternatives(w)) for w in re.findall(r"[\u4e00-\u9fff]{2,}", text)]
     unique: dict[str, Term] = {}
     for term in terms:  # one term per rendering, the first kept

@@ -228,7 +228,7 @@ def find_figures(text: str, require_unit_for_chinese: bool = True) -> list[Figur
                 continue  # 千万, 亿万: words of emphasis, not figures
             if unit in ("年", "天", "次", "位", "名", "场", "件", "处", "批", "类") and len(raw_value) == 1 \
                     and (unit != "天" or raw_value == "一"):
-                continue  # 一年, 一次, 一批: idioms, not figures (N天 of days is a duration: 管三天)
+                continue  # 一年, 一次, 一批: idioms, not figures (N天 of days is a duration: 管N天)
             parsed = _chinese_value(raw_value + scale)
             if parsed is None:
                 continue

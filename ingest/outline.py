@@ -145,7 +145,7 @@ _ONE_NUMERAL_RE = re.compile(r"^[^一两二三四五六七八九十\d]*([两二�
 
 
 def _named_count_clauses(sentence: str) -> list[str]:
-    """A quoted name with one count, then a colon (执行“约法三章”：A，B，C。): as many clauses
+    """A quoted name with one count, then a colon (执行“X三章”：A，B，C。): as many clauses
     after the colon as the name counts are its items."""
     m = _NAMED_COUNT_RE.search(sentence)
     count = _ONE_NUMERAL_RE.match(m.group(1)) if m else None
@@ -231,10 +231,10 @@ def _item(text: str, first: bool = False) -> str:
     if first and re.search(r"“[^”]*”[\u4e00-\u9fff]{4}", text):  # a name before the items
         text = text[text.rindex("”") + 1:]  # (实施“一业一策”支持发展A、B → 支持发展A)
     # the name after the items (良制“五良”融合: a count, or words after it), not a quoted word
-    # that ends the item (国货“潮品”)
+    # that ends the item (X“Y”)
     text = re.sub(r"(?<=.)(?:“[^”]*”(?=[\u4e00-\u9fff]).*$|“[^”]*[一二两三四五六七八九十\d][^”]*”.*$)", "", text)
     text = text.strip(" \"'（）()")
-    # (quotes around a part of the item stay: 国货“潮品”, “四好农村路”; a stray one goes)
+    # (quotes around a part of the item stay: X“Y”, “Z”建设; a stray one goes)
     if text.count("“") != text.count("”"):
         text = text.strip("“”")
     return text
