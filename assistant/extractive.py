@@ -15,6 +15,7 @@ from assistant.question import AMOUNT_UNIT, Question
 from assistant.schema import Citation
 from assistant.scorer import LinearScorer
 from common.places import NATIONAL, english_name, short_form
+from common.textutils import figure_key
 from ingest.frames import RESULT, TARGET
 from ingest.metadata import page_at
 
@@ -78,7 +79,7 @@ def understood(q: Question) -> bool:
 
 
 def _same_figure(a: Candidate, b: Candidate) -> bool:
-    return a.figure is not None and b.figure is not None and (a.figure.value, a.figure.unit) == (b.figure.value, b.figure.unit)
+    return a.figure is not None and b.figure is not None and figure_key(a.figure) == figure_key(b.figure)
 
 
 def accepted_candidates(q: Question, ranked: list[Candidate], scorer: LinearScorer) -> list[Candidate]:

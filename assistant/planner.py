@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.glossary import indicator_groups
-from assistant.question import QUANTITY_RE, Question, asked_frame, asked_unit
+from assistant.question import CLAUSE_RE, QUANTITY_RE, Question, asked_frame, asked_unit
 from common.places import Place
 from common.textutils import chinese_to_number
 from common.timeref import explicit_years
@@ -252,7 +252,6 @@ def _indicator_parts(q: Question) -> tuple[Part, ...]:
     return ()
 
 
-_CLAUSE_RE = re.compile(r"[？?；;，,。！!]")
 _KIND_LABELS = {TARGET: "目标", RESULT: "实际"}
 
 
@@ -263,7 +262,7 @@ def _frame_parts(q: Question) -> tuple[Part, ...]:
     kept in both. None when the question is not of that form."""
     if q.is_english or not q.wants_number:
         return ()
-    clauses = [c for c in _CLAUSE_RE.split(q.text) if c.strip()]
+    clauses = [c for c in CLAUSE_RE.split(q.text) if c.strip()]
     asking = [i for i, c in enumerate(clauses) if QUANTITY_RE.search(c)]
     if len(asking) != 2:
         return ()

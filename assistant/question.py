@@ -307,6 +307,10 @@ _AMOUNT_RE = re.compile(r"规模(?!以上)|总额|总量|金额|数额|多少钱
 _CHANGE_RE = re.compile(r"增长|增速|增幅|下降|提高|上涨|降低|减少|增加|回落")  # a change may be a rate
 
 
+# Where a question's clauses end (its sentences and commas).
+CLAUSE_RE = re.compile(r"[，,；;。？?！!]")
+
+
 def asked_unit(text: str, wants_number: bool) -> str:
     """The unit a Chinese question asks its figure in: written after 多少 (多少亿元), ``%`` for a
     rate (…率, 增速, 增长多少), ``AMOUNT_UNIT`` for an amount; ``""`` when it names none."""
@@ -317,7 +321,7 @@ def asked_unit(text: str, wants_number: bool) -> str:
         return "元"  # money, at any scale
     # the clause that asks (…X率下调后，少付了多少Y: a rate named in another clause does not
     # make the asked figure a rate)
-    asking = [c for c in re.split(r"[，,；;。？?！!]", text) if re.search(r"多少|几|百分之", c)]
+    asking = [c for c in CLAUSE_RE.split(text) if re.search(r"多少|几|百分之", c)]
     text = "，".join(asking) or text
     if wants_number and _RATIO_RE.search(text):
         return "%"

@@ -16,6 +16,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from common.textutils import chinese_to_number
 from common.tokens import jieba_module
 from ingest.cleaning import CleanDocument
 
@@ -151,7 +152,7 @@ def _named_count_clauses(sentence: str) -> list[str]:
     count = _ONE_NUMERAL_RE.match(m.group(1)) if m else None
     if m is None or count is None:
         return []
-    n = "两二三四五六七八九十".index(count.group(1)) + 2 - (count.group(1) != "两")
+    n = int(chinese_to_number(count.group(1)) or 0)
     clauses = [c.strip() for c in re.split(r"[，,；;。]", sentence[m.end():]) if c.strip()]
     if len(clauses) < n or any(len(c) > 2 * MAX_ITEM_CHARS for c in clauses[:n]):
         return []
