@@ -8,11 +8,12 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.compose import Composition
-from assistant.evidence import Candidate, sentence_key, term_matches
+from assistant.evidence import Candidate, sentence_key
 from assistant.extractive import citation_for, source_label
 from assistant.list_parts import MAX_LIST_ITEMS, cited, count_note, outline_of, paragraphs
 from assistant.planner import Plan, count_in
 from assistant.schema import Citation
+from assistant.windows import term_matches
 from ingest.outline import OutlineNode
 from vectorstore.docstore import StoredSentence
 

@@ -15,7 +15,7 @@ import numpy as np
 from langchain_core.documents import Document
 
 from assistant.compose import Composition
-from assistant.evidence import Candidate, coverage, question_years, sentence_key, term_matches
+from assistant.evidence import Candidate, question_years, sentence_key
 from assistant.extractive import accepted_candidates, citation_for, source_label
 from assistant.led_lists import (
     announced_list,
@@ -29,6 +29,7 @@ from assistant.planner import SUMMARY_TERMS, Plan, asks_measures, count_in
 from assistant.question import QUESTION_WORDS_RE
 from assistant.schema import Citation
 from assistant.scope import QUOTED_RE
+from assistant.windows import coverage, term_matches
 from common.tokens import jieba_module, tokenize
 from ingest.outline import OutlineNode
 from vectorstore.docstore import StoredSentence

@@ -17,7 +17,7 @@ from langchain_core.documents import Document
 from assistant.compose import Composition, compose_parts
 from assistant.conversation import standalone
 from assistant.english_words import unit_vectors
-from assistant.evidence import Candidate, candidates, refine_terms, term_matches
+from assistant.evidence import Candidate, candidates, refine_terms
 from assistant.extractive import Extraction, extract, passage_citation
 from assistant.generative import LLM, Generation, generate, llm_rewriter, stream_tokens
 from assistant.guard import extractive_sentences
@@ -31,6 +31,7 @@ from assistant.scope import resolve as resolve_scope
 from assistant.scorer import load_scorer
 from assistant.settings import Settings
 from assistant.summaries import compose_summary
+from assistant.windows import term_matches
 from common.cancel import checkpoint
 from common.errors import DocumentError, NotFoundError, QuestionError
 from common.memory import release_memory

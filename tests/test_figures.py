@@ -158,7 +158,7 @@ def test_figures_filter_by_region_and_year_in_all_31_provincial_reports(provinci
 def test_a_rate_question_is_not_answered_by_a_gap_between_rates():
     """A question asking for a rate (unit %) is not answered by 高于…0.4个百分点 (a gap between
     two rates); a question asking for percentage points still takes either."""
-    from assistant.evidence import unit_compatible
+    from assistant.figure_choice import unit_compatible
 
     assert unit_compatible("%", "%")
     assert not unit_compatible("个百分点", "%")

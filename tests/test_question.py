@@ -69,7 +69,7 @@ def test_a_clarification_of_what_is_not_asked_names_no_year_asked():
 
 
 def test_a_unit_asked_at_a_scale_takes_that_unit_at_any_scale():
-    from assistant.evidence import unit_compatible
+    from assistant.figure_choice import unit_compatible
     from assistant.question import AMOUNT_UNIT
 
     assert unit_compatible("万亩", "万亩") and unit_compatible("亩", "万亩") and unit_compatible("万千瓦", "万千瓦")
@@ -91,7 +91,7 @@ def test_english_past_tense_of_what_a_report_said_asks_no_result():
 def test_a_count_asked_in_english_takes_the_noun_counted_and_any_measure_word():
     """how many <noun>: the noun right after it names the unit (hours, households); a plain
     count accepts any one-character measure word or a bare scale, never money or a rate."""
-    from assistant.evidence import unit_compatible
+    from assistant.figure_choice import unit_compatible
     from assistant.question import understand
 
     assert understand("To how many hours was the visa-free transit stay extended?").unit == "小时"
@@ -135,7 +135,7 @@ def test_places_that_are_context_or_topic_do_not_scope_the_question():
 
 
 def test_money_per_month_answers_how_much_money_and_a_growth_in_times_a_rate():
-    from assistant.evidence import unit_compatible
+    from assistant.figure_choice import unit_compatible
     from assistant.question import asked_unit
 
     assert asked_unit("每个月最少能领多少钱？", True) == "元"

@@ -74,8 +74,8 @@ def test_a_question_with_words_no_glossary_renders_gets_no_margin_answer(seed_se
 def test_a_figure_of_another_main_indicator_does_not_answer():
     """社会消费品零售总额 does not answer a question about 进出口总额; 地区生产总值 does answer
     one about 经济增速 (the same indicator in other words)."""
-    from assistant.evidence import _other_indicator, asked_indicators
+    from assistant.figure_choice import asked_indicators, other_indicator
 
-    assert _other_indicator(asked_indicators(understand("河北省2025年进出口总额增长目标是多少？")), "社会消费品零售总额")
-    assert not _other_indicator(asked_indicators(understand("海城去年的经济增速是多少？")), "地区生产总值")
-    assert not _other_indicator(asked_indicators(understand("海城新建多少公里农村道路？")), "社会消费品零售总额")  # asks no main indicator
+    assert other_indicator(asked_indicators(understand("河北省2025年进出口总额增长目标是多少？")), "社会消费品零售总额")
+    assert not other_indicator(asked_indicators(understand("海城去年的经济增速是多少？")), "地区生产总值")
+    assert not other_indicator(asked_indicators(understand("海城新建多少公里农村道路？")), "社会消费品零售总额")  # asks no main indicator
