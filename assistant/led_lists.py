@@ -221,3 +221,61 @@ def named_section_leads(service: PlanqaService, p: Plan, doc_ids: list[str]) -> 
             if (len(leads) == p.count) if p.count else 2 <= len(leads) <= MAX_LIST_ITEMS:
                 return doc_id, node, leads
     return None
+
+
+_PARALLEL_MIN = 3  # sentences of a parallel run (…，培育壮大A。…，培育壮大B。…，培育壮大C。)
+
+
+def _last_clause(text: str) -> str:
+    return re.split(r"[，,；;：:]", text.rstrip("。；;！!"))[-1].strip()
+
+
+def _first_clause(text: str) -> str:
+    return re.split(r"[，,；;：:。]", text)[0].strip()
+
+
+def parallel_run_of(service: PlanqaService, p: Plan, pool: list[Candidate],
+                    floor: float) -> tuple[str, list[tuple[StoredSentence, str]]] | None:
+    """Two or more of the three best-scored sentences end in a clause that opens with the same
+    words, which the question has (…，培育壮大A产业。…，培育壮大B产业。 for …培育壮大哪几类), or
+    open with such a clause (持续加强A建设，… 持续加强B建设，… for …“持续加强”哪几个方面): the
+    sentences of their paragraph (ends) or section (openings) whose clause opens so (with the
+    question's words and at least two characters after them), each item that clause, when
+    there are three or more."""
+    top = [c for c in pool[:3] if not c.rejected and c.score >= floor]
+    for clause_of in (_last_clause, _first_clause):
+        # the best-scored sentences whose clause opens like another's
+        clauses = {id(c): clause_of(c.sentence.text) for c in top}
+        alike = [c for c in top if sum(clauses[id(o)][:2] == clauses[id(c)][:2] for o in top) >= 2]
+        keys = [sentence_key(c.doc, c.sentence) for c in alike]
+        if len(alike) < 2 or len({doc_id for doc_id, _ in keys}) > 1:
+            continue
+        opening = _asked_opening(p, _common_opening([clauses[id(c)] for c in alike]))
+        doc_id = keys[0][0]
+        sentences = service.kb.docstore.sentences_of(doc_id, with_vectors=False)
+        starts = {start for _, start in keys}
+        if clause_of is _last_clause:
+            scope = next((para for para in paragraphs(sentences) if starts <= {s.start for s in para}), [])
+        else:
+            section = _section_holding(outline_of(service, doc_id), min(starts))
+            lo, hi = (section.title_end, section.end) if section is not None else (0, 1 << 40)
+            scope = [s for s in sentences if lo <= s.start < hi]
+        run = [(s, clause) for s in scope
+               if (clause := clause_of(s.text)).startswith(opening) and len(clause) >= len(opening) + 2]
+        if opening and starts <= {s.start for s, _ in run} and len(run) >= _PARALLEL_MIN:
+            return doc_id, run[:MAX_LIST_ITEMS]
+    return None
+
+
+def _asked_opening(p: Plan, shared: str) -> str:
+    """A shared opening up to the end of the question's words in it (培育壮大 of 培育壮大未来);
+    empty when it has none."""
+    ends = [m.end() for t in p.question.terms if t.weight > 0 and len(t.text) >= 2
+            for m in re.finditer(re.escape(t.text), shared)]
+    return shared[: max(ends)] if ends else ""
+
+
+def _common_opening(texts: list[str]) -> str:
+    first = min(texts, key=len) if texts else ""
+    n = next((i for i, ch in enumerate(first) if any(t[i] != ch for t in texts)), len(first))
+    return first[:n]

@@ -23,6 +23,7 @@ from assistant.led_lists import (
     named_section_leads,
     ordinal_paragraphs,
     ordinal_run_of,
+    parallel_run_of,
 )
 from assistant.list_parts import MAX_LIST_ITEMS, cite_sentence, cited, count_note, outline_of
 from assistant.planner import SUMMARY_TERMS, Plan, asks_measures, count_in
@@ -139,6 +140,11 @@ def _term_there(key: Term, docs: list[Document]) -> bool:
     everywhere)."""
     if any(term_matches(key, d.page_content) for d in docs):
         return True
+    # (a short word may abbreviate a longer one, its characters in order: 旅业 of 旅游业, 文旅 of 文化旅游)
+    if 2 <= len(key.text) <= 3 and all("\u4e00" <= ch <= "\u9fff" for ch in key.text):
+        gapped = re.compile(".?".join(map(re.escape, key.text)))
+        if any(gapped.search(d.page_content) for d in docs):
+            return True
     parts = [w for w in tokenize(key.text) if len(w) >= 2 and w != key.text]
     return len(parts) >= 2 and all(any(w in d.page_content for d in docs) for w in parts)
 
@@ -169,6 +175,8 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         return None  # answered, or refused, as a single question
     refined, pool = service.pool(q, docs, vector)
     ext = service.extract_from_pool(refined, pool, many=False)
+    if q.places and ext.pool and all(c.rejected for c in ext.pool) and any(c.rejected == "place" for c in ext.pool):
+        return None  # the place asked about is in none of the passages: no section of them answers
     accepted = accepted_candidates(q, ext.pool, service.scorer)
     doc_ids = list(dict.fromkeys(str(d.metadata.get("doc_id")) for d in docs))[:3]
     sections = [s for s in scored_sections(service, p, doc_ids, vector) if len(s.kids) >= 2]
@@ -178,6 +186,13 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         doc_id, node, leads = named_leads
         return _sentences_list(service, p, doc_id, leads, (f"{{name}}“{_short_title(node)}”部分提出：",
                                                             f"According to {{name}}, “{_short_title(node)}” says:"))
+    # the best-scored sentences open or end alike, in words the question has (持续加强A，…
+    # 持续加强B，…; …，培育壮大A。…，培育壮大B。): those clauses
+    parallel = parallel_run_of(service, p, ext.pool, NAMED_LIST_FLOOR)
+    if parallel is not None and (not p.count or len(parallel[1]) == p.count):
+        doc_id, run = parallel
+        return _sentences_list(service, p, doc_id, [s for s, _ in run], ("{name}列出以下各项：", "According to {name}:"),
+                               labels=[item for _, item in run])
     if p.count:
         # an enumeration of the count asked that the question names (…哪N个…Y: …A、B、C等Y) is
         # the answer; else a section and an enumeration of that
@@ -213,16 +228,19 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     titled = _titled_section(best, sections) if best is not None else None
     if titled is not None and (not p.count or len(titled.kids) == p.count or _names_title(q, titled.node)):
         return _section_list(service, p, titled)  # the best sentence is a section's heading: its parts
-    if best is None:  # no sentence answers outright: one whose list the question names
-        named = _named_enumeration(service, q, ext.pool)
-        if named is not None and (section is None or not _names_title(q, section.node)):
+    if best is None or not _stored_enums(service, best):
+        # no sentence answers outright: one whose list the question names; or the one that does
+        # lists nothing: one whose list the question names by its head noun (…哪几方面的优势:
+        # A优势、B优势、C优势)
+        named = _named_enumeration(service, q, ext.pool, by_noun=best is not None)
+        if named is not None and (section is None or (best is None and not _names_title(q, section.node))):
             return _inline_list(service, p, *named)
     if best is not None and not (section is not None and _names_title(q, section.node)):
         # the best sentence's enumeration that the question names by its head noun (…哪些Y:
         # …A、B、C等Y), before any section
         enums_named = [(rank, items) for items in _stored_enums(service, best) if len(items) >= 2
                        and (rank := _names(q.terms, best.sentence.text, items, nouns_only=True))]
-        named_items = max(enums_named, key=lambda e: e[0])[1] if enums_named else None
+        named_items = max(enums_named, key=lambda e: (e[0], _terms_in_items(q, e[1])))[1] if enums_named else None
         if named_items is not None:
             return _inline_list(service, p, best, named_items)
     announced = _announced_section(service, best, sections) if best is not None else None
@@ -330,18 +348,21 @@ def _counted_announcement(service: PlanqaService, p: Plan, pool: list[Candidate]
 
 
 def _named_enumeration(service: PlanqaService, q: Question, pool: list[Candidate],
-                       count: int = 0) -> tuple[Candidate, list[str]] | None:
+                       count: int = 0, by_noun: bool = False) -> tuple[Candidate, list[str]] | None:
     """A list question's answer when no sentence scores high enough: the best-scored sentence
     with an enumeration that the question names, i.e. a question term of two or more
     characters right before its first item or right after its last (健全A、B、C工作链条 for
-    …工作链条包括哪些环节, 坚定走好A之路、B之路 for 坚定走好哪几条路)."""
+    …工作链条包括哪些环节, 坚定走好A之路、B之路 for 坚定走好哪几条路); ``by_noun``: only by its
+    head noun, a noun term right after its last item (or ending it)."""
     for cand in pool[:10]:
         if cand.rejected or cand.score < NAMED_LIST_FLOOR:
             continue
         # (an enumeration followed by the count asked, A、B、C和D四个方面, is named by it wherever
         # it stands in the sentence)
         named = next((items for items in _stored_enums(service, cand)
-                      if _names(q.terms, cand.sentence.text, items) and (not count or len(items) == count)), None)
+                      if (_names(q.terms, cand.sentence.text, items, nouns_only=True) == 2 if by_noun
+                          else _names(q.terms, cand.sentence.text, items))
+                      and (not count or len(items) == count)), None)
         named = named or next((items for items in _stored_enums(service, cand, anywhere=True)
                                if _counted_after(cand.sentence.text, items, count)), None)
         if named is not None:
@@ -367,10 +388,20 @@ def _names(terms: Sequence[Term], text: str, items: list[str], nouns_only: bool 
     after = _QUALIFIER_RE.sub("", after)[:_NAME_REACH]  # (A、B等前景广阔的Y: Y)
     before = text[max(0, first - _NAME_REACH) : first]
     asked = [t for t in terms if t.weight > 0 and len(t.text) >= 2 and (not nouns_only or _is_noun(t.text))]
-    # (the kind of answer asked, 哪几类产业, names the list by its head noun: …等产业)
-    if any(term_matches(t, after) for t in asked):
+    # (the kind of answer asked, 哪几类产业, names the list by its head noun: …等产业; also when
+    # the last item holds it, A、B和C筛查, or each item ends with it, A优势、B优势、C优势)
+    if any(term_matches(t, after) or _ends_items(t.text, items) for t in asked):
         return 2
     return 1 if any(term_matches(t, before) for t in asked if not t.answer_type) else 0
+
+
+def _ends_items(word: str, items: list[str]) -> bool:
+    """The noun that names a list ends each item (A优势、B优势、C优势), or the last item only, the
+    others not having it (A、B和C筛查: the noun glued to the last item)."""
+    if not all(len(item) > len(word) for item in items[-1:]):
+        return False
+    return all(item.endswith(word) for item in items) or (
+        items[-1].endswith(word) and not any(word in item for item in items[:-1]))
 
 
 # The words between the last item and the noun that names the list (A、B、C等新的Y).
@@ -382,7 +413,14 @@ def _enumeration_asked(q: Question, cand: Candidate, enums: list[list[str]]) -> 
     """Of a sentence's enumerations, the one the question names (a question term right before
     its first item or right after its last: 发展A、B等多种X模式 for …X…有哪些), else the longest."""
     named = [(n, items) for items in enums if (n := _names(q.terms, cand.sentence.text, items))]
-    return max(named, key=lambda e: e[0])[1] if named else max(enums, key=len)
+    return max(named, key=lambda e: (e[0], _terms_in_items(q, e[1])))[1] if named else max(enums, key=len)
+
+
+def _terms_in_items(q: Question, items: list[str]) -> float:
+    """The weight of the question's terms inside an enumeration's items: of two enumerations
+    named alike (…A、B的X，…C、D的X), the one whose items hold more of what is asked (为新生儿…)."""
+    text = "".join(items)
+    return sum(t.weight for t in q.terms if t.weight > 0 and term_matches(t, text))
 
 
 def _section_list(service: PlanqaService, p: Plan, section: _Section) -> Composition:
@@ -404,17 +442,20 @@ def _section_list(service: PlanqaService, p: Plan, section: _Section) -> Composi
 
 
 def _sentences_list(service: PlanqaService, p: Plan, doc_id: str, sentences: list[StoredSentence],
-                    leads: tuple[str, str]) -> Composition:
-    """Stored sentences as the items of a list, each cited, after a lead (see ``_nodes_list``)."""
+                    leads: tuple[str, str], labels: list[str] | None = None) -> Composition:
+    """Stored sentences as the items of a list, each cited, after a lead (see ``_nodes_list``);
+    ``labels``: each item is that part of its sentence, not the whole sentence."""
     english = p.question.is_english
     quoted = cited(service, sentences)
-    items = [f"{cite.quote.rstrip('。；;')}[{cite.n}]" for _, cite in quoted]
+    label_of = dict(zip((s.start for s in sentences), labels, strict=True)) if labels else {}
+    shown = [label_of.get(s.start) or cite.quote.rstrip("。；;") for s, cite in quoted]
+    items = [f"{text}[{cite.n}]" for text, (_, cite) in zip(shown, quoted, strict=True)]
     meta = service.kb.docstore.document(doc_id)
     name = source_label(meta.meta if meta else {}, english)
     head = (leads[1] if english else leads[0]).format(name=name)
     body = "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1))
     return Composition(f"{head}{count_note(p, len(items))}\n{body}", False, [c for _, c in quoted], items=items,
-                       required=[(c.quote.rstrip("。；;"), [c.n]) for _, c in quoted])
+                       required=[(text, [c.n]) for text, (_, c) in zip(shown, quoted, strict=True)])
 
 
 def _nodes_list(service: PlanqaService, q: Question, doc_id: str, nodes: list[OutlineNode], leads: tuple[str, str],

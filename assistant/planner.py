@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.glossary import indicator_groups
-from assistant.question import CLAUSE_RE, QUANTITY_RE, Question, asked_frame, asked_unit
+from assistant.question import CLAUSE_RE, QUANTITY_RE, Question, asked_frame, asked_unit, named_report_years
 from common.places import Place
 from common.textutils import chinese_to_number
 from common.timeref import explicit_years
@@ -35,7 +35,7 @@ _EN_ONE_CHANGE_RE = re.compile(r"\bhow much\b[^?]*\b(?:grow|grew|rise|rose|incre
                                r"decline|declined)\b[^?]*\bbetween\b", re.I)
 _PREVIOUS_RE = re.compile(r"与(?:去年|上年|上一年)(?:相比|比较)|比(?:去年|上年)(?:高|低|多|少)|和(?:去年|上年)(?:比|相比)")
 # The measure words of a count of items (哪八方面, 三大, 四个, 五项).
-_MEASURE = r"(?:个|项|条|类|大|方面|点|件|种|场|批)"
+_MEASURE = r"(?:个|项|条|类|大|方面|点|件|种|场|批|块|步)"
 _LIST_RE = re.compile(
     rf"哪几{_MEASURE}|哪些|哪[一二两三四五六七八九十\d]+{_MEASURE}|包括(?:什么|哪些)|分为哪|"
     r"分别是什么|都有什么|列举|\b(?:which|what)\b.*\b(?:areas|aspects|tasks|items|measures|parts|points)\b|"
@@ -50,7 +50,7 @@ _MEASURES_Q_RE = re.compile(r"举措|措施|做法|怎么做|怎样做|如何做
                             r"(?:怎样|如何|怎么)[\u4e00-\u9fff]{0,2}?(?:推进|推动|加强|发展|促进|落实|实施|建设|支持|"
                             r"保障|提高|提升|扩大|改善|解决|应对|抓)|"
                             r"\bmeasures?\b|\bsteps\b|\bplan(?:s|ning)? to do\b", re.I)
-_COUNT_RE = re.compile(rf"(?:哪|这)?([一二两三四五六七八九十\d]+){_MEASURE}")
+_COUNT_RE = re.compile(rf"(?:哪|这)?(?<!第)([一二两三四五六七八九十\d]+){_MEASURE}")  # (第三个: an ordinal, no count)
 QUOTED_SPAN_RE = re.compile(r"“[^”]{1,20}”")
 # A stated number of things asked what they are (…的N件事是什么, N大X指什么): a list.
 _COUNTED_WHAT_RE = re.compile(rf"[二两三四五六七八九十\d]+{_MEASURE}(?!百分)[\u4e00-\u9fff]{{0,6}}?"
@@ -269,7 +269,8 @@ def _frame_parts(q: Question) -> tuple[Part, ...]:
     frames = [asked_frame(clauses[i]) for i in asking]
     kinds = {kind for _, kind in frames}
     relatives = [rel for rel, _ in frames]
-    clause_years = [set(explicit_years(clauses[i])) - q.report_years for i in asking]
+    # (a year that names a report in the clause, 2025年报告里…, is not the year it asks about)
+    clause_years = [set(explicit_years(clauses[i])) - named_report_years(clauses[i]) for i in asking]
     if kinds != {TARGET, RESULT} and not (None not in relatives and relatives[0] != relatives[1]) \
             and not (all(clause_years) and clause_years[0] != clause_years[1]):
         return ()

@@ -58,7 +58,10 @@ _EN_UNITS = {
 }
 # Nouns that are a count of people only when "how many" of them is asked (not "income of residents").
 _EN_COUNT_NOUNS = {"person-times": "人次", "people": "人", "persons": "人", "residents": "人", "jobs": "人",
-                   "hours": "小时", "days": "天", "households": "户", "vehicles": "辆", "cars": "辆"}
+                   "hours": "小时", "days": "天", "households": "户", "vehicles": "辆", "cars": "辆",
+                   "passengers": "人次", "trips": "人次", "visits": "人次"}
+# "from what (level) to what", "rose to what level": the level a figure reached, not its rate of change
+_EN_LEVEL_RE = re.compile(r"\bfrom what\b.*\bto what\b|\bto what (?:level|figure|amount)\b", re.I)
 # "(by) how much did … grow / fall": a rate of change, as 增长多少 is in Chinese.
 _EN_CHANGE_RE = re.compile(r"\bhow much\b.*\b(?:grow|grew|rise|rose|increase|decrease|fall|fell|drop|decline)\b", re.I)
 # Asked for a plan or for what happened (general wording of the genre).
@@ -107,7 +110,7 @@ QUESTION_GENERIC = frozenset(
     说明 介绍 采取 有何 何种 是否 多少钱 具体 主要 重点 一些 方式 途径 手段 意义 作用 目的 计划 目标 任务 预期
     这篇 这份 本文 该文 文章 报道 本报告 文中 文件 资料 材料 打算 类型 种类 哪方面 态度 立场 看法 提出 说 讲
     部分 章节 报告 政府工作报告 工作报告 政府 据 根据 按照 当年 上一年 分别 各是 设定 定为 定在 谈到 谈及 提及 说到
-    讲到 点名 列举 准备 门类""".split()
+    讲到 点名 列举 准备 门类 年度""".split()
 )
 _ANSWER_TYPE_RE = re.compile(r"(?:什么|哪些|哪类|哪种|何种|哪个|哪项|哪几[个项类种])(?:样的|样|的)?([\u4e00-\u9fff]{2,4})")
 _EN_STOP = frozenset(
@@ -115,19 +118,21 @@ _EN_STOP = frozenset(
     "much many when where why this that these those its it's their his her with from as about according "
     "report city government will should would could can has have had "
     "shown show shows showed depicted pictured photo photos picture pictures image images "
-    "fast quickly above below more less than over under per each any some all there they them we our "
+    "fast faster quickly above below more less than over under per each any some all there they them we our "
     "us you your one first last next year years kind kinds type types way ways thing things main "
     "specific exactly approximately around roughly say says said mention mentioned mentions plans "
     "planned planning going tell me list describe explain please aim aims aiming intend intends key major "
     "work province provincial region autonomous municipality china china's chinese national country "
     "nationwide set share proportion percentage percent rate ratio figure figures regarding concerning "
-    "related relating during through since into under within between promise promised total overall whole entire "
+    "related relating during through since into under within between promise promised pledge pledged total overall whole entire "
     # a count of the things asked is read by the planner, it is no word of the answer
     "two three four five six seven eight nine ten eleven twelve "
     # words of how a figure is asked (how long, what level, in units of, the volume of), not of what
     "long far level levels unit units volume meet met "
     # verbs of what a report does with its words (names, proposes, sets out)
-    "name names named propose proposes proposed outline outlines outlined out".split()
+    "name names named propose proposes proposed outline outlines outlined out stated states "
+    # words of when (at the end of the year, by the end of)
+    "end beginning start".split()
 )
 _CN_COUNT_RE = re.compile(r"([零一二两三四五六七八九十百]+)([个项条大家类种批座所])")
 
@@ -304,6 +309,7 @@ def _weighed(terms: list[Term], vocabulary: Vocabulary | None) -> list[Term]:
 # An amount (赤字规模, 投资总额) is asked in any unit but percent: a rate does not answer it.
 AMOUNT_UNIT = "数额"
 _AMOUNT_RE = re.compile(r"规模(?!以上)|总额|总量|金额|数额|多少钱")
+_LEVEL_RE = re.compile(r"从多少[^，。？?]{0,8}到了?多少")
 _CHANGE_RE = re.compile(r"增长|增速|增幅|下降|提高|上涨|降低|减少|增加|回落")  # a change may be a rate
 
 
@@ -325,7 +331,15 @@ def asked_unit(text: str, wants_number: bool) -> str:
     text = "，".join(asking) or text
     if wants_number and _RATIO_RE.search(text):
         return "%"
+    if wants_number and _LEVEL_RE.search(text):
+        return AMOUNT_UNIT  # the level a figure reached (从多少增加到多少), not the rate of its change
     return AMOUNT_UNIT if wants_number and _AMOUNT_RE.search(text) and not _CHANGE_RE.search(text) else ""
+
+
+def named_report_years(text: str) -> frozenset[int]:
+    """The years of the reports a text names (2025年政府工作报告, 2021和2022年的报告, the 2024 report)."""
+    return frozenset({int(a or b) for a, b in _REPORT_YEAR_RE.findall(text)}
+                     | {int(a or b) for a, b in _JOINED_REPORT_YEAR_RE.findall(text)})
 
 
 def asked_frame(text: str) -> tuple[int | None, str]:
@@ -347,8 +361,7 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
     whole = PARENTHESIS_RE.sub(lambda m: _NEGATED_CLAUSE_RE.sub("", m.group(0)), whole)
     text = asking_part(whole)
     language = detect_language(text)
-    report_years = frozenset({int(a or b) for a, b in _REPORT_YEAR_RE.findall(whole)}
-                             | {int(a or b) for a, b in _JOINED_REPORT_YEAR_RE.findall(whole)})
+    report_years = named_report_years(whole)
     years = set(explicit_years(whole)) | {int(y) for y in _BARE_YEAR_RE.findall(whole)}
     places: list[Place]
     if language == "en":
@@ -363,6 +376,8 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
             # (the noun counted: within three words after how many)
             unit = next((u for k, u in _EN_COUNT_NOUNS.items()
                          if re.search(rf"\bhow many\s+(?:[\w-]+\s+){{0,3}}?{k}\b(?!')", text, re.I)), "")
+        if not unit and _EN_LEVEL_RE.search(text):
+            unit = AMOUNT_UNIT  # the levels reached (from what to what), as 从多少到多少
         if not unit and _EN_CHANGE_RE.search(text):
             unit = "%"
         if not unit and how_many:
@@ -414,6 +429,8 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
     )
 
 
+# "X-to-Y ratio" (deficit-to-GDP ratio) measures X: Y is its denominator, not what is asked.
+_EN_DENOMINATOR_RE = re.compile(r"\b([a-z]+)[- ]to[- ][a-z]+(?=\s+ratio)", re.I)
 _EN_REPORT_NAME_RE = re.compile(r"\b(?:national|provincial|state council'?s?)\s+(?:(?:government|work)\s+)*reports?\b", re.I)
 
 
@@ -429,7 +446,7 @@ def _english_terms(text: str, names: set[str], vocabulary: Vocabulary | None = N
     names, which the question's places carry): in the corpus's Chinese words when the
     dictionary has them (``english_words``), else as they are."""
     # (the words that name the report, national government work report, are no terms)
-    text = _EN_REPORT_NAME_RE.sub(" ", text)
+    text = _EN_DENOMINATOR_RE.sub(r"\1", _EN_REPORT_NAME_RE.sub(" ", text))
     words = [re.sub(r"'s$", "", w) for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text)]
     words = [w for w in words if not _en_stop(w) and w.lower() not in names]
     openers = set(re.findall(r"(?:^|[.?!:]\s+)([A-Z][a-z'-]+)", text.strip()))

@@ -27,7 +27,17 @@ def _introduces(sentence: str, term: str) -> bool:
     """The sentence says what ``term`` is: ``今年政府工作的总体要求是：…``, ``指导思想：…``,
     ``综合考虑国内外各种因素，今年经济社会发展主要预期目标是：…`` (near its start)."""
     at = sentence.find(term)
-    return 0 <= at < 32 and re.match(r"(?:主要)?(?:是|为|就是)|[：:]", sentence[at + len(term):]) is not None
+    if at < 0:
+        return False
+    after = sentence[at + len(term):]
+    # (a colon announces what follows, wherever the term stands in the sentence's opening)
+    if re.match(r"(?:主要)?(?:是|为|就是)?[：:]", after):
+        return at < _ANNOUNCING_REACH
+    return at < _NAMING_REACH and re.match(r"(?:主要)?(?:是|为|就是)", after) is not None
+
+
+_NAMING_REACH = 32  # where a sentence that says what a summary's term is (X是…) names it, at most
+_ANNOUNCING_REACH = 80  # the same for a sentence whose term is followed by a colon (X是：…)
 
 
 def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:

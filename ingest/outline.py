@@ -104,6 +104,7 @@ def enumerations(sentence: str) -> list[list[str]]:
     """The enumerations of a sentence, each as its items in order (at least two items for
     ``一是…二是…`` and a quoted name's items, three for a plain ``A、B、C`` list)."""
     out: list[list[str]] = []
+    sentence = _SENTENCE_NUMBER_RE.sub("", sentence)  # (四、A，… : the number of a point, no item)
     ordinals = list(_ORDINAL_ITEM_RE.finditer(sentence))
     if len(ordinals) >= 2:
         items = []
@@ -127,7 +128,8 @@ def enumerations(sentence: str) -> list[list[str]]:
             parts = [*parts[:-1], last]
         else:  # …、C和D
             tail = _LIST_END_RE.split(last, maxsplit=1)
-            if len(tail) > 1 and tail[0] and 0 < len(tail[1]) <= MAX_ITEM_CHARS:
+            # (not a 和/及 inside a word: 可感可及的N件实事)
+            if len(tail) > 1 and tail[0] and 0 < len(tail[1]) <= MAX_ITEM_CHARS and not tail[1].startswith("的"):
                 parts = [*parts[:-1], tail[0], tail[1]]
         if len(parts) < 3 and not (len(parts) == 2 and "“" in sentence):
             continue  # (A、B和C: three items once the last part is split at 和)
@@ -141,6 +143,7 @@ def enumerations(sentence: str) -> list[list[str]]:
     return out
 
 
+_SENTENCE_NUMBER_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2})[、.．](?!\d)")
 _NAMED_COUNT_RE = re.compile(r"“([^”]{2,8})”[：:]")
 _ONE_NUMERAL_RE = re.compile(r"^[^一两二三四五六七八九十\d]*([两二三四五六七八九十])[^一两二三四五六七八九十\d]*$")
 
@@ -199,19 +202,27 @@ def _trim_lead(first: str, others: list[str]) -> str:
     # the other items open with a verb too (调整A、加大B、加强C): the verb is part of each item
     opening = [next(iter(pseg.cut(o)), None) for o in others]
     verbs_too = sum(1 for w in opening if w is not None and w.flag.startswith("v")) * 2 > len(others)
+    opens_verb_only = all(w is not None and not w.flag.startswith("v") for w in opening)
+
+    def verb_of_clause() -> bool:
+        # a verb before a noun in the first item only, when no other item opens with one: the
+        # clause's (加快补齐A、B、C → A), also when the item is then the shortest
+        return (opens_verb_only and len(words) == 2 and words[0][1].startswith("v") and len(words[0][0]) == 2
+                and words[1][1].startswith("n") and len(words[1][0]) >= 2)
 
     def longer() -> bool:
         return sum(len(w) for w, _ in words) > usual + 1 and not verbs_too
 
     # never shorter than every other item (AB经济、CD经济…: jieba may tag the first item's
     # qualifier an adverb)
-    while len(words) > 1 and sum(len(w) for w, _ in words[1:]) >= shortest and (
+    while len(words) > 1 and (sum(len(w) for w, _ in words[1:]) >= shortest or verb_of_clause()) and (
         words[0][1][:1] in ("c", "p", "d", "u")
         or (words[0][1].startswith(("v", "a")) and longer())
         # two verbs in a row: the first is the clause's (要调整A、加大B → 调整A)
         or (verbs_too and words[0][1].startswith("v") and words[1][1].startswith("v"))
         # a quantity before a noun (一批交通 → 交通), not a numbered name (两新一重)
         or (words[0][1] == "m" and words[1][1].startswith("n") and longer())
+        or verb_of_clause()
     ):
         words.pop(0)
     return "".join(w for w, _ in words) or first

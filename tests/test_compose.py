@@ -196,6 +196,8 @@ ANNOUNCING_REPORT = """2033年石门县政府工作报告
 
 科技工作要从创新政策、创新平台、创新氛围和创新服务四个方面统筹发力，持续优化创新生态。
 
+突出未来产业培育。瞄准无人机、通航物流等，建设通用机场，培育壮大低空经济产业。瞄准新型储能、氢能等，建设储能电站，培育壮大新能源产业。瞄准生物医药、康复器械等，建设医药园区，培育壮大大健康产业。
+
 三、加强政府自身建设
 
 政府自身建设要有新气象。各级政府要牢记宗旨，把为人民谋幸福作为根本追求，以实干实绩回应群众期盼。
@@ -249,6 +251,8 @@ def announcing_service(tmp_path_factory: pytest.TempPathFactory):
     ("石门县报告“持续优化营商环境”部分提出了哪三个坚持？", ["依法监管", "精准服务", "诚信履约"], "生命线"),
     # an enumeration followed by the count asked (A、B、C和D四个方面)
     ("石门县科技工作要从哪四个方面统筹发力？", ["创新政策", "创新平台", "创新氛围", "创新服务"], "家庭医生"),
+    # sentences of one paragraph that end alike (…，培育壮大A。…，培育壮大B。): what each ends on
+    ("石门县面向未来要培育壮大哪几类产业？", ["低空经济产业", "新能源产业", "大健康产业"], "茶叶"),
 ])
 def test_a_list_a_sentence_announces_is_what_follows_it(announcing_service, question, items, absent):
     answer = announcing_service.ask(question)
@@ -353,3 +357,12 @@ def test_a_measures_question_answered_by_an_enumeration_quotes_the_measure_aroun
     answer = announcing_service.ask("石门县2033年在旅游新业态方面有哪些举措？")
     assert not answer.refused, answer.answer
     assert "民宿" in answer.answer and "培育" in answer.answer, answer.answer
+
+
+def test_a_summary_term_followed_by_a_colon_introduces_it_further_into_the_sentence():
+    from assistant.summaries import _introduces
+
+    lead = "根据省委十三届六次全会暨省委经济工作会议部署，今年经济社会发展的"
+    assert _introduces(lead + "主要预期目标是：地区生产总值增长5%左右。", "主要预期目标")
+    # without a colon, only near its start: a sentence mentioning it in passing does not
+    assert not _introduces(lead + "主要预期目标是在稳的基础上提出的。", "主要预期目标")

@@ -174,3 +174,45 @@ def test_quotes_inside_an_item_stay_and_a_count_name_after_the_items_goes():
     assert enumerations("积极培育智能家居、文娱旅游、国货“潮品”等新的消费增长点。")[0][-1] == "国货“潮品”"
     assert enumerations("提供医养结合服务、“四好农村路”建设、心理健康服务等。")[0][1] == "“四好农村路”建设"
     assert enumerations("推进良田、良种、良机“三良”融合。") == [["良田", "良种", "良机"]]
+
+
+def test_a_points_number_is_no_item_and_a_verb_before_the_first_item_only_is_the_clauses():
+    # 四、A，… opens a numbered point: 四 is not the first item of an enumeration
+    assert enumerations("四、所有确定进行建设的项目，一律实行“五定”，") == []
+    # a verb that only the first item has is the clause's (加快补齐A、B、C → A)
+    assert enumerations("加快补齐儿科、老年医学、精神卫生、医疗护理等服务短板。")[0] == ["儿科", "老年医学", "精神卫生", "医疗护理"]
+    # every item opening with a verb keeps it (调整A、加大B、加强C)
+    assert enumerations("调整结构、加大投入、加强监管。")[0][0] == "调整结构"
+
+
+def test_a_clause_naming_the_report_year_as_the_year_asked_keeps_it_and_ordinals_count_nothing():
+    from assistant.planner import count_in, plan
+    from assistant.question import understand
+
+    p = plan(understand("2031年报告里，2030年城镇新增就业实际是多少，2031年目标定的多少？"))
+    assert [(part.label, sorted(part.question.years)) for part in p.parts] == [("2030年实际", [2030]), ("2031年目标", [2031])]
+    # 第三部分 numbers a part, 哪十个 counts the items asked; 哪几块 asks a list
+    assert count_in("第三部分“2031年政府工作任务”共分为哪十个方面？") == 10
+    assert plan(understand("山东2031年在民生上具体分成哪几块工作？")).kind == "list"
+
+
+def test_a_conjunction_inside_a_word_splits_no_item():
+    # 可感可及的N件实事: 及 is part of a word there (an item never starts with 的)
+    assert enumerations("今年，将继续办好群众普遍需求、可感可及的10件实事。") == []
+
+
+def test_a_list_is_named_by_a_noun_after_its_last_item_or_ending_it():
+    from langchain_core.documents import Document
+
+    from assistant.lists import _names, _term_there, _terms_in_items
+    from assistant.question import Term, understand
+
+    asked = [Term("优势", ("优势",), 3.0), Term("筛查", ("筛查",), 3.0)]
+    text = "我国具有显著的制度优势、超大规模市场的需求优势、高素质劳动者众多的人才优势，科技创新能力在提升。"
+    assert _names(asked, text, ["显著的制度优势", "超大规模市场的需求优势", "高素质劳动者众多的人才优势"]) == 2
+    # of two enumerations named alike, the one whose items hold more of what is asked
+    q = understand("新生儿免费筛查哪些病？")
+    assert _terms_in_items(q, ["新生儿免费提供A病", "B病"]) > _terms_in_items(q, ["孕妇免费提供C病", "D病"])
+    # a short word abbreviating a longer one (旅业 of 文化旅游业) is in a passage that has the longer
+    assert _term_there(Term("旅业", ("旅业",), 7.0), [Document(page_content="加快把文化旅游业培育成为支柱产业。")])
+    assert not _term_there(Term("旅业", ("旅业",), 7.0), [Document(page_content="加快发展现代服务业。")])

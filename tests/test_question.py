@@ -164,3 +164,15 @@ def test_an_english_question_quoting_chinese_words_keeps_them_as_terms():
 
     q = understand("What five elements make up the '五良' integration in Sichuan's 2031 report?")
     assert q.is_english and "五良" in [t.text for t in q.terms]
+
+
+def test_a_ratio_to_gdp_measures_its_numerator_and_from_to_asks_levels():
+    from assistant.question import AMOUNT_UNIT, asked_unit, named_report_years, understand
+
+    q = understand("What deficit-to-GDP ratio does the 2031 national report plan for the year?")
+    assert any("赤字率" in t.alternatives for t in q.terms)
+    assert not any("生产总值" in t.alternatives for t in q.terms)
+    # 从多少…到多少 asks the levels reached, not the rate of the change; 达到多少 alone names none
+    assert asked_unit("国内生产总值从多少增加到了多少？", True) == AMOUNT_UNIT
+    assert asked_unit("研发投入强度要达到多少？", True) == ""
+    assert named_report_years("2031年报告里，2030年实际是多少") == frozenset({2031})
