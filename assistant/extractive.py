@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from langchain_core.documents import Document
 
 from assistant.evidence import Candidate, missing_place, question_years
-from assistant.planner import asks_measures
 from assistant.question import AMOUNT_UNIT, Question
 from assistant.schema import Citation
 from assistant.scorer import LinearScorer
@@ -89,7 +88,7 @@ def accepted_candidates(q: Question, ranked: list[Candidate], scorer: LinearScor
     (``LinearScorer.stands_out``: a clear winner among weak lexical matches, as when a question
     is worded in everyday words the report does not use). Not for a question with words it
     could not render (``understood``): a winner among partial matches answers another question."""
-    threshold = scorer.threshold_for(q.is_english, asks_measures(q))
+    threshold = scorer.threshold_for(q.is_english)
     candidates = [c for c in ranked if not c.rejected]
     accepted = [c for c in candidates if c.score >= threshold]
     if accepted or not candidates or not understood(q):
@@ -184,7 +183,7 @@ def extract(q: Question, pool: list[Candidate], scorer: LinearScorer, per_docume
     documents is given, each named. ``labelled``: name the report each sentence comes from
     (a corpus of one document needs no names)."""
     ranked = score_pool(q, pool, scorer)
-    threshold = scorer.threshold_for(q.is_english, asks_measures(q))
+    threshold = scorer.threshold_for(q.is_english)
     accepted = accepted_candidates(q, ranked, scorer)
     if not accepted:
         text, reason = refusal_text(q, ranked, threshold)

@@ -42,9 +42,6 @@ class LinearScorer:
     english_weights: dict[str, float] = field(default_factory=dict)
     english_bias: float = 0.0
     english_threshold: float = 0.0
-    # Chinese questions that ask for measures (怎么做, 有什么举措) may have their own threshold: their
-    # answer is a sentence of what is done, in words a question rarely shares
-    measures_threshold: float = 0.0
     extra_ratio: float = 0.92  # a further sentence joins a non-figure answer above this share of the best
     # A best sentence under the threshold still answers when it stands out: at least
     # ``margin_floor`` and ``margin_ratio`` times the best other sentence (0 turns it off).
@@ -60,10 +57,8 @@ class LinearScorer:
         z = bias + sum(weights.get(name, 0.0) * features.get(name, 0.0) for name in FEATURES)
         return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
 
-    def threshold_for(self, english: bool, measures: bool = False) -> float:
-        if english and self.english_threshold > 0:
-            return self.english_threshold
-        return self.measures_threshold if measures and not english and self.measures_threshold > 0 else self.threshold
+    def threshold_for(self, english: bool) -> float:
+        return self.english_threshold if english and self.english_threshold > 0 else self.threshold
 
     def stands_out(self, best: float, runner_up: float, figure: bool = False) -> bool:
         """Whether a best score under the threshold answers by its margin over the runner-up."""
@@ -74,8 +69,7 @@ class LinearScorer:
         return json.dumps({
             "weights": self.weights, "bias": self.bias, "threshold": self.threshold,
             "english_weights": self.english_weights, "english_bias": self.english_bias,
-            "english_threshold": self.english_threshold, "measures_threshold": self.measures_threshold,
-            "extra_ratio": self.extra_ratio,
+            "english_threshold": self.english_threshold, "extra_ratio": self.extra_ratio,
             "margin_floor": self.margin_floor, "margin_ratio": self.margin_ratio,
             "figure_margin_floor": self.figure_margin_floor, "figure_margin_ratio": self.figure_margin_ratio,
             "provenance": self.provenance,
@@ -90,7 +84,6 @@ def load_scorer(path: Path = WEIGHTS_FILE) -> LinearScorer:
         english_weights={k: float(v) for k, v in data.get("english_weights", {}).items()},
         english_bias=float(data.get("english_bias", 0.0)),
         english_threshold=float(data.get("english_threshold", 0.0)),
-        measures_threshold=float(data.get("measures_threshold", 0.0)),
         extra_ratio=float(data.get("extra_ratio", 0.92)),
         margin_floor=float(data.get("margin_floor", 0.0)),
         margin_ratio=float(data.get("margin_ratio", 0.0)),

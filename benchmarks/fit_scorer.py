@@ -18,7 +18,6 @@ threshold fitted on one collection only is miscalibrated on the other.
 
     .venv/bin/python benchmarks/fit_scorer.py --data-dir /path/to/collection [--dry-run]
     .venv/bin/python benchmarks/fit_scorer.py --data-dir … --english-threshold-only  (weights kept)
-    .venv/bin/python benchmarks/fit_scorer.py --data-dir … --measures-threshold-only  (weights kept)
 """
 
 from __future__ import annotations
@@ -51,14 +50,12 @@ def evidence_in(gold: dict, sentence: str) -> bool:
 def collect(service, items: list[dict]) -> list[dict]:
     """Per question: its feature rows, labels, and what each candidate would answer."""
     from assistant.extractive import compose, understood
-    from assistant.planner import asks_measures
 
     out = []
     for gold in items:
         q = service.analyze(gold["question"])
         scope = service.scope(q)
-        entry = {"gold": gold, "english": q.is_english, "measures": asks_measures(q) and not q.is_english,
-                 "figure": q.wants_number, "understood": understood(q), "rows": [], "labels": [], "answers": [], "sentences": [],
+        entry = {"gold": gold, "english": q.is_english, "figure": q.wants_number, "understood": understood(q), "rows": [], "labels": [], "answers": [], "sentences": [],
                  "scope_refusal": bool(scope.refusal)}
         if not scope.refusal:
             vector = service.query_vector(q)
@@ -205,9 +202,6 @@ def main() -> None:
     parser.add_argument("--english-threshold-only", action="store_true",
                         help="keep the weights, thresholds and margins; choose the English threshold on the "
                              "English tuning questions alone (there are enough of them now, over 100)")
-    parser.add_argument("--measures-threshold-only", action="store_true",
-                        help="keep the weights, thresholds and margins; choose the threshold of Chinese questions "
-                             "that ask for measures on those tuning questions alone")
     args = parser.parse_args()
 
     from assistant.factory import build_service
@@ -220,18 +214,15 @@ def main() -> None:
     entries += collect(seed_service(args.seed_data_dir), seed_questions())
     names = FEATURES
     current = load_scorer()
-    if args.english_threshold_only or args.measures_threshold_only:
-        group = "english" if args.english_threshold_only else "measures"
-        members = [e for e in entries if e[group]]
-        field = f"{group}_threshold"
+    if args.english_threshold_only:
+        english = [e for e in entries if e["english"]]
         w0 = np.array([current.weights.get(n, 0.0) for n in names])
-        was = getattr(current, field) or current.threshold
-        before = stats_at(members, w0, current.bias, names, was)
-        chosen, after = choose_threshold(members, w0, current.bias, names)
-        print(group, "questions", len(members), "at", was, before, "→ at", chosen, after)
-        setattr(current, field, chosen)
-        current.provenance[field] = {"questions": len(members), "chosen": chosen, "at_it": after,
-                                     "before": before, "date": datetime.date.today().isoformat()}
+        before = stats_at(english, w0, current.bias, names, current.english_threshold)
+        chosen, after = choose_threshold(english, w0, current.bias, names)
+        print("english questions", len(english), "at", current.english_threshold, before, "→ at", chosen, after)
+        current.english_threshold = chosen
+        current.provenance["english_threshold"] = {"questions": len(english), "chosen": chosen, "at_it": after,
+                                                   "before": before, "date": datetime.date.today().isoformat()}
         if not args.dry_run:
             WEIGHTS_FILE.write_text(current.to_json() + "\n", encoding="utf-8")
             print(f"wrote {WEIGHTS_FILE}")

@@ -80,10 +80,3 @@ def test_a_figure_of_another_main_indicator_does_not_answer():
     assert not other_indicator(asked_indicators(understand("海城去年的经济增速是多少？")), "地区生产总值")
     assert not other_indicator(asked_indicators(understand("海城新建多少公里农村道路？")), "社会消费品零售总额")  # asks no main indicator
 
-
-def test_measures_questions_have_their_own_threshold_when_fitted():
-    scorer = LinearScorer(weights={}, bias=0.0, threshold=0.76, english_threshold=0.66, measures_threshold=0.6)
-    assert scorer.threshold_for(english=False, measures=True) == 0.6
-    assert scorer.threshold_for(english=True, measures=True) == 0.66  # an English question's own first
-    assert scorer.threshold_for(english=False) == 0.76
-    assert LinearScorer(weights={}, bias=0.0, threshold=0.76).threshold_for(False, measures=True) == 0.76
