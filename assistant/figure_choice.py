@@ -100,17 +100,23 @@ def _said_before(fig: FigureFrame, frame: SentenceFrame, clauses: list[Span], ch
 
 
 def figure_choice(
-    q: Question, frame: SentenceFrame, clauses: list[Span], chunk_offset: int
+    q: Question, frame: SentenceFrame, clauses: list[Span], chunk_offset: int, asked: set[int] | None = None
 ) -> tuple[FigureFrame | None, tuple[int, int] | None, str]:
-    """The figure of a sentence that answers (unit and kind as asked; what it measures closest
-    to the question, then its clauses best covered by the question's terms), its clause window,
-    or why none does."""
+    """The figure of a sentence that answers (unit and kind as asked; in a unit asked, not of
+    another main indicator than those ``asked``, when others are left; what it measures closest to the
+    question, then its clauses best covered by the question's terms), its clause window, or
+    why none does."""
     units = [f for f in frame.figures if unit_compatible(f.unit, q.unit)]
     if not units:
         return None, None, "figure"
     fitting = [f for f in units if kind_ok(q.kind, f.kind)]
     if not fitting:
         return None, None, "kind"
+    # (a sentence of many figures in the unit asked, …全年增长4.8%…社会消费品零售总额增长5.4%,
+    # answers a question about one indicator with a figure that may measure it; a question that
+    # names no unit is answered by no other figure than the closest, 是一个…目标 is none)
+    if q.unit:
+        fitting = [f for f in fitting if not other_indicator(asked or set(), f.indicator)] or fitting
     windows = [(fig, figure_window(clauses, chunk_offset + fig.start, q.terms)) for fig in fitting]
     # A question that names no quarter or month asks for the whole year's figure: of a
     # sentence giving quarters' figures and the year's (三季度增长4.6%…全年增长4.8%), the year's.

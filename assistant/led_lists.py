@@ -5,6 +5,7 @@ followed by headings). Each item is a stored sentence, cited."""
 from __future__ import annotations
 
 import re
+from os.path import commonprefix
 from typing import TYPE_CHECKING
 
 from assistant.compose import Composition
@@ -250,7 +251,7 @@ def parallel_run_of(service: PlanqaService, p: Plan, pool: list[Candidate],
         keys = [sentence_key(c.doc, c.sentence) for c in alike]
         if len(alike) < 2 or len({doc_id for doc_id, _ in keys}) > 1:
             continue
-        opening = _asked_opening(p, _common_opening([clauses[id(c)] for c in alike]))
+        opening = _asked_opening(p, commonprefix([clauses[id(c)] for c in alike]))
         doc_id = keys[0][0]
         sentences = service.kb.docstore.sentences_of(doc_id, with_vectors=False)
         starts = {start for _, start in keys}
@@ -273,9 +274,3 @@ def _asked_opening(p: Plan, shared: str) -> str:
     ends = [m.end() for t in p.question.terms if t.weight > 0 and len(t.text) >= 2
             for m in re.finditer(re.escape(t.text), shared)]
     return shared[: max(ends)] if ends else ""
-
-
-def _common_opening(texts: list[str]) -> str:
-    first = min(texts, key=len) if texts else ""
-    n = next((i for i, ch in enumerate(first) if any(t[i] != ch for t in texts)), len(first))
-    return first[:n]

@@ -7,7 +7,6 @@ paragraph's lead sentence leads; a count the question states is checked against 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,18 +24,19 @@ from assistant.led_lists import (
     ordinal_run_of,
     parallel_run_of,
 )
+from assistant.list_naming import counted_after, enumeration_asked, lacks_key_term, names_list, terms_in_items
 from assistant.list_parts import MAX_LIST_ITEMS, cite_sentence, cited, count_note, outline_of
-from assistant.planner import SUMMARY_TERMS, Plan, asks_measures, count_in
+from assistant.planner import Plan, asks_measures, count_in
 from assistant.question import QUESTION_WORDS_RE
 from assistant.schema import Citation
 from assistant.scope import QUOTED_RE
-from assistant.windows import coverage, term_matches
-from common.tokens import jieba_module, tokenize
+from assistant.windows import coverage
+from common.tokens import tokenize
 from ingest.outline import OutlineNode
 from vectorstore.docstore import StoredSentence
 
 if TYPE_CHECKING:
-    from assistant.question import Question, Term
+    from assistant.question import Question
     from assistant.service import PlanqaService
 
 MIN_NODE_SCORE = 0.78  # least e5 similarity (plus coverage) of a section title to a list question
@@ -99,54 +99,6 @@ def scored_sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector:
             year_part = bool(wanted & years) and node.parent is None
             out.append(_Section(node, kids, title, score, year_part or any(w in joined for w in words)))
     return sorted(out, key=lambda s: s.score, reverse=True)
-
-
-def _is_noun(word: str) -> bool:
-    """A thing a list is about (a noun, by jieba's part of speech): not a verb or a word of the
-    question's frame (分为, 做好, 这部分)."""
-    import jieba.posseg
-
-    jieba_module()  # initialised quietly, with the project's dictionary
-    return any(pair.flag.startswith("n") for pair in jieba.posseg.cut(word))
-
-
-def lacks_key_term(service: PlanqaService, q: Question, docs: list[Document]) -> bool:
-    """The question's most specific words that the corpus knows (highest IDF, and a second one
-    nearly as specific; not a word of what is asked, such as 举措) are in none of the retrieved
-    passages: a list or section they hold is about something else (a question about X over a
-    report that never says X). The second: an everyday word is rare in reports too."""
-    vocabulary = service.vocabulary()
-    # (the name of a summary section, 总体要求, is found by the outline, not by retrieval)
-    # (a word followed by an aspect particle, 总结了, is a verb there whatever jieba says)
-    known = [t for t in q.terms if t.weight > 0 and not t.answer_type and _is_noun(t.text)
-             and not re.search(re.escape(t.text) + "[了过着]", q.text)
-             and not any(t.text in name for name in SUMMARY_TERMS)
-             and any(vocabulary.idf_of(a) is not None for a in t.alternatives)]
-    if not known or not docs:
-        return False
-    ranked = sorted(known, key=lambda t: t.weight, reverse=True)
-    keys = [t for t in ranked[:2] if t.weight >= KEY_SPREAD * ranked[0].weight]
-    return not any(_term_there(key, docs) for key in keys)
-
-
-# A second word counts as specific when its IDF is at least this share of the first's (an
-# everyday word, then the report's term); a word of the genre (经济, 项目) is far below.
-KEY_SPREAD = 0.6
-
-
-def _term_there(key: Term, docs: list[Document]) -> bool:
-    """The term is in one of the passages; a compound is when each of its words is (ABCD as
-    CD in one passage and AB in another), one of its words alone is not (X经济: 经济 is
-    everywhere)."""
-    if any(term_matches(key, d.page_content) for d in docs):
-        return True
-    # (a short word may abbreviate a longer one, its characters in order: 旅业 of 旅游业, 文旅 of 文化旅游)
-    if 2 <= len(key.text) <= 3 and all("\u4e00" <= ch <= "\u9fff" for ch in key.text):
-        gapped = re.compile(".?".join(map(re.escape, key.text)))
-        if any(gapped.search(d.page_content) for d in docs):
-            return True
-    parts = [w for w in tokenize(key.text) if len(w) >= 2 and w != key.text]
-    return len(parts) >= 2 and all(any(w in d.page_content for d in docs) for w in parts)
 
 
 def scoped_passages(service: PlanqaService, q: Question) -> tuple[Composition | None, np.ndarray, list[Document]]:
@@ -239,8 +191,8 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         # the best sentence's enumeration that the question names by its head noun (…哪些Y:
         # …A、B、C等Y), before any section
         enums_named = [(rank, items) for items in _stored_enums(service, best) if len(items) >= 2
-                       and (rank := _names(q.terms, best.sentence.text, items, nouns_only=True))]
-        named_items = max(enums_named, key=lambda e: (e[0], _terms_in_items(q, e[1])))[1] if enums_named else None
+                       and (rank := names_list(q.terms, best.sentence.text, items, nouns_only=True))]
+        named_items = max(enums_named, key=lambda e: (e[0], terms_in_items(q, e[1])))[1] if enums_named else None
         if named_items is not None:
             return _inline_list(service, p, best, named_items)
     announced = _announced_section(service, best, sections) if best is not None else None
@@ -264,7 +216,7 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
                        and (not p.count or len(s.kids) == p.count or _names_title(q, s.node))), None)
         if listed is not None and listed.score > best.features.get("dense", 0.0):
             return _section_list(service, p, listed)
-        return _inline_list(service, p, best, _enumeration_asked(q, best, enums))
+        return _inline_list(service, p, best, enumeration_asked(q, best, enums))
     if section is not None and (best is None or section.score > best.features.get("dense", 0.0)):
         return _section_list(service, p, section)
     return lead_paragraph(service, p, best) if best is not None else None
@@ -331,7 +283,6 @@ def _stored_enums(service: PlanqaService, cand: Candidate, anywhere: bool = Fals
 
 NAMED_LIST_FLOOR = 0.2  # least score of a sentence whose enumeration the question names
 _COUNTED_REACH = 3  # best-scored sentences looked at for a counted announcement
-_NAME_REACH = 6  # characters around an enumeration where its name (head noun, verb) stands
 
 
 def _counted_announcement(service: PlanqaService, p: Plan, pool: list[Candidate], count: int = 0) -> Composition | None:
@@ -360,67 +311,14 @@ def _named_enumeration(service: PlanqaService, q: Question, pool: list[Candidate
         # (an enumeration followed by the count asked, A、B、C和D四个方面, is named by it wherever
         # it stands in the sentence)
         named = next((items for items in _stored_enums(service, cand)
-                      if (_names(q.terms, cand.sentence.text, items, nouns_only=True) == 2 if by_noun
-                          else _names(q.terms, cand.sentence.text, items))
+                      if (names_list(q.terms, cand.sentence.text, items, nouns_only=True) == 2 if by_noun
+                          else names_list(q.terms, cand.sentence.text, items))
                       and (not count or len(items) == count)), None)
         named = named or next((items for items in _stored_enums(service, cand, anywhere=True)
-                               if _counted_after(cand.sentence.text, items, count)), None)
+                               if counted_after(cand.sentence.text, items, count)), None)
         if named is not None:
             return cand, named
     return None
-
-
-def _counted_after(text: str, items: list[str], count: int) -> bool:
-    """The sentence states the count asked right after the enumeration's last item (A、B、C和D四个方面)."""
-    last = text.rfind(items[-1]) if items else -1
-    return count == len(items) and last >= 0 and count_in(text[last + len(items[-1]) : last + len(items[-1]) + 6]) == count
-
-
-def _names(terms: Sequence[Term], text: str, items: list[str], nouns_only: bool = False) -> int:
-    """Whether a question term of two or more characters stands right after the last item of
-    the enumeration (2: its head noun, A、B、C等新的Y) or right before its first (1: a verb or
-    the topic), else 0; ``nouns_only``: a noun (a verb such as 抓好 stands before many lists)."""
-    first, last = text.find(items[0]), text.rfind(items[-1])
-    if len(items) < 2 or first < 0 or last < 0:
-        return 0
-    end = last + len(items[-1])
-    after = _ETC_RE.sub("", text[end : end + _NAME_REACH + 12])
-    after = _QUALIFIER_RE.sub("", after)[:_NAME_REACH]  # (A、B等前景广阔的Y: Y)
-    before = text[max(0, first - _NAME_REACH) : first]
-    asked = [t for t in terms if t.weight > 0 and len(t.text) >= 2 and (not nouns_only or _is_noun(t.text))]
-    # (the kind of answer asked, 哪几类产业, names the list by its head noun: …等产业; also when
-    # the last item holds it, A、B和C筛查, or each item ends with it, A优势、B优势、C优势)
-    if any(term_matches(t, after) or _ends_items(t.text, items) for t in asked):
-        return 2
-    return 1 if any(term_matches(t, before) for t in asked if not t.answer_type) else 0
-
-
-def _ends_items(word: str, items: list[str]) -> bool:
-    """The noun that names a list ends each item (A优势、B优势、C优势), or the last item only, the
-    others not having it (A、B和C筛查: the noun glued to the last item)."""
-    if not all(len(item) > len(word) for item in items[-1:]):
-        return False
-    return all(item.endswith(word) for item in items) or (
-        items[-1].endswith(word) and not any(word in item for item in items[:-1]))
-
-
-# The words between the last item and the noun that names the list (A、B、C等新的Y).
-_ETC_RE = re.compile(r"^(?:等等|等|这些|这样的|新的|的)+")
-_QUALIFIER_RE = re.compile(r"^[^，。；、：]{1,8}?的")
-
-
-def _enumeration_asked(q: Question, cand: Candidate, enums: list[list[str]]) -> list[str]:
-    """Of a sentence's enumerations, the one the question names (a question term right before
-    its first item or right after its last: 发展A、B等多种X模式 for …X…有哪些), else the longest."""
-    named = [(n, items) for items in enums if (n := _names(q.terms, cand.sentence.text, items))]
-    return max(named, key=lambda e: (e[0], _terms_in_items(q, e[1])))[1] if named else max(enums, key=len)
-
-
-def _terms_in_items(q: Question, items: list[str]) -> float:
-    """The weight of the question's terms inside an enumeration's items: of two enumerations
-    named alike (…A、B的X，…C、D的X), the one whose items hold more of what is asked (为新生儿…)."""
-    text = "".join(items)
-    return sum(t.weight for t in q.terms if t.weight > 0 and term_matches(t, text))
 
 
 def _section_list(service: PlanqaService, p: Plan, section: _Section) -> Composition:

@@ -252,6 +252,40 @@ def _indicator_parts(q: Question) -> tuple[Part, ...]:
     return ()
 
 
+_ASK_SEPARATOR_RE = re.compile(r"[、，,；;]")
+
+
+def _consecutive_asks(q: Question) -> tuple[Part, ...]:
+    """Two figures asked one after the other, each with its own quantity word and its own
+    words (安排多少个X、完成多少Y): one part per ask, the second with the words before the first
+    ask (the report, the place, the topic); none when the question is not of that form."""
+    if q.is_english or not q.wants_number:
+        return ()
+    # (both in the sentence that asks: …列举了连续几年的X。…：X是多少？ asks once)
+    if re.search(r"[。！!？?：:]", q.text.rstrip("？?。. ")):
+        return ()
+    pieces = _ASK_SEPARATOR_RE.split(q.text.rstrip("？?。. "))
+    asking = [i for i, piece in enumerate(pieces) if QUANTITY_RE.search(piece)]
+    if len(asking) != 2 or asking[1] != asking[0] + 1:
+        return ()
+    first, second = pieces[asking[0]], pieces[asking[1]]
+    quantity = QUANTITY_RE.search(first)
+    assert quantity is not None
+    lead = "，".join([*pieces[: asking[0]], first[: quantity.start()]])
+    parts = []
+    for text, piece in ((f"{'，'.join(pieces[: asking[0] + 1])}？", first), (f"{lead}{second}？", second)):
+        # what this ask is about: its words after the lead, else the last word before its quantity
+        own = [t for t in q.terms if t.weight > 0 and not t.answer_type and t.text in piece.replace(lead, "")]
+        before = [t for t in q.terms if t.weight > 0 and not t.answer_type and t.text in first[: quantity.start()]]
+        own = own or before[-1:]
+        if not own:
+            return ()  # (多少、多少: one thing asked twice is no two asks)
+        terms = tuple(t for t in q.terms if t.text in text)
+        parts.append(Part("".join(t.text for t in own), replace(q, text=text, search_text=text, terms=terms,
+                                                                   unit=asked_unit(piece, True))))
+    return tuple(parts) if parts[0].label != parts[1].label else ()
+
+
 _KIND_LABELS = {TARGET: "目标", RESULT: "实际"}
 
 
@@ -318,7 +352,7 @@ def plan(q: Question) -> Plan:
                       for y in years)
         kind = "table" if len(years) >= 3 else "parts"
         return Plan(kind, q, parts, compare=compare or len(years) >= 3, capped=capped)
-    pair = _indicator_parts(q)
+    pair = _indicator_parts(q) or _consecutive_asks(q)
     if pair:
         return Plan("parts", q, pair)
     # a section written as one passage of prose (总体要求, 主要预期目标) is summarised also when

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from assistant.compose import Composition
 from assistant.extractive import source_label
+from assistant.list_naming import lacks_key_term
 from assistant.list_parts import cited, paragraphs
-from assistant.lists import MIN_NODE_SCORE, lacks_key_term, scoped_passages, scored_sections
+from assistant.lists import MIN_NODE_SCORE, scoped_passages, scored_sections
 from assistant.planner import Plan, summary_term
 from ingest.outline import OutlineNode
 from vectorstore.docstore import StoredSentence

@@ -285,13 +285,13 @@ def test_two_figures_asked_together_are_answered_one_part_each(announcing_servic
 
 
 def test_a_list_is_about_what_the_passages_lack_only_when_its_specific_words_are_absent():
-    """``lists.lacks_key_term`` with a vocabulary that knows every word (a fake: only the
+    """``list_naming.lacks_key_term`` with a vocabulary that knows every word (a fake: only the
     weights stated here matter) and hand-made passages."""
     from dataclasses import replace
 
     from langchain_core.documents import Document
 
-    from assistant.lists import lacks_key_term
+    from assistant.list_naming import lacks_key_term
     from assistant.question import Term, understand
 
     class Vocabulary:

@@ -127,6 +127,6 @@ def test_a_list_announced_with_its_count_or_named_by_its_title_is_the_sections_p
 
 def test_a_list_about_what_the_report_never_mentions_is_refused(eval_service):
     """The report has sections and enumerations, but none about 冰雪 (a word other reports use):
-    no list of them is the answer (``lists.lacks_key_term``; tuning tc67)."""
+    no list of them is the answer (``list_naming.lacks_key_term``; tuning tc67)."""
     answer = eval_service.ask("2018年政府工作报告对发展冰雪经济提出了哪几项举措？")
     assert answer.refused, answer.answer

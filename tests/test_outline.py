@@ -204,15 +204,28 @@ def test_a_conjunction_inside_a_word_splits_no_item():
 def test_a_list_is_named_by_a_noun_after_its_last_item_or_ending_it():
     from langchain_core.documents import Document
 
-    from assistant.lists import _names, _term_there, _terms_in_items
+    from assistant.list_naming import names_list, term_there, terms_in_items
     from assistant.question import Term, understand
 
     asked = [Term("优势", ("优势",), 3.0), Term("筛查", ("筛查",), 3.0)]
     text = "我国具有显著的制度优势、超大规模市场的需求优势、高素质劳动者众多的人才优势，科技创新能力在提升。"
-    assert _names(asked, text, ["显著的制度优势", "超大规模市场的需求优势", "高素质劳动者众多的人才优势"]) == 2
+    assert names_list(asked, text, ["显著的制度优势", "超大规模市场的需求优势", "高素质劳动者众多的人才优势"]) == 2
     # of two enumerations named alike, the one whose items hold more of what is asked
     q = understand("新生儿免费筛查哪些病？")
-    assert _terms_in_items(q, ["新生儿免费提供A病", "B病"]) > _terms_in_items(q, ["孕妇免费提供C病", "D病"])
+    assert terms_in_items(q, ["新生儿免费提供A病", "B病"]) > terms_in_items(q, ["孕妇免费提供C病", "D病"])
     # a short word abbreviating a longer one (旅业 of 文化旅游业) is in a passage that has the longer
-    assert _term_there(Term("旅业", ("旅业",), 7.0), [Document(page_content="加快把文化旅游业培育成为支柱产业。")])
-    assert not _term_there(Term("旅业", ("旅业",), 7.0), [Document(page_content="加快发展现代服务业。")])
+    assert term_there(Term("旅业", ("旅业",), 7.0), [Document(page_content="加快把文化旅游业培育成为支柱产业。")])
+    assert not term_there(Term("旅业", ("旅业",), 7.0), [Document(page_content="加快发展现代服务业。")])
+    assert term_there(Term("实现目标", ("实现目标",), 5.0), [Document(page_content="要实现上述目标，突出抓好三个方面。")])
+
+
+def test_two_figures_asked_one_after_the_other_are_two_parts():
+    from assistant.planner import plan
+    from assistant.question import understand
+
+    p = plan(understand("浙江2031年扩大有效投资工程安排多少个重大项目、完成多少年度投资？"))
+    assert p.kind == "parts" and len(p.parts) == 2
+    assert p.parts[0].question.unit == "个" and "年度投资" in p.parts[1].question.text
+    assert "浙江2031年" in p.parts[1].question.text  # the words before the first ask are kept
+    # one figure asked from one level to another is one ask
+    assert plan(understand("2031年国内生产总值从多少增加到了多少？")).kind == "single"

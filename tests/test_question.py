@@ -176,3 +176,16 @@ def test_a_ratio_to_gdp_measures_its_numerator_and_from_to_asks_levels():
     assert asked_unit("国内生产总值从多少增加到了多少？", True) == AMOUNT_UNIT
     assert asked_unit("研发投入强度要达到多少？", True) == ""
     assert named_report_years("2031年报告里，2030年实际是多少") == frozenset({2031})
+
+
+def test_of_a_sentences_figures_one_of_another_main_indicator_is_not_chosen():
+    from assistant.figure_choice import asked_indicators, figure_choice
+    from assistant.question import understand
+    from common.textutils import split_clauses
+    from ingest.frames import frame_sentence
+
+    q = understand("How fast did Hunan's economy grow in 2031?")
+    text = "去年实现三季度增长4.6%、高于全国0.2个百分点，全年增长4.8%，社会消费品零售总额增长5.4%，规模工业增加值增长7.3%。"
+    frame = frame_sentence(text, (), 2032)
+    chosen, _, _ = figure_choice(q, frame, split_clauses(text, 0), 0, asked_indicators(q))
+    assert chosen is not None and chosen.text == "4.8%"  # (工业增加值 and 社零 are other indicators)
