@@ -1,6 +1,7 @@
 """Lists that a sentence leads: a measure paragraph under its lead sentence (坚决打好蓝天保卫战。
 一要…二要…), and the items a sentence announces (主要体会是：第一，…第二，…; 以下十个方面工作。
-followed by headings). Each item is a stored sentence, cited."""
+followed by headings); and runs of sentences that open or end alike (持续加强A，… 持续加强B，…).
+Each item is a stored sentence, cited."""
 
 from __future__ import annotations
 

@@ -181,9 +181,9 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     if titled is not None and (not p.count or len(titled.kids) == p.count or _names_title(q, titled.node)):
         return _section_list(service, p, titled)  # the best sentence is a section's heading: its parts
     if best is None or not _stored_enums(service, best):
-        # no sentence answers outright: one whose list the question names; or the one that does
-        # lists nothing: one whose list the question names by its head noun (…哪几方面的优势:
-        # A优势、B优势、C优势)
+        # no sentence answers outright: one whose list the question names, unless the question
+        # names a section; or the one that does lists nothing: one whose list the question names
+        # by its head noun (…哪几方面的优势: A优势、B优势、C优势), when no section matches at all
         named = _named_enumeration(service, q, ext.pool, by_noun=best is not None)
         if named is not None and (section is None or (best is None and not _names_title(q, section.node))):
             return _inline_list(service, p, *named)

@@ -261,10 +261,11 @@ def _consecutive_asks(q: Question) -> tuple[Part, ...]:
     ask (the report, the place, the topic); none when the question is not of that form."""
     if q.is_english or not q.wants_number:
         return ()
+    asking_text = q.text.rstrip("？?。. ")
     # (both in the sentence that asks: …列举了连续几年的X。…：X是多少？ asks once)
-    if re.search(r"[。！!？?：:]", q.text.rstrip("？?。. ")):
+    if re.search(r"[。！!？?：:]", asking_text):
         return ()
-    pieces = _ASK_SEPARATOR_RE.split(q.text.rstrip("？?。. "))
+    pieces = _ASK_SEPARATOR_RE.split(asking_text)
     asking = [i for i, piece in enumerate(pieces) if QUANTITY_RE.search(piece)]
     if len(asking) != 2 or asking[1] != asking[0] + 1:
         return ()
@@ -272,12 +273,12 @@ def _consecutive_asks(q: Question) -> tuple[Part, ...]:
     quantity = QUANTITY_RE.search(first)
     assert quantity is not None
     lead = "，".join([*pieces[: asking[0]], first[: quantity.start()]])
+    asked = [t for t in q.terms if t.weight > 0 and not t.answer_type]
     parts = []
-    for text, piece in ((f"{'，'.join(pieces[: asking[0] + 1])}？", first), (f"{lead}{second}？", second)):
-        # what this ask is about: its words after the lead, else the last word before its quantity
-        own = [t for t in q.terms if t.weight > 0 and not t.answer_type and t.text in piece.replace(lead, "")]
-        before = [t for t in q.terms if t.weight > 0 and not t.answer_type and t.text in first[: quantity.start()]]
-        own = own or before[-1:]
+    for text, piece, own_words in ((f"{'，'.join(pieces[: asking[0] + 1])}？", first, first[quantity.start():]),
+                                   (f"{lead}{second}？", second, second)):
+        # what this ask is about: its own words, else the last word before the first quantity
+        own = [t for t in asked if t.text in own_words] or [t for t in asked if t.text in first[: quantity.start()]][-1:]
         if not own:
             return ()  # (多少、多少: one thing asked twice is no two asks)
         terms = tuple(t for t in q.terms if t.text in text)
