@@ -180,7 +180,8 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     titled = _titled_section(best, sections) if best is not None else None
     if titled is not None and (not p.count or len(titled.kids) == p.count or _names_title(q, titled.node)):
         return _section_list(service, p, titled)  # the best sentence is a section's heading: its parts
-    if best is None or not _stored_enums(service, best):
+    best_enums = _stored_enums(service, best) if best is not None else []
+    if not best_enums:
         # no sentence answers outright: one whose list the question names, unless the question
         # names a section; or the one that does lists nothing: one whose list the question names
         # by its head noun (…哪几方面的优势: A优势、B优势、C优势), when no section matches at all
@@ -190,7 +191,7 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     if best is not None and not (section is not None and _names_title(q, section.node)):
         # the best sentence's enumeration that the question names by its head noun (…哪些Y:
         # …A、B、C等Y), before any section
-        enums_named = [(rank, items) for items in _stored_enums(service, best) if len(items) >= 2
+        enums_named = [(rank, items) for items in best_enums if len(items) >= 2
                        and (rank := names_list(q.terms, best.sentence.text, items, nouns_only=True))]
         named_items = max(enums_named, key=lambda e: (e[0], terms_in_items(q, e[1])))[1] if enums_named else None
         if named_items is not None:
@@ -206,7 +207,7 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     announcing = _counted_announcement(service, p, ext.pool)
     if announcing is not None:
         return announcing
-    enums = [items for items in _stored_enums(service, best) if len(items) >= 2] if best is not None else []
+    enums = [items for items in best_enums if len(items) >= 2]
     if best is not None and enums:
         # the enumeration in the best sentence, unless a section with children is closer to
         # the question than that sentence (the same comparison as for a count above)
