@@ -112,7 +112,7 @@ def figure_choice(
     fitting = [f for f in units if kind_ok(q.kind, f.kind)]
     if not fitting:
         return None, None, "kind"
-    # (a sentence of many figures in the unit asked, …全年增长4.8%…社会消费品零售总额增长5.4%,
+    # (a sentence of many figures in the unit asked, …全年增长a%…社会消费品零售总额增长b%,
     # answers a question about one indicator with a figure that may measure it; a question that
     # names no unit is answered by no other figure than the closest, 是一个…目标 is none)
     if q.unit:

@@ -1,6 +1,6 @@
 """Lists that a sentence leads: a measure paragraph under its lead sentence (坚决打好蓝天保卫战。
 一要…二要…), and the items a sentence announces (主要体会是：第一，…第二，…; 以下十个方面工作。
-followed by headings); and runs of sentences that open or end alike (持续加强A，… 持续加强B，…).
+followed by headings); and runs of sentences that open or end alike (强化A，… 强化B，…).
 Each item is a stored sentence, cited."""
 
 from __future__ import annotations
@@ -225,7 +225,7 @@ def named_section_leads(service: PlanqaService, p: Plan, doc_ids: list[str]) -> 
     return None
 
 
-_PARALLEL_MIN = 3  # sentences of a parallel run (…，培育壮大A。…，培育壮大B。…，培育壮大C。)
+_PARALLEL_MIN = 3  # sentences of a parallel run (…，加快发展A。…，加快发展B。…，加快发展C。)
 
 
 def _last_clause(text: str) -> str:
@@ -239,8 +239,8 @@ def _first_clause(text: str) -> str:
 def parallel_run_of(service: PlanqaService, p: Plan, pool: list[Candidate],
                     floor: float) -> tuple[str, list[tuple[StoredSentence, str]]] | None:
     """Two or more of the three best-scored sentences end in a clause that opens with the same
-    words, which the question has (…，培育壮大A产业。…，培育壮大B产业。 for …培育壮大哪几类), or
-    open with such a clause (持续加强A建设，… 持续加强B建设，… for …“持续加强”哪几个方面): the
+    words, which the question has (…，加快发展A产业。…，加快发展B产业。 for …加快发展哪几类), or
+    open with such a clause (强化A建设，… 强化B建设，… for …“强化”哪几个方面): the
     sentences of their paragraph (ends) or section (openings) whose clause opens so (with the
     question's words and at least two characters after them), each item that clause, when
     there are three or more."""
@@ -270,7 +270,7 @@ def parallel_run_of(service: PlanqaService, p: Plan, pool: list[Candidate],
 
 
 def _asked_opening(p: Plan, shared: str) -> str:
-    """A shared opening up to the end of the question's words in it (培育壮大 of 培育壮大未来);
+    """A shared opening up to the end of the question's words in it (加快发展 of 加快发展新兴);
     empty when it has none."""
     ends = [m.end() for t in p.question.terms if t.weight > 0 and len(t.text) >= 2
             for m in re.finditer(re.escape(t.text), shared)]

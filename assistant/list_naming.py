@@ -61,8 +61,8 @@ def term_there(key: Term, docs: list[Document]) -> bool:
     everywhere)."""
     if any(term_matches(key, d.page_content) for d in docs):
         return True
-    # (a short word may abbreviate a longer one, its characters in order: 旅业 of 旅游业; a
-    # compound of two words may have a qualifier between them: 实现目标 of 实现上述目标)
+    # (a short word may abbreviate a longer one, its characters in order: 农机 of 农业机械; a
+    # compound of two words may have a qualifier between them: 完成任务 of 完成各项任务)
     if 2 <= len(key.text) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in key.text):
         gapped = re.compile(".?".join(map(re.escape, key.text)) if len(key.text) < 4
                             else f"{re.escape(key.text[:2])}.{{0,2}}{re.escape(key.text[2:])}")
@@ -120,6 +120,6 @@ def enumeration_asked(q: Question, cand: Candidate, enums: list[list[str]]) -> l
 
 def terms_in_items(q: Question, items: list[str]) -> float:
     """The weight of the question's terms inside an enumeration's items: of two enumerations
-    named alike (…A、B的X，…C、D的X), the one whose items hold more of what is asked (为新生儿…)."""
+    named alike (…A、B的X，…C、D的X), the one whose items hold more of what is asked."""
     text = "".join(items)
     return sum(t.weight for t in q.terms if t.weight > 0 and term_matches(t, text))

@@ -138,8 +138,8 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         doc_id, node, leads = named_leads
         return _sentences_list(service, p, doc_id, leads, (f"{{name}}“{_short_title(node)}”部分提出：",
                                                             f"According to {{name}}, “{_short_title(node)}” says:"))
-    # the best-scored sentences open or end alike, in words the question has (持续加强A，…
-    # 持续加强B，…; …，培育壮大A。…，培育壮大B。): those clauses
+    # the best-scored sentences open or end alike, in words the question has (强化A，… 强化B，…;
+    # …，加快发展A。…，加快发展B。): those clauses
     parallel = parallel_run_of(service, p, ext.pool, NAMED_LIST_FLOOR)
     if parallel is not None and (not p.count or len(parallel[1]) == p.count):
         doc_id, run = parallel

@@ -239,7 +239,7 @@ class Gazetteer:
         """``text`` with a misspelt province or known-region short form put right: a run of
         characters one character off a name, where the two characters sound the same
         (``宁厦`` → ``宁夏``, ``新彊`` → ``新疆``, ``海诚`` → ``海城``), or a province's name followed by
-        ``省``/``市``/``自治区`` or a year off by any character (``陕酉省``, ``淅江2025年``). Of several names one character
+        ``省``/``市``/``自治区`` or a year off by any character (``陕酉省``, ``陕酉2031年``). Of several names one character
         off, the one that sounds the same wins (``胡北省`` → ``湖北省``, not ``河北省``). Names
         already present are left as they are."""
         names = {p.short for p in self._provinces.values()} | {
@@ -261,7 +261,7 @@ class Gazetteer:
                 alike = bool(_sounds(window[k]) & _sounds(name[k]))
                 after = text[i + len(name):i + len(name) + 3]
                 # (a province's name before 省/市/自治区, or before a year as a report's title
-                # names it: 淅江2025年政府工作报告)
+                # names it: 陕酉2031年政府工作报告)
                 # (only in a text that names no place: 湖北省2025年 has no typo of 北京 in it)
                 dated = (not present and re.match(r"(?:19|20)\d", after) is not None and i in cuts
                          and window[-1] not in "县市区镇乡")

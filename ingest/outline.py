@@ -128,7 +128,7 @@ def enumerations(sentence: str) -> list[list[str]]:
             parts = [*parts[:-1], last]
         else:  # …、C和D
             tail = _LIST_END_RE.split(last, maxsplit=1)
-            # (not a 和/及 inside a word: 可感可及的N件实事)
+            # (not a 和/及 inside a word, 普及的X: an item never starts with 的)
             if len(tail) > 1 and tail[0] and 0 < len(tail[1]) <= MAX_ITEM_CHARS and not tail[1].startswith("的"):
                 parts = [*parts[:-1], tail[0], tail[1]]
         if len(parts) < 3 and not (len(parts) == 2 and "“" in sentence):
