@@ -15,8 +15,9 @@ from assistant.extractive import citation_for, source_label
 from assistant.list_parts import MAX_LIST_ITEMS, cited, count_note, outline_of, paragraphs
 from assistant.planner import Plan, count_in
 from assistant.schema import Citation
+from assistant.scope import QUOTED_RE
 from assistant.windows import term_matches
-from ingest.outline import OutlineNode
+from ingest.outline import OutlineNode, split_number
 from vectorstore.docstore import StoredSentence
 
 if TYPE_CHECKING:
@@ -222,6 +223,25 @@ def named_section_leads(service: PlanqaService, p: Plan, doc_ids: list[str]) -> 
             leads = [para[0] for para in paragraphs(inside) if any(term_matches(t, para[0].text) for t in words)]
             if (len(leads) == p.count) if p.count else 2 <= len(leads) <= MAX_LIST_ITEMS:
                 return doc_id, node, leads
+    return None
+
+
+def quoted_section_body(service: PlanqaService, p: Plan, doc_ids: list[str]) -> tuple[str, OutlineNode, list[StoredSentence]] | None:
+    """A list question that quotes the whole title of a section with no parts under it (…的N方面
+    中，“X方面”包括哪几项): the sentences of its body, each an item (as many as asked, when a
+    count is asked)."""
+    phrases = {m.group(1).strip() for m in QUOTED_RE.finditer(p.question.text) if len(m.group(1)) >= 3}
+    if not phrases:
+        return None
+    for doc_id in doc_ids:
+        nodes = outline_of(service, doc_id)
+        for node in nodes:
+            if split_number(node.title)[1].rstrip("。：:；;") not in phrases or any(n.parent == node.id for n in nodes):
+                continue
+            body = [s for s in service.kb.docstore.sentences_of(doc_id, with_vectors=False)
+                    if node.title_end <= s.start < node.end and s.start != node.title_start]
+            if 2 <= len(body) <= MAX_LIST_ITEMS and (not p.count or len(body) == p.count):
+                return doc_id, node, body
     return None
 
 

@@ -23,6 +23,7 @@ from assistant.led_lists import (
     ordinal_paragraphs,
     ordinal_run_of,
     parallel_run_of,
+    quoted_section_body,
 )
 from assistant.list_naming import counted_after, enumeration_asked, lacks_key_term, names_list, terms_in_items
 from assistant.list_parts import MAX_LIST_ITEMS, cite_sentence, cited, count_note, outline_of
@@ -32,7 +33,7 @@ from assistant.schema import Citation
 from assistant.scope import QUOTED_RE
 from assistant.windows import coverage
 from common.tokens import tokenize
-from ingest.outline import OutlineNode
+from ingest.outline import OutlineNode, split_number
 from vectorstore.docstore import StoredSentence
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     doc_ids = list(dict.fromkeys(str(d.metadata.get("doc_id")) for d in docs))[:3]
     sections = [s for s in scored_sections(service, p, doc_ids, vector) if len(s.kids) >= 2]
     # a section named by its title, without sub-headings: its paragraphs that speak of what is asked
-    named_leads = named_section_leads(service, p, doc_ids)
+    named_leads = named_section_leads(service, p, doc_ids) or quoted_section_body(service, p, doc_ids)
     if named_leads is not None:
         doc_id, node, leads = named_leads
         return _sentences_list(service, p, doc_id, leads, (f"{{name}}“{_short_title(node)}”部分提出：",
@@ -226,8 +227,9 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
 
 
 def _short_title(node: OutlineNode) -> str:
-    """A heading's title up to its first full stop (a numbered paragraph runs on)."""
-    return node.title.split("。")[0].rstrip("：:；;，,")
+    """A heading's title up to its first full stop (a numbered paragraph runs on), without a
+    number the paragraph opens with (``1.``: no figure of the answer)."""
+    return split_number(node.title)[1].split("。")[0].rstrip("：:；;，,")
 
 
 def _names_title(q: Question, node: OutlineNode) -> bool:

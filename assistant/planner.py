@@ -63,6 +63,11 @@ _SUMMARY_RE = re.compile(r"(?:总体要求|指导思想|主要任务|工作重�
                          r"的主要内容|的内容|分别)|的(?:总体要求|指导思想|主要任务|工作重点|总体思路|基本思路|主要预期目标)[？?。.!！]?\s*$|\b(?:what (?:are|were|is|was) the (?:overall requirements?|"
                          r"guiding (?:thought|principles?)|main tasks|priorities|" + _ENGLISH_TARGETS + r"))\b", re.I)
 
+# A summary asked in so many words (请概括…, …的主要内容, summarize …): the passage on what is
+# named, under its heading when one names it.
+_SUMMARISE_RE = re.compile(r"概括|概述|简述|归纳一下|简要介绍|扼要介绍|的主要内容|\bsummari[sz]e\b|\b(?:a )?summary of\b|"
+                           r"\boverview of\b", re.I)
+
 
 # The names of the summary sections (总体要求, 指导思想…) as a report writes them.
 SUMMARY_TERMS = ("总体要求", "指导思想", "主要任务", "工作重点", "重点工作", "总体思路", "基本思路", "主要预期目标")
@@ -171,7 +176,12 @@ def count_in(text: str) -> int:
         word = english.group(1).lower()
         return int(word) if word.isdigit() else _EN_NUMBERS[word]
     # (not a number inside a quoted name, “一X两Y”; a list has two items or more)
-    for m in _COUNT_RE.finditer(QUOTED_SPAN_RE.sub("", text)):
+    plain = QUOTED_SPAN_RE.sub("", text)
+    for m in _COUNT_RE.finditer(plain):
+        # (the count of a whole the question picks a part of, 在N个方面中，A包括哪几项: not the
+        # count of the items asked)
+        if re.match(r"[^，,。；;？?]{0,12}?之?中[，,]", plain[m.end():]):
+            continue
         raw = m.group(1)
         value = int(raw) if raw.isdigit() else int(chinese_to_number(raw) or 0)
         if value >= 2:
@@ -364,7 +374,8 @@ def plan(q: Question) -> Plan:
     prose_section = any(t in text for t in PROSE_SECTIONS) and asks_list
     # (an English question for the main targets asks their figures: a summary all the same)
     targets = q.is_english and summary_term(text) == "主要预期目标"
-    if (prose_section or _SUMMARY_RE.search(text) and not asks_list) and (not q.wants_number or targets):
+    summary_asked = (_SUMMARY_RE.search(text) or _SUMMARISE_RE.search(text)) and not asks_list
+    if (prose_section or summary_asked) and (not q.wants_number or targets):
         return Plan("summary", q)
     # 几 in a list question names its items (…的几件X…有哪些), it asks no figure
     names_items = asks_list and not re.search(r"多少|百分之", text)

@@ -8,11 +8,12 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.compose import Composition
-from assistant.extractive import source_label
+from assistant.extractive import refusal_text, source_label
 from assistant.list_naming import lacks_key_term
 from assistant.list_parts import cited, paragraphs
 from assistant.lists import MIN_NODE_SCORE, scoped_passages, scored_sections
 from assistant.planner import Plan, summary_term
+from assistant.windows import coverage
 from ingest.outline import OutlineNode
 from vectorstore.docstore import StoredSentence
 
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
 SUMMARY_SENTENCES = 3
 SUMMARY_CHARS = 600
 SUMMARY_MAX_CHARS = 900  # with the opening sentences of the section's later paragraphs
+# A summary of a topic no summary term names (请概括…的主要内容) holds at least this share of the
+# question's key-term weight in its heading and sentences.
+TOPIC_COVERAGE = 0.5
 
 
 def _introduces(sentence: str, term: str) -> bool:
@@ -45,21 +49,24 @@ def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
     """The opening sentences of the body under the section that best matches (its title
     names what is asked: 总体要求, 指导思想…), never the title itself."""
     q = p.question
+    term = summary_term(q.text)
+    # a summary of a topic no summary term names (请概括…的主要内容) is its passage or nothing:
+    # one sentence near the topic is no summary of it
+    nothing = None if term else Composition(refusal_text(q, [], 1.0)[0], True, [])
     refusal, vector, docs = scoped_passages(service, q)
     if refusal is not None:
         return refusal
     if lacks_key_term(service, q, docs):
-        return None
+        return nothing
     doc_ids = list(dict.fromkeys(str(d.metadata.get("doc_id")) for d in docs))[:3]
     sections = scored_sections(service, p, doc_ids, vector)
     if not sections or sections[0].score < MIN_NODE_SCORE:
-        return None
+        return nothing
     section = sections[0]
     node = section.node
     doc_id = section.title.doc_id if section.title else ""
     body = [s for s in service.kb.docstore.sentences_of(doc_id, with_vectors=False)
             if node.title_end <= s.start < node.end and s.start != node.title_start]
-    term = summary_term(q.text)
     if term and term not in node.title:
         # no heading names it: a sentence that introduces it (今年工作的总体要求是：…) starts the
         # summary, in the best section's document or the next retrieved ones
@@ -88,12 +95,14 @@ def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
             if sum(len(s.text) for s in chosen) + len(paragraph[0].text) > SUMMARY_MAX_CHARS:
                 break
             chosen.append(paragraph[0])
+    if not term and coverage(q.terms, node.title + "".join(s.text for s in chosen)) < TOPIC_COVERAGE:
+        return nothing  # a passage on another topic than the one asked
     quoted = cited(service, chosen)
     citations = [cite for _, cite in quoted]
     parts = [f"{sentence.text.rstrip('。')}[{cite.n}]" for sentence, cite in quoted]
     required: list[tuple[str, list[int]]] = [("", [cite.n]) for cite in citations]
     if not citations:
-        return None
+        return nothing
     meta = service.kb.docstore.document(doc_id)
     name = source_label(meta.meta if meta else {}, q.is_english)
     head = (f"According to {name}, “{node.title}”: " if q.is_english else f"{name}“{node.number}{node.title}”：")

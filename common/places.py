@@ -245,7 +245,11 @@ class Gazetteer:
         names = {p.short for p in self._provinces.values()} | {
             self._forms[r].short for r in self._known if r in self._forms
         }
-        present = {m.text for m in self.find(text)}
+        mentions = self.find(text)
+        present = {m.text for m in mentions}
+        # (the characters of a name already present are no part of a misspelt one: 辽宁三省 has
+        # no 宁夏 in it)
+        named = {k for m in mentions for k in range(m.start, m.end)}
         cuts = _boundaries(text)
         fixes: list[tuple[int, int, int, str]] = []  # (rank, start, length, name); rank 0 sounds alike
         for name in names:
@@ -255,7 +259,7 @@ class Gazetteer:
                 window = text[i : i + len(name)]
                 diffs = [k for k in range(len(name)) if window[k] != name[k]]
                 if len(diffs) != 1 or not all("\u4e00" <= c <= "\u9fff" for c in window) or _is_word(window) \
-                        or window in names:
+                        or window in names or named.intersection(range(i, i + len(name))):
                     continue
                 k = diffs[0]
                 alike = bool(_sounds(window[k]) & _sounds(name[k]))

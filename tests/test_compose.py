@@ -366,3 +366,52 @@ def test_a_summary_term_followed_by_a_colon_introduces_it_further_into_the_sente
     assert _introduces(lead + "主要预期目标是：地区生产总值增长5%左右。", "主要预期目标")
     # without a colon, only near its start: a sentence mentioning it in passing does not
     assert not _introduces(lead + "主要预期目标是在稳的基础上提出的。", "主要预期目标")
+
+
+TOPICS_REPORT = """2034年云岭县政府工作报告
+
+一、2033年工作回顾
+
+过去一年，我们主要做了以下工作。
+
+——生态环境持续改善。全年空气优良天数比例达92%，完成造林3万亩。
+
+——就业保障更加有力。城镇新增就业1.2万人，开展技能培训5000人次。
+
+二、2034年重点工作
+
+（一）壮大特色农业。建设高标准农田1万亩。
+"""
+
+
+def test_a_summary_asked_in_so_many_words_takes_the_passage_of_the_topic_named(tmp_path):
+    """请概括…的主要内容 of a topic that a heading names: its body, cited; of topics that no
+    heading or passage covers, no summary of another topic's passage."""
+    service = service_of(tmp_path, "2034年云岭县政府工作报告.txt", TOPICS_REPORT)
+    answer = service.ask("请概括云岭县2034年报告中“生态环境持续改善”的主要内容。")
+    assert not answer.refused and "92%" in answer.answer and "3万亩" in answer.answer, answer.answer
+    assert "1.2万人" not in answer.answer
+    other = service.ask("请概括云岭县2034年报告对招商引资、对外开放和就业的总体表述。")
+    assert "1.2万人" not in other.answer and "92%" not in other.answer, other.answer
+
+
+AREAS_REPORT = """2034年云岭县政府工作报告
+
+一、2034年重点工作
+
+继续办好三方面民生实事。
+1.教育方面。新建乡镇幼儿园5所。为全县学生免费开展视力筛查。
+2.医疗方面。为65岁以上老年人免费体检。新增家庭医生团队20个。
+3.交通方面。新改建农村公路100公里。
+"""
+
+
+def test_a_list_question_quoting_a_sections_title_lists_that_sections_sentences(tmp_path):
+    """…的N方面实事中，“X方面”包括哪几项: the sentences under that numbered paragraph, each cited;
+    the count of the whole (三方面) is no count of the items asked."""
+    service = service_of(tmp_path, "2034年云岭县政府工作报告.txt", AREAS_REPORT)
+    answer = service.ask("云岭县2034年报告的三方面民生实事中，“教育方面”包括哪几项？")
+    assert not answer.refused, answer.answer
+    assert "幼儿园" in answer.answer and "视力筛查" in answer.answer, answer.answer
+    assert "体检" not in answer.answer and "不一致" not in answer.answer, answer.answer
+    assert "“教育方面”" in answer.answer  # the paragraph named without its number (no figure)

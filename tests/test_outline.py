@@ -68,6 +68,10 @@ def test_plans_of_multi_part_questions():
     # a section with parts (主要任务), asked as a list, lists its parts; asked what it is, summarised
     assert plan(understand("2031年政府工作报告部署的主要任务包括哪些方面？")).kind == "list"
     assert plan(understand("2031年政府工作的主要任务是什么？")).kind == "summary"
+    # a summary asked in so many words, of a passage no summary term names
+    assert plan(understand("请概括2031年报告中“民生福祉得到新提升”的主要内容。")).kind == "summary"
+    assert plan(understand("Summarize what the 2031 report says about rural reform.")).kind == "summary"
+    assert plan(understand("请概括2031年报告提出的城镇新增就业目标是多少？")).kind == "single"  # a figure asked
     # English counts (number words or digits before the parts counted)
     assert plan(understand("What are the nine areas of work the 2031 report focuses on?")).count == 9
     assert plan(understand("Which 3 main tasks did the 2031 report set?")).count == 3
@@ -82,6 +86,8 @@ def test_plans_of_multi_part_questions():
         ("赤字率", "%"), ("赤字规模", AMOUNT_UNIT)]
     assert "赤字规模" not in p.parts[0].question.text
     assert plan(understand("1954年至2025年历年国内生产总值增长目标是多少？")).capped > 0
+    # the count of a whole that the question picks one part of is no count of the items asked
+    assert plan(understand("2031年报告的十方面实事中，“教育方面”包括哪几项？")).count == 0
     # a number inside a quoted name is no count of the items asked (“一点两地”)
     assert plan(understand("2031年报告围绕“一点两地”全新定位部署了哪几项任务？")).count == 0
     # a stated number of things asked what they are is a list

@@ -54,6 +54,8 @@ def test_misspelt_names_are_matched_by_sound(gazetteer: Gazetteer):
     assert gazetteer.correct("陕西2031年的目标") == "陕西2031年的目标"  # a name is no typo of another
     assert gazetteer.correct("湖北省2031年报告") == "湖北省2031年报告"  # (北省 is no 北京 in a text naming a place)
     assert gazetteer.correct("青河县2031年报告") == "青河县2031年报告"
+    # the characters of a name already there are no part of a misspelt one (宁三 is no 宁夏 here)
+    assert gazetteer.correct("比较湖北、辽宁三省2031年的目标") == "比较湖北、辽宁三省2031年的目标"
 
 
 def test_english_province_names(gazetteer: Gazetteer):
