@@ -153,7 +153,9 @@ def alternatives(term: str) -> tuple[str, ...]:
 
 
 def english_phrases(text: str) -> list[str]:
-    """The English phrases of ``text`` that the glossary renders (longest match first), lower-cased."""
+    """The English phrases of ``text`` that the glossary renders (longest match first), lower-cased;
+    a plural in -ies reads as its singular in -y (economies → economy)."""
+    text = re.sub(r"\b([A-Za-z]{2,})ies\b", r"\1y", text)
     return [m.group(1).lower() for m in _EN_RE.finditer(text)]
 
 

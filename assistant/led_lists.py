@@ -79,6 +79,31 @@ def _colon_split(text: str) -> tuple[int, str]:
     return colon, text[colon + 1:].strip() if colon >= 0 else ""
 
 
+_ASKED_NOUN_RE = re.compile(r"(?:哪些|哪几[个项类种条方面]*|什么)(?:样的|的)?([\u4e00-\u9fff]{2,4}?)(?:[？?。，,]|$)")
+_COLON_REACH = 5  # best-scored sentences looked at for one that announces the clauses asked
+
+
+def colon_clauses(p: Plan, pool: list[Candidate], floor: float) -> tuple[Candidate, list[str]] | None:
+    """One of the best-scored sentences names what is asked before its colon and lists it in
+    clauses after it (…哪些主要措施: 主要措施是：A，B，C。): those clauses, three or more (as many
+    as asked, when a count is asked)."""
+    nouns = [m.group(1) for m in _ASKED_NOUN_RE.finditer(p.question.text)]
+    if not nouns:
+        return None
+    for cand in pool[:_COLON_REACH]:
+        if cand.rejected or cand.score < floor:
+            continue
+        colon, tail = _colon_split(cand.sentence.text)
+        if colon < 0 or not any(noun in cand.sentence.text[:colon] for noun in nouns):
+            continue
+        if ordinal_number(tail):
+            return None  # a sentence announcing ordinals (…原则：一是…): those are the list
+        clauses = [c.strip() for c in re.split(r"[，,；;]", tail.rstrip("。；;")) if c.strip()]
+        if 3 <= len(clauses) <= MAX_LIST_ITEMS and (not p.count or len(clauses) == p.count):
+            return cand, clauses
+    return None
+
+
 def _colon_opens_first(text: str) -> bool:
     """The sentence's colon opens the first of an enumeration (…措施：一要…)."""
     colon, tail = _colon_split(text)

@@ -87,6 +87,7 @@ def names_list(terms: Sequence[Term], text: str, items: list[str], nouns_only: b
         return 0
     end = last + len(items[-1])
     after = _ETC_RE.sub("", text[end : end + _NAME_REACH + 12])
+    after = _QUOTED_LABEL_RE.sub("", after)  # (A、B等“N+M”Y: the list's label, then Y)
     after = _QUALIFIER_RE.sub("", after)[:_NAME_REACH]  # (A、B等前景广阔的Y: Y)
     before = text[max(0, first - _NAME_REACH) : first]
     asked = [t for t in terms if t.weight > 0 and len(t.text) >= 2 and (not nouns_only or is_noun(t.text))]
@@ -109,6 +110,7 @@ def ends_items(word: str, items: list[str]) -> bool:
 # The words between the last item and the noun that names the list (A、B、C等新的Y).
 _ETC_RE = re.compile(r"^(?:等等|等|这些|这样的|新的|的)+")
 _QUALIFIER_RE = re.compile(r"^[^，。；、：]{1,8}?的")
+_QUOTED_LABEL_RE = re.compile(r"^“[^”]{1,12}”")
 
 
 def enumeration_asked(q: Question, cand: Candidate, enums: list[list[str]]) -> list[str]:

@@ -18,6 +18,7 @@ from assistant.evidence import Candidate, question_years, sentence_key
 from assistant.extractive import accepted_candidates, citation_for, source_label
 from assistant.led_lists import (
     announced_list,
+    colon_clauses,
     lead_paragraph,
     named_section_leads,
     ordinal_paragraphs,
@@ -146,6 +147,9 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         doc_id, run = parallel
         return _sentences_list(service, p, doc_id, [s for s, _ in run], ("{name}列出以下各项：", "According to {name}:"),
                                labels=[item for _, item in run])
+    announced_clauses = colon_clauses(p, ext.pool, NAMED_LIST_FLOOR)
+    if announced_clauses is not None:
+        return _inline_list(service, p, *announced_clauses)
     if p.count:
         # an enumeration of the count asked that the question names (…哪N个…Y: …A、B、C等Y) is
         # the answer; else a section and an enumeration of that
@@ -221,7 +225,14 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         return _inline_list(service, p, best, enumeration_asked(q, best, enums))
     if section is not None and (best is None or section.score > best.features.get("dense", 0.0)):
         return _section_list(service, p, section)
-    return lead_paragraph(service, p, best) if best is not None else None
+    led_by_best = lead_paragraph(service, p, best) if best is not None else None
+    if led_by_best is not None or best is None or best_enums:
+        return led_by_best
+    # last, before a single answer: an enumeration another best-scored sentence lists, named by
+    # the head noun of the question (…哪几方面的Y: A Y、B Y、C Y), when the section that matched
+    # gave no list
+    named = _named_enumeration(service, q, ext.pool, by_noun=True)
+    return _inline_list(service, p, *named) if named is not None else None
 
 
 

@@ -454,7 +454,9 @@ def _english_terms(text: str, names: set[str], vocabulary: Vocabulary | None = N
     glosses = [g for g in english_glosses(phrases) if g[0] not in QUESTION_GENERIC]
     terms = [Term(g[0], tuple(dict.fromkeys(a for w in g for a in alternatives(w)))) for g in glosses]
     for word in words:
-        if len(word) <= 2 or any(word.lower() in p for p in phrases) or re.fullmatch(r"(?:19|20)\d\d", word):
+        # (a word read in a phrase, also a plural in -ies read as its singular: counties of county)
+        if len(word) <= 2 or any(w in p for p in phrases for w in (word.lower(), re.sub(r"ies$", "y", word.lower()))) \
+                or re.fullmatch(r"(?:19|20)\d\d", word):
             continue
         if "-" in word and vocabulary is not None and not vocabulary.english.render(word):
             # a hyphenated compound the dictionary lacks: its parts, each as a word

@@ -210,8 +210,10 @@ class PlanqaService:
     def query_vector(self, q: Question) -> np.ndarray:
         """The question's e5 vector. An English question is also put in Chinese words (its
         places, years and glossed terms) and the two vectors are averaged: e5 matches across
-        languages, but less closely than within one."""
-        vector = np.asarray(self.kb.embeddings.embed_query(q.text), dtype=np.float32)
+        languages, but less closely than within one. A Chinese question is embedded as it is
+        searched: a part of a question (one place, one year) without the other parts' names."""
+        text = q.text if q.is_english else (q.search_text or q.text)
+        vector = np.asarray(self.kb.embeddings.embed_query(text), dtype=np.float32)
         if not q.is_english:
             return vector
         words = [p.name for p in q.places] + [f"{y}年" for y in sorted(q.years | q.report_years)]

@@ -415,3 +415,41 @@ def test_a_list_question_quoting_a_sections_title_lists_that_sections_sentences(
     assert "幼儿园" in answer.answer and "视力筛查" in answer.answer, answer.answer
     assert "体检" not in answer.answer and "不一致" not in answer.answer, answer.answer
     assert "“教育方面”" in answer.answer  # the paragraph named without its number (no figure)
+
+
+COLON_REPORT = """2034年云岭县政府工作报告
+
+一、2033年工作回顾
+
+过去一年，我们多措并举支持农民增收。主要措施是：发放种粮补贴，建设高标准农田，推广良种良法，扶持农民合作社。农民人均可支配收入增长7%。
+"""
+
+
+def test_a_sentence_naming_what_is_asked_before_its_colon_lists_its_clauses(tmp_path):
+    """…有哪些主要措施: 主要措施是：A，B，C，D。 — each clause an item, cited."""
+    service = service_of(tmp_path, "2034年云岭县政府工作报告.txt", COLON_REPORT)
+    answer = service.ask("云岭县2034年报告回顾支持农民增收时，列举了哪些主要措施？")
+    assert not answer.refused, answer.answer
+    assert answer.items and len(answer.items) == 4, answer.answer
+    assert "扶持农民合作社" in answer.items[-1]
+
+
+ADVANTAGES_REPORT = """2034年云岭县政府工作报告
+
+一、发展形势和有利条件
+
+（一）总体形势。综合分析研判，我县发展面临的有利条件强于不利因素。
+
+外部环境依然复杂，困难挑战不少。同时也要看到，我县具有显著的区位优势、丰富的资源优势、良好的生态优势。
+
+（二）重点工作。建设高标准农田1万亩。
+"""
+
+
+def test_a_list_named_by_the_questions_head_noun_answers_when_the_best_sentence_lists_nothing(tmp_path):
+    """…列举了哪几方面的优势: the best sentence (有利条件…) lists nothing; another near it lists
+    A优势、B优势、C优势 — those, not a single sentence."""
+    service = service_of(tmp_path, "2034年云岭县政府工作报告.txt", ADVANTAGES_REPORT)
+    answer = service.ask("云岭县2034年报告在分析发展有利条件时，列举了哪几方面的优势？")
+    assert not answer.refused, answer.answer
+    assert len(answer.items) == 3 and "生态优势" in answer.items[-1], answer.answer

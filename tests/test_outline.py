@@ -216,6 +216,9 @@ def test_a_list_is_named_by_a_noun_after_its_last_item_or_ending_it():
     asked = [Term("优势", ("优势",), 3.0), Term("筛查", ("筛查",), 3.0)]
     text = "我国具有显著的制度优势、超大规模市场的需求优势、高素质劳动者众多的人才优势，科技创新能力在提升。"
     assert names_list(asked, text, ["显著的制度优势", "超大规模市场的需求优势", "高素质劳动者众多的人才优势"]) == 2
+    # a quoted label between 等 and the noun (A、B等“N+M”重点Y) still names the list
+    chains = [Term("产业链", ("产业链",), 1.4)]
+    assert names_list(chains, "突出抓好甲、乙、丙等“5+N”重点产业链，优化产业生态。", ["甲", "乙", "丙"]) == 2
     # of two enumerations named alike, the one whose items hold more of what is asked
     q = understand("新生儿免费筛查哪些病？")
     assert terms_in_items(q, ["新生儿免费提供A病", "B病"]) > terms_in_items(q, ["孕妇免费提供C病", "D病"])

@@ -55,6 +55,9 @@ def test_english_phrases_become_one_term_each_with_all_their_glosses():
     build = next(t for t in qa.terms if "建成" in t.alternatives)
     assert {"建设", "新建", "建成"} <= set(build.alternatives)
     assert sum("建成" in t.alternatives for t in qa.terms) == 1
+    # a plural in -ies is its singular's phrase (economies → economy: 生产总值 among its glosses)
+    plural = understand("How fast did the economies of Jiangsu and Zhejiang grow in 2031?")
+    assert any("生产总值" in t.alternatives for t in plural.terms)
 
 
 def test_a_clarification_of_what_is_not_asked_names_no_year_asked():
