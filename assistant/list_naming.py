@@ -36,6 +36,18 @@ def lacks_key_term(service: PlanqaService, q: Question, docs: list[Document]) ->
     nearly as specific; not a word of what is asked, such as 举措) are in none of the retrieved
     passages: a list or section they hold is about something else (a question about X over a
     report that never says X). The second: an everyday word is rare in reports too."""
+    return _missing_key(service, q, docs) is not None
+
+
+def lacks_name(service: PlanqaService, q: Question, docs: list[Document]) -> bool:
+    """The missing key is a name the corpus writes whole (雄安新区 of 雄安 and 新区): the passages
+    are about something else, and no sentence of theirs answers either."""
+    key = _missing_key(service, q, docs)
+    return key is not None and key.text not in {t.text for t in q.terms}
+
+
+def _missing_key(service: PlanqaService, q: Question, docs: list[Document]) -> Term | None:
+    """The key word (or name) of ``lacks_key_term`` that none of the passages has, else ``None``."""
     vocabulary = service.vocabulary()
     # (the name of a summary section, 总体要求, is found by the outline, not by retrieval)
     # (a word followed by an aspect particle, 总结了, is a verb there whatever jieba says)
@@ -44,10 +56,26 @@ def lacks_key_term(service: PlanqaService, q: Question, docs: list[Document]) ->
              and not any(t.text in name for name in SUMMARY_TERMS)
              and any(vocabulary.idf_of(a) is not None for a in t.alternatives)]
     if not known or not docs:
-        return False
+        return None
     ranked = sorted(known, key=lambda t: t.weight, reverse=True)
     keys = [t for t in ranked[:2] if t.weight >= KEY_SPREAD * ranked[0].weight]
-    return not any(term_there(key, docs) for key in keys)
+    compound = _compound_of(service, q, ranked[0], docs)
+    if compound is not None:
+        keys = [compound]  # (two words of one name, X新区: the name is the key, not its parts)
+    return None if any(term_there(key, docs) for key in keys) else keys[0]
+
+
+def _compound_of(service: PlanqaService, q: Question, key: Term, docs: list[Document]) -> Term | None:
+    """The key word joined with a rarer word of the question right next to it that is no
+    common noun and that none of the passages has, when the corpus writes the two as one name
+    (雄安 and 新区: 雄安新区, over passages that never say 雄安)."""
+    for other in q.terms:
+        if other is key or other.weight <= key.weight or is_noun(other.text) or term_there(other, docs):
+            continue
+        for joined in (key.text + other.text, other.text + key.text):
+            if joined in q.text and service.kb.docstore.documents_containing(joined):
+                return Term(joined, (joined,), key.weight)
+    return None
 
 
 # A second word counts as specific when its IDF is at least this share of the first's (an

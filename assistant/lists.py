@@ -15,7 +15,7 @@ from langchain_core.documents import Document
 
 from assistant.compose import Composition
 from assistant.evidence import Candidate, question_years, sentence_key
-from assistant.extractive import accepted_candidates, citation_for, source_label
+from assistant.extractive import accepted_candidates, citation_for, refusal_text, source_label
 from assistant.led_lists import (
     announced_list,
     colon_clauses,
@@ -26,7 +26,14 @@ from assistant.led_lists import (
     parallel_run_of,
     quoted_section_body,
 )
-from assistant.list_naming import counted_after, enumeration_asked, lacks_key_term, names_list, terms_in_items
+from assistant.list_naming import (
+    counted_after,
+    enumeration_asked,
+    lacks_key_term,
+    lacks_name,
+    names_list,
+    terms_in_items,
+)
 from assistant.list_parts import MAX_LIST_ITEMS, cite_sentence, cited, count_note, outline_of
 from assistant.planner import Plan, asks_measures, count_in
 from assistant.question import QUESTION_WORDS_RE
@@ -126,6 +133,8 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     if refusal is not None:
         return refusal
     if lacks_key_term(service, q, docs):
+        if lacks_name(service, q, docs):  # (about a name the passages never write)
+            return Composition(refusal_text(q, [], 1.0)[0], True, [])
         return None  # answered, or refused, as a single question
     refined, pool = service.pool(q, docs, vector)
     ext = service.extract_from_pool(refined, pool, many=False)

@@ -453,3 +453,16 @@ def test_a_list_named_by_the_questions_head_noun_answers_when_the_best_sentence_
     answer = service.ask("云岭县2034年报告在分析发展有利条件时，列举了哪几方面的优势？")
     assert not answer.refused, answer.answer
     assert len(answer.items) == 3 and "生态优势" in answer.items[-1], answer.answer
+
+
+def test_a_list_about_a_name_the_reports_passages_never_write_is_refused(tmp_path):
+    """雄安 and 新区 are two words of one name that another report writes whole: a list question
+    about it over a report that never names it is refused, not answered with that report's
+    other 新区."""
+    service = service_of(tmp_path, "2034年青河县政府工作报告.txt", AREAS_REPORT.replace("云岭县", "青河县").replace(
+        "3.交通方面。", "推进东区新区、西区新区、南区新区等建设，拓展跨区域产业合作。\n3.交通方面。"))
+    other = tmp_path / "2034年石门县政府工作报告.txt"
+    other.write_text("2034年石门县政府工作报告\n\n一、重点工作\n\n支持雄安新区建设，承接产业转移。\n", encoding="utf-8")
+    assert service.ingest([other]).ok
+    refused = service.ask("青河县2034年报告提出支持雄安新区建设的举措有哪些？")
+    assert refused.refused and "东区新区" not in refused.answer, refused.answer
