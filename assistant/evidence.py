@@ -36,7 +36,14 @@ from assistant.figure_choice import (
 from assistant.glossary import alternatives, other_measure
 from assistant.planner import asks_measures
 from assistant.question import Question, Term, search_words
-from assistant.windows import answer_window, coverage, match_form, measures_end, occurrences
+from assistant.windows import (
+    MEASURES_WINDOW_CHARS,
+    answer_window,
+    coverage,
+    match_form,
+    measures_end,
+    occurrences,
+)
 from common.places import NATIONAL
 from common.textutils import Span, split_clauses
 from ingest.frames import RESULT, TARGET, FigureFrame, SentenceFrame
@@ -70,6 +77,13 @@ class Candidate:
     rejected: str = ""  # why it cannot answer: "year", "place", "figure", "kind"; "" if it can
     kind: str = ""  # of the figure found (or of the sentence)
     features: dict[str, float] = field(default_factory=dict)
+    # the clauses that matched the question, when the window quotes more (the measures before
+    # them); ``None``: the window itself
+    matched: Span | None = None
+
+    @property
+    def matched_text(self) -> str:
+        return (self.matched or self.window).text
 
 
 def question_years(q: Question, doc_year: int) -> set[int]:
@@ -149,6 +163,7 @@ def candidates(
     seen: set[tuple[str, int]] = set()
     out: list[Candidate] = []
     heaviest = max((t.weight for t in q.terms), default=0.0)
+    measures = not q.wants_number and asks_measures(q)  # (asked once, not per sentence)
     asked = asked_indicators(q) if q.wants_number else set()
     # the question's own words (an English question's first renderings, not the synonyms)
     asked_words = " ".join([q.text, *(t.text for t in q.terms if not t.text.isascii())])
@@ -187,7 +202,7 @@ def candidates(
                 kind = figure.kind if figure is not None else kind
             else:
                 lo, hi = answer_window(clauses, q.terms, q.text)
-                if asks_measures(q):
+                if measures:
                     hi = measures_end(clauses, lo, hi)
                 if q.kind and not kind_ok(q.kind, frame.kind) and frame.figures:
                     rejected = rejected or "kind"
@@ -236,8 +251,16 @@ def candidates(
                 # the sentence names what is asked (its distinctive terms), but in another clause
                 # than its figure, which measures something else (…固定资产投资提质提效；工业增加值增长6%)
                 rejected = "figure"
+            matched = None
+            if measures and lo > 0 and clauses[hi].end - clauses[0].start <= MEASURES_WINDOW_CHARS:
+                # (what is done: the measures before the clause that names the topic are measures
+                # of it too, 推进A，抓好B等重大工程: the answer quotes them from the sentence's start;
+                # the features above weigh the clauses that matched)
+                matched = window
+                window = Span(doc.page_content[clauses[0].start : clauses[hi].end], clauses[0].start, clauses[hi].end)
             out.append(Candidate(doc, rank, sent, window, years, sent_cov, ctx_cov, win_cov, figure,
-                                 rejected=rejected, kind=kind if kind in (TARGET, RESULT) else "", features=features))
+                                 rejected=rejected, kind=kind if kind in (TARGET, RESULT) else "", features=features,
+                                 matched=matched))
     if out:  # how far each sentence is from the closest one
         top = max(c.features["dense"] for c in out)
         for c in out:

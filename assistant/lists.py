@@ -298,7 +298,7 @@ def _stored_enums(service: PlanqaService, cand: Candidate, anywhere: bool = Fals
     with (an enumeration elsewhere in a long sentence answers something else), or ``anywhere``."""
     doc_id, start = sentence_key(cand.doc, cand.sentence)
     found = service.kb.docstore.sentences_in_spans([("s", doc_id, start, start + len(cand.sentence.text))])
-    window = cand.sentence.text if anywhere else cand.window.text
+    window = cand.sentence.text if anywhere else cand.matched_text
     # (one that opens in those clauses runs on past them: a window ends at the words it matched)
     return [list(e) for s in found.get("s", []) for e in s.frame.get("enums") or []
             if e and str(e[0]) in window]

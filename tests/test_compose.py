@@ -466,3 +466,14 @@ def test_a_list_about_a_name_the_reports_passages_never_write_is_refused(tmp_pat
     assert service.ingest([other]).ok
     refused = service.ask("青河县2034年报告提出支持雄安新区建设的举措有哪些？")
     assert refused.refused and "东区新区" not in refused.answer, refused.answer
+
+
+def test_a_measures_answer_quotes_the_measures_before_the_clause_naming_the_topic(tmp_path):
+    """推进A，抓好B等重大生态工程，完成C: the question names the topic (生态工程) in the second
+    clause; the measure before it is a measure of it too, and the answer quotes it."""
+    report = ("2034年青河县政府工作报告\n\n一、重点工作\n\n"
+              "推进东山林场二次创业，抓好西河流域等重大生态工程，完成营造林6万亩。\n"
+              "建设高标准农田1万亩。\n")
+    service = service_of(tmp_path, "2034年青河县政府工作报告.txt", report)
+    answer = service.ask("青河县2034年在生态工程方面有什么举措？")
+    assert not answer.refused and "东山林场" in answer.answer and "西河流域" in answer.answer, answer.answer
