@@ -152,11 +152,19 @@ def alternatives(term: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((term, *_SYNONYM_INDEX.get(term, ()), *stems)))
 
 
+_IES_RE = re.compile(r"\b([A-Za-z]{2,})ies\b")
+
+
+def ies_singular(text: str) -> str:
+    """``text`` with each plural in -ies as its singular in -y (economies → economy): the
+    glossary's phrases match the other plurals (-s, -es) as they are."""
+    return _IES_RE.sub(r"\1y", text)
+
+
 def english_phrases(text: str) -> list[str]:
     """The English phrases of ``text`` that the glossary renders (longest match first), lower-cased;
-    a plural in -ies reads as its singular in -y (economies → economy)."""
-    text = re.sub(r"\b([A-Za-z]{2,})ies\b", r"\1y", text)
-    return [m.group(1).lower() for m in _EN_RE.finditer(text)]
+    a plural in -ies reads as its singular (``ies_singular``)."""
+    return [m.group(1).lower() for m in _EN_RE.finditer(ies_singular(text))]
 
 
 def english_glosses(phrases: list[str]) -> list[tuple[str, ...]]:

@@ -36,18 +36,12 @@ def lacks_key_term(service: PlanqaService, q: Question, docs: list[Document]) ->
     nearly as specific; not a word of what is asked, such as 举措) are in none of the retrieved
     passages: a list or section they hold is about something else (a question about X over a
     report that never says X). The second: an everyday word is rare in reports too."""
-    return _missing_key(service, q, docs) is not None
+    return missing_key(service, q, docs) is not None
 
 
-def lacks_name(service: PlanqaService, q: Question, docs: list[Document]) -> bool:
-    """The missing key is a name the corpus writes whole (雄安新区 of 雄安 and 新区): the passages
-    are about something else, and no sentence of theirs answers either."""
-    key = _missing_key(service, q, docs)
-    return key is not None and key.text not in {t.text for t in q.terms}
-
-
-def _missing_key(service: PlanqaService, q: Question, docs: list[Document]) -> Term | None:
-    """The key word (or name) of ``lacks_key_term`` that none of the passages has, else ``None``."""
+def missing_key(service: PlanqaService, q: Question, docs: list[Document]) -> Term | None:
+    """The key word of ``lacks_key_term`` that none of the passages has, else ``None``; a name
+    the corpus writes whole (雄安新区 of the question's 雄安 and 新区) is no term of the question."""
     vocabulary = service.vocabulary()
     # (the name of a summary section, 总体要求, is found by the outline, not by retrieval)
     # (a word followed by an aspect particle, 总结了, is a verb there whatever jieba says)

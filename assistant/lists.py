@@ -29,8 +29,7 @@ from assistant.led_lists import (
 from assistant.list_naming import (
     counted_after,
     enumeration_asked,
-    lacks_key_term,
-    lacks_name,
+    missing_key,
     names_list,
     terms_in_items,
 )
@@ -132,8 +131,11 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     refusal, vector, docs = scoped_passages(service, q)
     if refusal is not None:
         return refusal
-    if lacks_key_term(service, q, docs):
-        if lacks_name(service, q, docs):  # (about a name the passages never write)
+    missing = missing_key(service, q, docs)
+    if missing is not None:
+        if missing.text not in {t.text for t in q.terms}:
+            # a name the passages never write (雄安新区): about something else, no sentence of
+            # theirs answers either
             return Composition(refusal_text(q, [], 1.0)[0], True, [])
         return None  # answered, or refused, as a single question
     refined, pool = service.pool(q, docs, vector)

@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.english_words import EnglishRenderer, singular
-from assistant.glossary import alternatives, english_glosses, english_phrases, glossary_phrases
+from assistant.glossary import alternatives, english_glosses, english_phrases, glossary_phrases, ies_singular
 from common.normalize import asking_part, normalize
 from common.places import NATIONAL, Gazetteer, Place, default_gazetteer
 from common.textutils import chinese_to_number
@@ -455,7 +455,7 @@ def _english_terms(text: str, names: set[str], vocabulary: Vocabulary | None = N
     terms = [Term(g[0], tuple(dict.fromkeys(a for w in g for a in alternatives(w)))) for g in glosses]
     for word in words:
         # (a word read in a phrase, also a plural in -ies read as its singular: counties of county)
-        if len(word) <= 2 or any(w in p for p in phrases for w in (word.lower(), re.sub(r"ies$", "y", word.lower()))) \
+        if len(word) <= 2 or any(w in p for p in phrases for w in (word.lower(), ies_singular(word.lower()))) \
                 or re.fullmatch(r"(?:19|20)\d\d", word):
             continue
         if "-" in word and vocabulary is not None and not vocabulary.english.render(word):
