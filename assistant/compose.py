@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.evidence import Candidate
-from assistant.extractive import Extraction
+from assistant.extractive import Extraction, refusal_text
 from assistant.planner import MAX_TABLE_ROWS, Part, Plan
+from assistant.question import Question
 from assistant.schema import Citation, Table
 
 if TYPE_CHECKING:
@@ -52,6 +53,12 @@ class Composition:
             return False
         probe = Answer(question="", answer=text, refused=False, mode="", citations=self.citations)
         return figures_quoted(probe)
+
+
+def nothing_found(q: Question) -> Composition:
+    """The refusal of a composition (a list, a summary) that found nothing for the question: the
+    plain statement that the documents do not answer it, as an extraction with no candidates says."""
+    return Composition(refusal_text(q, [], 1.0)[0], True, [])
 
 
 def _renumbered(ext: Extraction, start: int) -> tuple[str, list[Citation]]:

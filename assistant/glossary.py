@@ -156,7 +156,7 @@ _IES_RE = re.compile(r"\b([A-Za-z]{2,})ies\b")
 
 
 def ies_singular(text: str) -> str:
-    """``text`` with each plural in -ies as its singular in -y (economies → economy): the
+    """``text`` with each plural in -ies as its singular in -y (activities → activity): the
     glossary's phrases match the other plurals (-s, -es) as they are."""
     return _IES_RE.sub(r"\1y", text)
 

@@ -85,7 +85,7 @@ _COLON_REACH = 5  # best-scored sentences looked at for one that announces the c
 
 def colon_clauses(p: Plan, pool: list[Candidate], floor: float) -> tuple[Candidate, list[str]] | None:
     """One of the best-scored sentences names what is asked before its colon and lists it in
-    clauses after it (…哪些主要措施: 主要措施是：A，B，C。): those clauses, three or more (as many
+    clauses after it (…哪些主要Y: 主要Y是：A，B，C。): those clauses, three or more (as many
     as asked, when a count is asked)."""
     nouns = [m.group(1) for m in _ASKED_NOUN_RE.finditer(p.question.text)]
     if not nouns:

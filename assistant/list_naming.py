@@ -41,7 +41,7 @@ def lacks_key_term(service: PlanqaService, q: Question, docs: list[Document]) ->
 
 def missing_key(service: PlanqaService, q: Question, docs: list[Document]) -> Term | None:
     """The key word of ``lacks_key_term`` that none of the passages has, else ``None``; a name
-    the corpus writes whole (雄安新区 of the question's 雄安 and 新区) is no term of the question."""
+    the corpus writes whole (X新区 of the question's X and 新区) is no term of the question."""
     vocabulary = service.vocabulary()
     # (the name of a summary section, 总体要求, is found by the outline, not by retrieval)
     # (a word followed by an aspect particle, 总结了, is a verb there whatever jieba says)
@@ -62,7 +62,7 @@ def missing_key(service: PlanqaService, q: Question, docs: list[Document]) -> Te
 def _compound_of(service: PlanqaService, q: Question, key: Term, docs: list[Document]) -> Term | None:
     """The key word joined with a rarer word of the question right next to it that is no
     common noun and that none of the passages has, when the corpus writes the two as one name
-    (雄安 and 新区: 雄安新区, over passages that never say 雄安)."""
+    (X and 新区: X新区, over passages that never say X)."""
     for other in q.terms:
         if other is key or other.weight <= key.weight or is_noun(other.text) or term_there(other, docs):
             continue

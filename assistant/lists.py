@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from langchain_core.documents import Document
 
-from assistant.compose import Composition
+from assistant.compose import Composition, nothing_found
 from assistant.evidence import Candidate, question_years, sentence_key
-from assistant.extractive import accepted_candidates, citation_for, refusal_text, source_label
+from assistant.extractive import accepted_candidates, citation_for, source_label
 from assistant.led_lists import (
     announced_list,
     colon_clauses,
@@ -134,9 +134,9 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     missing = missing_key(service, q, docs)
     if missing is not None:
         if missing.text not in {t.text for t in q.terms}:
-            # a name the passages never write (雄安新区): about something else, no sentence of
+            # a name the passages never write (X新区): about something else, no sentence of
             # theirs answers either
-            return Composition(refusal_text(q, [], 1.0)[0], True, [])
+            return nothing_found(q)
         return None  # answered, or refused, as a single question
     refined, pool = service.pool(q, docs, vector)
     ext = service.extract_from_pool(refined, pool, many=False)
@@ -197,13 +197,15 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     if titled is not None and (not p.count or len(titled.kids) == p.count or _names_title(q, titled.node)):
         return _section_list(service, p, titled)  # the best sentence is a section's heading: its parts
     best_enums = _stored_enums(service, best) if best is not None else []
+    named_elsewhere = None
     if not best_enums:
         # no sentence answers outright: one whose list the question names, unless the question
         # names a section; or the one that does lists nothing: one whose list the question names
         # by its head noun (…哪几方面的优势: A优势、B优势、C优势), when no section matches at all
-        named = _named_enumeration(service, q, ext.pool, by_noun=best is not None)
-        if named is not None and (section is None or (best is None and not _names_title(q, section.node))):
-            return _inline_list(service, p, *named)
+        # (found once: it is also the last resort below)
+        named_elsewhere = _named_enumeration(service, q, ext.pool, by_noun=best is not None)
+        if named_elsewhere is not None and (section is None or (best is None and not _names_title(q, section.node))):
+            return _inline_list(service, p, *named_elsewhere)
     if best is not None and not (section is not None and _names_title(q, section.node)):
         # the best sentence's enumeration that the question names by its head noun (…哪些Y:
         # …A、B、C等Y), before any section
@@ -240,10 +242,9 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     if led_by_best is not None or best is None or best_enums:
         return led_by_best
     # last, before a single answer: an enumeration another best-scored sentence lists, named by
-    # the head noun of the question (…哪几方面的Y: A Y、B Y、C Y), when the section that matched
-    # gave no list
-    named = _named_enumeration(service, q, ext.pool, by_noun=True)
-    return _inline_list(service, p, *named) if named is not None else None
+    # the head noun of the question (…哪几方面的Y: A Y、B Y、C Y; found above, as the best sentence
+    # lists nothing), when the section that matched gave no list
+    return _inline_list(service, p, *named_elsewhere) if named_elsewhere is not None else None
 
 
 

@@ -454,7 +454,7 @@ def _english_terms(text: str, names: set[str], vocabulary: Vocabulary | None = N
     glosses = [g for g in english_glosses(phrases) if g[0] not in QUESTION_GENERIC]
     terms = [Term(g[0], tuple(dict.fromkeys(a for w in g for a in alternatives(w)))) for g in glosses]
     for word in words:
-        # (a word read in a phrase, also a plural in -ies read as its singular: counties of county)
+        # (a word read in a phrase, also a plural in -ies read as its singular: activities of activity)
         if len(word) <= 2 or any(w in p for p in phrases for w in (word.lower(), ies_singular(word.lower()))) \
                 or re.fullmatch(r"(?:19|20)\d\d", word):
             continue

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from assistant.compose import Composition
-from assistant.extractive import refusal_text, source_label
+from assistant.compose import Composition, nothing_found
+from assistant.extractive import source_label
 from assistant.list_naming import lacks_key_term
 from assistant.list_parts import cited, paragraphs
 from assistant.lists import MIN_NODE_SCORE, scoped_passages, scored_sections
@@ -52,7 +52,7 @@ def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
     term = summary_term(q.text)
     # a summary of a topic no summary term names (请概括…的主要内容) is its passage or nothing:
     # one sentence near the topic is no summary of it
-    nothing = None if term else Composition(refusal_text(q, [], 1.0)[0], True, [])
+    nothing = None if term else nothing_found(q)
     refusal, vector, docs = scoped_passages(service, q)
     if refusal is not None:
         return refusal

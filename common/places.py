@@ -247,8 +247,8 @@ class Gazetteer:
         }
         mentions = self.find(text)
         present = {m.text for m in mentions}
-        # (the characters of a name already present are no part of a misspelt one: 辽宁三省 has
-        # no 宁夏 in it)
+        # (the characters of a name already present are no part of a misspelt one: in AB三省,
+        # with AB a name, B三 is no typo of a name BC)
         named = {k for m in mentions for k in range(m.start, m.end)}
         cuts = _boundaries(text)
         fixes: list[tuple[int, int, int, str]] = []  # (rank, start, length, name); rank 0 sounds alike
