@@ -124,8 +124,20 @@ class EnglishRenderer:
             self._cache[key] = self._render(key)
         return self._cache[key]
 
+    def render_pair(self, first: str, second: str) -> tuple[str, ...]:
+        """Two adjacent words that the dictionary glosses as one (medical insurance → 医保,
+        energy consumption → 能耗), in the corpus's words; none when it has no such gloss."""
+        key = f"{first.lower()} {second.lower()}"
+        if key not in self._cache:
+            index = _reverse_index()
+            found = [c for f in word_forms(second) for c in index.get(f"{first.lower()} {f}", ()) if self.in_corpus(c)]
+            self._cache[key] = self._ranked(key, list(dict.fromkeys(found))[:MAX_RANKED])
+        return self._cache[key]
+
     def _render(self, word: str) -> tuple[str, ...]:
-        found = dictionary_words(word, self.in_corpus)[:MAX_RANKED]
+        return self._ranked(word, dictionary_words(word, self.in_corpus)[:MAX_RANKED])
+
+    def _ranked(self, word: str, found: list[str]) -> tuple[str, ...]:
         if len(found) <= 1 or self.embed is None:
             return tuple(found[:MAX_RENDERINGS])
         vectors = self.embed([word, *found])

@@ -34,7 +34,7 @@ from assistant.figure_choice import (
     rate_level_asked,
 )
 from assistant.glossary import alternatives, other_measure
-from assistant.planner import asks_measures
+from assistant.planner import asks_measures, asks_two_things
 from assistant.question import Question, Term, search_words
 from assistant.windows import (
     MEASURES_WINDOW_CHARS,
@@ -164,6 +164,7 @@ def candidates(
     out: list[Candidate] = []
     heaviest = max((t.weight for t in q.terms), default=0.0)
     measures = not q.wants_number and asks_measures(q)  # (asked once, not per sentence)
+    two_asks = q.wants_number and asks_two_things(q)
     asked = asked_indicators(q) if q.wants_number else set()
     # the question's own words (an English question's first renderings, not the synonyms)
     asked_words = " ".join([q.text, *(t.text for t in q.terms if not t.text.isascii())])
@@ -252,6 +253,11 @@ def candidates(
                 # than its figure, which measures something else (…固定资产投资提质提效；工业增加值增长6%)
                 rejected = "figure"
             matched = None
+            if figure is not None and two_asks and hi + 1 < len(clauses):
+                # (two things asked of one figure, its growth or rank: the clause after it too)
+                matched = window
+                window = Span(doc.page_content[clauses[lo].start : clauses[hi + 1].end], clauses[lo].start,
+                              clauses[hi + 1].end)
             if measures and lo > 0 and clauses[hi].end - clauses[0].start <= MEASURES_WINDOW_CHARS:
                 # (what is done: the measures before the clause that names the topic are measures
                 # of it too, 推进A，抓好B等重大工程: the answer quotes them from the sentence's start;

@@ -14,6 +14,7 @@ import re
 from itertools import groupby
 
 from assistant.english_glossary import ENGLISH
+from assistant.english_words import singular
 
 SYNONYMS: list[tuple[str, ...]] = [
     ("GDP", "gdp", "地区生产总值", "国内生产总值", "生产总值", "经济总量"),
@@ -130,8 +131,22 @@ _DENOMINATOR_RE = re.compile("(单位|占)(" + "|".join(sorted((re.escape(w) for
 
 
 
-_EN_PATTERNS = sorted(ENGLISH, key=len, reverse=True)
-_EN_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in _EN_PATTERNS) + r")(?:s|es)?\b", re.IGNORECASE)
+
+
+def _singular_phrase(phrase: str) -> str:
+    """A glossary phrase with its last word in the singular (urban jobs → urban job): the
+    pattern below adds the plural endings back, so either number matches."""
+    head, _, last = phrase.rpartition(" ")
+    return f"{head} {singular(last)}".strip() if len(last) > 3 else phrase
+
+
+# matched form → the glossary's phrase: each phrase as written, then with its last word in the
+# singular where no phrase is written so (longest phrases first)
+_EN_KEYS: dict[str, str] = {p: p for p in ENGLISH}
+for _phrase in sorted(ENGLISH, key=len, reverse=True):
+    _EN_KEYS.setdefault(_singular_phrase(_phrase), _phrase)
+_EN_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(_EN_KEYS, key=len, reverse=True))
+                    + r")(?:s|es)?\b", re.IGNORECASE)
 
 _SYNONYM_INDEX: dict[str, tuple[str, ...]] = {}
 for _group in SYNONYMS:
@@ -164,7 +179,7 @@ def ies_singular(text: str) -> str:
 def english_phrases(text: str) -> list[str]:
     """The English phrases of ``text`` that the glossary renders (longest match first), lower-cased;
     a plural in -ies reads as its singular (``ies_singular``)."""
-    return [m.group(1).lower() for m in _EN_RE.finditer(ies_singular(text))]
+    return [_EN_KEYS[m.group(1).lower()] for m in _EN_RE.finditer(ies_singular(text))]
 
 
 def english_glosses(phrases: list[str]) -> list[tuple[str, ...]]:

@@ -45,10 +45,8 @@ _LIST_RE = re.compile(
 )
 # Asking what is done about something (举措, 怎么做, measures), not for a figure: answered by the
 # measures a paragraph lists when its best sentence leads one (``lists.lead_paragraph``).
-_MEASURES_Q_RE = re.compile(r"举措|措施|做法|怎么做|怎样做|如何做|有什么(?:安排|打算|部署|要求|政策)|怎么(?:要求|安排)|"
-                            r"(?:什么|哪些)新?(?:方针|政策|办法|对策)|(?:怎么|如何|怎样)(?:处理|治理|整治)|"
-                            r"(?:怎样|如何|怎么)[\u4e00-\u9fff]{0,2}?(?:推进|推动|加强|发展|促进|落实|实施|建设|支持|"
-                            r"保障|提高|提升|扩大|改善|解决|应对|抓)|"
+_MEASURES_Q_RE = re.compile(r"举措|措施|做法|怎么做|怎样做|如何做|(?:什么|怎样的|怎么样的)(?:安排|打算|部署|要求|政策)|怎么(?:要求|安排)|"
+                            r"(?:什么|哪些)新?(?:方针|政策|办法|对策)|"
                             r"\bmeasures?\b|\bsteps\b|\bplan(?:s|ning)? to do\b", re.I)
 _COUNT_RE = re.compile(rf"(?:哪|这)?(?<!第)([一二两三四五六七八九十\d]+){_MEASURE}")  # (第三个: an ordinal, no count)
 QUOTED_SPAN_RE = re.compile(r"“[^”]{1,20}”")
@@ -345,7 +343,11 @@ def plan(q: Question) -> Plan:
     """The plan of a question (see the module docstring)."""
     text = _section_names(q.text)
     compare = bool(_COMPARE_RE.search(text))
-    places = list(dict.fromkeys(q.places))
+    # (a place inside another one named, 某省某市, is where in it, not a second place asked,
+    # unless each is asked for: 某省和某市…分别)
+    each = bool(_EACH_RE.search(text)) or compare
+    places = [p for p in dict.fromkeys(q.places)
+              if each or not any(o.level < p.level and p.province == o.province for o in q.places)]
     if len(places) >= 2:
         parts = tuple(Part(p.name if not q.is_english else p.english, _narrow_place(q, p)) for p in places)
         return Plan("parts", q, parts, compare=compare)
@@ -386,6 +388,50 @@ def plan(q: Question) -> Plan:
     return Plan("single", q)
 
 
+# What a clause asks: a quantity, a thing, a place or a manner (多少, 几, 什么, 哪, 怎样…).
+_ASK_WORD_RE = re.compile(r"多少|多大|多高|几(?![乎])|什么|啥|哪|怎样|如何|怎么")
+# An English question that goes on to ask a second thing about the same figure (…, and how fast
+# did it grow; … and where did it rank).
+_EN_SECOND_ASK_RE = re.compile(r"\band (?:by )?(?:how|what|where|which|when|whether)\b", re.I)
+
+
+def asks_two_things(q: Question) -> bool:
+    """Whether the question asks two things in one (a figure and its growth, its share or its
+    rank: …是多少？增长了多少？ / … and how fast did it grow?): the answer quotes the clause after
+    the figure's as well, where the second thing is stated."""
+    if q.is_english:
+        return _EN_SECOND_ASK_RE.search(q.text) is not None
+    asking = [c for c in CLAUSE_RE.split(q.text) if _ASK_WORD_RE.search(c)]
+    return len(asking) >= 2
+
+
+_HOW_RE = re.compile(r"怎么|如何|怎样")
+
+
+def _how_to_act(text: str) -> bool:
+    """怎么/如何/怎样 followed by a verb of two or more characters (by jieba's part of speech),
+    after an adverb if any: how something is done (怎么X, X a verb such as 巩固 or 推进), not how it
+    is worded (怎么说)."""
+    import jieba.posseg
+
+    from common.tokens import jieba_module
+
+    for match in _HOW_RE.finditer(text):
+        tail = text[match.end() : match.end() + 8]
+        if not tail:
+            continue
+        jieba_module()  # initialised quietly, with the project's dictionary
+        # (an adverb may come first: 如何进一步推进, 怎样更好地保障)
+        words = [w for w in jieba.posseg.cut(tail) if w.flag not in ("d", "ad", "uv", "x")]
+        if not words or len(words[0].word) < 2:
+            continue
+        # (a set phrase, 推进改革, leads with its verb)
+        lead = words[0] if words[0].flag not in ("l", "i") else next(iter(jieba.posseg.cut(words[0].word[:2])))
+        if lead.flag.startswith("v"):
+            return True
+    return False
+
+
 def asks_measures(q: Question) -> bool:
     """Whether the question asks what is done about something rather than for a figure."""
-    return not q.wants_number and _MEASURES_Q_RE.search(q.text) is not None
+    return not q.wants_number and (_MEASURES_Q_RE.search(q.text) is not None or _how_to_act(q.text))

@@ -23,8 +23,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.english_words import EnglishRenderer, singular
-from assistant.glossary import alternatives, english_glosses, english_phrases, glossary_phrases, ies_singular
+from assistant.english_terms import english_terms
+from assistant.english_words import EnglishRenderer
+from assistant.glossary import alternatives, glossary_phrases
 from common.normalize import asking_part, normalize
 from common.places import NATIONAL, Gazetteer, Place, default_gazetteer
 from common.textutils import chinese_to_number
@@ -113,27 +114,6 @@ QUESTION_GENERIC = frozenset(
     讲到 点名 列举 列出 准备 门类 年度 概括 概述 简述 归纳 论述 表述 阐述 这一""".split()
 )
 _ANSWER_TYPE_RE = re.compile(r"(?:什么|哪些|哪类|哪种|何种|哪个|哪项|哪几[个项类种])(?:样的|样|的)?([\u4e00-\u9fff]{2,4})")
-_EN_STOP = frozenset(
-    "the a an of in on at to for by and or is are was were be been did does do what which who whom how "
-    "much many when where why this that these those its it's their his her with from as about according "
-    "report city government will should would could can has have had "
-    "shown show shows showed depicted pictured photo photos picture pictures image images "
-    "fast faster quickly above below more less than over under per each any some all there they them we our "
-    "us you your one first last next year years kind kinds type types way ways thing things main "
-    "specific exactly approximately around roughly say says said mention mentioned mentions plans "
-    "planned planning going tell me list describe explain please aim aims aiming intend intends key major "
-    "work province provincial region autonomous municipality china china's chinese national country "
-    "nationwide set share proportion percentage percent rate ratio figure figures regarding concerning "
-    "related relating during through since into under within between promise promised pledge pledged total overall whole entire "
-    # a count of the things asked is read by the planner, it is no word of the answer
-    "two three four five six seven eight nine ten eleven twelve "
-    # words of how a figure is asked (how long, what level, in units of, the volume of), not of what
-    "long far level levels unit units volume meet met "
-    # verbs of what a report does with its words (names, proposes, sets out)
-    "name names named propose proposes proposed outline outlines outlined out stated states "
-    # words of when (at the end of the year, by the end of)
-    "end beginning start".split()
-)
 _CN_COUNT_RE = re.compile(r"([零一二两三四五六七八九十百]+)([个项条大家类种批座所])")
 
 
@@ -368,7 +348,7 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
         places = gazetteer.find_english(whole)
         national = bool(re.search(r"\b(china|chinese|national|nationwide|country|state council)\b", whole, re.I))
         names = {w.lower() for p in places for w in p.english.split()} | {"china", "chinese"}
-        terms, search_text = _english_terms(text, names, vocabulary), text
+        terms, search_text = english_terms(text, names, vocabulary), text
         wants_number = bool(_EN_QUANTITY_RE.search(text))
         how_many = re.search(r"\bhow many\b", text, re.I) is not None
         unit = next((u for k, u in _EN_UNITS.items() if re.search(rf"\b{k}\b(?!')", text, re.I)), "")
@@ -427,54 +407,3 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
         search_text=search_text,
         bm25_tokens=tuple(dict.fromkeys(tokens)),
     )
-
-
-# "X-to-Y ratio" (deficit-to-GDP ratio) measures X: Y is its denominator, not what is asked.
-_EN_DENOMINATOR_RE = re.compile(r"\b([a-z]+)[- ]to[- ][a-z]+(?=\s+ratio)", re.I)
-_EN_REPORT_NAME_RE = re.compile(r"\b(?:national|provincial|state council'?s?)\s+(?:(?:government|work)\s+)*reports?\b", re.I)
-
-
-def _en_stop(word: str) -> bool:
-    """A word of the question's frame, also in the plural (reports)."""
-    w = word.lower()
-    return w in _EN_STOP or singular(w) in _EN_STOP
-
-
-def _english_terms(text: str, names: set[str], vocabulary: Vocabulary | None = None) -> list[Term]:
-    """One term per English phrase the glossary renders (matched by any of its glosses and
-    their synonyms), then the other content words (without possessives, and without the place
-    names, which the question's places carry): in the corpus's Chinese words when the
-    dictionary has them (``english_words``), else as they are."""
-    # (the words that name the report, national government work report, are no terms)
-    text = _EN_DENOMINATOR_RE.sub(r"\1", _EN_REPORT_NAME_RE.sub(" ", text))
-    words = [re.sub(r"'s$", "", w) for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text)]
-    words = [w for w in words if not _en_stop(w) and w.lower() not in names]
-    openers = set(re.findall(r"(?:^|[.?!:]\s+)([A-Z][a-z'-]+)", text.strip()))
-    phrases = english_phrases(text)
-    glosses = [g for g in english_glosses(phrases) if g[0] not in QUESTION_GENERIC]
-    terms = [Term(g[0], tuple(dict.fromkeys(a for w in g for a in alternatives(w)))) for g in glosses]
-    for word in words:
-        # (a word read in a phrase, also a plural in -ies read as its singular: activities of activity)
-        if len(word) <= 2 or any(w in p for p in phrases for w in (word.lower(), ies_singular(word.lower()))) \
-                or re.fullmatch(r"(?:19|20)\d\d", word):
-            continue
-        if "-" in word and vocabulary is not None and not vocabulary.english.render(word):
-            # a hyphenated compound the dictionary lacks: its parts, each as a word
-            parts = [w for w in word.split("-") if not _en_stop(w) and w.lower() not in names]
-            terms += _english_terms(" ".join(parts), names, vocabulary) if parts else []
-            continue
-        # a capitalised word is a name (its place is in the question's places), unless it opens a
-        # sentence (Looking back…); others are rendered
-        name = word[:1].isupper() and word not in openers
-        rendered = vocabulary.english.render(word.lower() if word in openers else word) \
-            if vocabulary is not None and not name else ()
-        if rendered:
-            terms.append(Term(rendered[0], tuple(dict.fromkeys(a for r in rendered for a in alternatives(r)))))
-        else:
-            terms.append(Term(word, (word,)))
-    # Chinese words an English question quotes ('X', (Y)) are the reports' own words
-    terms += [Term(w, alternatives(w)) for w in re.findall(r"[\u4e00-\u9fff]{2,}", text)]
-    unique: dict[str, Term] = {}
-    for term in terms:  # one term per rendering, the first kept
-        unique.setdefault(term.text, term)
-    return list(unique.values())

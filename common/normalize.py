@@ -119,7 +119,7 @@ def normalize(text: str) -> str:
 # What marks a piece of a message as the one that asks: interrogatives and question marks
 # (Chinese and English).
 _ASKING_RE = re.compile(
-    r"[?？]|多少|几[个项家种条所座名位级类批处亿万千百十年]?|什么|哪|怎么|怎样|如何|是否|有没有|能不能|会不会|"
+    r"[?？]|多少|(?<![十好几])几[个项家种条所座名位级类批处亿万千百十年]?|什么|哪|怎么|怎样|如何|是否|有没有|能不能|会不会|"
     r"吗|呢|分别|各是|\b(?:what|how|which|who|when|where|why|did|does|do|is|are|was|were|could|can)\b",
     re.IGNORECASE,
 )
@@ -131,7 +131,7 @@ _COURTESY_RE = re.compile(
     re.IGNORECASE,
 )
 _PIECE_RE = re.compile(r"[^。！!？?\n；;，,：:]+[。！!？?；;，,：:]*")
-_SENTENCE_EN_RE = re.compile(r"[^.!?]+[.!?]*")
+_SENTENCE_EN_RE = re.compile(r"(?:[^.!?]|(?<=\d)\.(?=\d))+[.!?]*")  # (a decimal point ends none: PM2.5)
 LONG_MESSAGE_CHARS = 12
 
 
@@ -146,6 +146,10 @@ def asking_part(text: str) -> str:
     cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
     pieces = [p for p in (_PIECE_RE if cjk else _SENTENCE_EN_RE).findall(text) if p.strip()]
     asking = [i for i, p in enumerate(pieces) if _ASKING_RE.search(p)]
+    # (where pieces end with a question mark, those are what is asked: an interrogative in the
+    # narrative around them, 说不清是哪些, is not)
+    marked = [i for i in asking if pieces[i].rstrip()[-1:] in "?？"]
+    asking = marked or asking
     if not asking:
         return text
     kept: set[int] = set(asking)

@@ -477,3 +477,14 @@ def test_a_measures_answer_quotes_the_measures_before_the_clause_naming_the_topi
     service = service_of(tmp_path, "2034年青河县政府工作报告.txt", report)
     answer = service.ask("青河县2034年在生态工程方面有什么举措？")
     assert not answer.refused and "东山林场" in answer.answer and "西河流域" in answer.answer, answer.answer
+
+
+def test_how_a_thing_is_done_quotes_the_measures_after_the_clause_naming_it(tmp_path):
+    """怎么X (X a verb): what is done; the answer runs on to the measures after the clause that
+    matched (A，持续做好B工作，推动C常态化运行), not only that clause."""
+    report = ("2034年青河县政府工作报告\n\n一、重点工作\n\n"
+              "巩固房地产市场回稳态势，持续做好保交房工作，推动交房即交证常态化运行。\n"
+              "建设高标准农田1万亩。\n")
+    service = service_of(tmp_path, "2034年青河县政府工作报告.txt", report)
+    answer = service.ask("青河县2034年怎么巩固房地产市场回稳态势？")
+    assert not answer.refused and "交房即交证" in answer.answer, answer.answer

@@ -72,3 +72,16 @@ def test_an_english_question_gets_chinese_terms_from_the_dictionary():
     rendered = [t for t in q.terms if any("造林" in a for a in t.alternatives)]
     assert rendered and not rendered[0].text.isascii(), q.terms
     assert "Hebei" not in {t.text for t in q.terms if t.weight > 0}
+
+
+def test_two_adjacent_words_the_dictionary_glosses_as_one_render_as_one_word():
+    from assistant.question import Vocabulary, understand
+
+    renderer = EnglishRenderer(lambda w: w in {"医保", "社保"})
+    assert renderer.render_pair("medical", "insurance") == ("医保",)
+    assert renderer.render_pair("social", "insurances") == ("社保",)  # the second word's lemmas too
+    assert renderer.render_pair("green", "insurance") == ()  # no such gloss: rendered word by word
+    known = {"社保", "补贴", "青河"}
+    q = understand("How much social insurance subsidy will Qinghe pay?",
+                   Vocabulary(df=lambda token: 1 if token in known else 0, n_chunks=10, words=lambda: {}))
+    assert "社保" in {t.text for t in q.terms}, q.terms

@@ -58,6 +58,9 @@ def test_english_phrases_become_one_term_each_with_all_their_glosses():
     # a plural in -ies is its singular's phrase (economies → economy: 生产总值 among its glosses)
     plural = understand("How fast did the economies of Jiangsu and Zhejiang grow in 2031?")
     assert any("生产总值" in t.alternatives for t in plural.terms)
+    # a phrase the glossary writes in the plural reads in the singular too (urban job → urban jobs)
+    singular = understand("What was the urban job creation target for 2031?")
+    assert any("城镇新增就业" in t.alternatives for t in singular.terms), singular.terms
 
 
 def test_a_clarification_of_what_is_not_asked_names_no_year_asked():
@@ -192,3 +195,31 @@ def test_of_a_sentences_figures_one_of_another_main_indicator_is_not_chosen():
     frame = frame_sentence(text, (), 2032)
     chosen, _, _ = figure_choice(q, frame, split_clauses(text, 0), 0, asked_indicators(q))
     assert chosen is not None and chosen.text == "4.8%"  # (工业增加值 and 社零 are other indicators)
+
+
+def test_what_is_done_and_what_two_things_are_asked():
+    from assistant.planner import asks_measures, asks_two_things
+    from assistant.question import understand
+
+    # 怎么/如何 + a verb (jieba's part of speech), after an adverb if any: what is done
+    assert asks_measures(understand("青河县2034年怎么巩固房地产市场回稳态势？"))
+    assert asks_measures(understand("青河县2034年如何进一步推进医疗改革？"))
+    assert asks_measures(understand("2034年报告对细颗粒物监测作了怎样的部署？"))
+    # how it is worded, or how much, is not
+    assert not asks_measures(understand("青河县2034年政府工作报告对养老金怎么说？"))
+    assert not asks_measures(understand("青河县2034年怎么增长了多少？"))
+    # two things asked of one figure: its amount and its growth or rank
+    assert asks_two_things(understand("青河县2034年进出口总额是多少？增长了多少？"))
+    assert asks_two_things(understand("What was Qinghe's 2033 trade volume, and how fast did it grow?"))
+    assert not asks_two_things(understand("青河县2034年进出口总额是多少？"))
+    assert not asks_two_things(understand("What were Qinghe's 2033 imports and exports?"))
+
+
+def test_a_place_inside_another_one_named_is_where_in_it_unless_each_is_asked():
+    from assistant.planner import plan
+    from assistant.question import understand
+
+    nested = plan(understand("我老家在辽宁葫芦岛，2025年辽宁省政府工作报告里说去年有多少户农房完成修缮？"))
+    assert nested.kind == "single", nested
+    each = plan(understand("广东省和深圳市2025年的城镇新增就业目标分别是多少？"))
+    assert each.kind == "parts" and len(each.parts) == 2

@@ -43,3 +43,9 @@ def test_figures_in_traditional_characters_are_read_whole():
     figures = {f.text: (f.value, f.unit) for f in find_figures("增長百分之三點二，糧食產量達到三千億斤。")}
     assert figures["百分之三點二"] == (3.2, "%")
     assert figures["三千億斤"] == (3e11, "斤")
+
+
+def test_a_number_that_is_part_of_a_name_is_no_figure():
+    """5G, 3D (a number before a capital letter) and M2, PM2.5 (after a letter) are names."""
+    assert [f.text for f in find_figures("加大5G网络和3D打印建设力度")] == []
+    assert [f.text for f in find_figures("建成5G基站60万个，PM2.5浓度下降3%")] == ["60万个", "3%"]
