@@ -223,3 +223,12 @@ def test_a_place_inside_another_one_named_is_where_in_it_unless_each_is_asked():
     assert nested.kind == "single", nested
     each = plan(understand("广东省和深圳市2025年的城镇新增就业目标分别是多少？"))
     assert each.kind == "parts" and len(each.parts) == 2
+
+
+def test_the_count_a_list_question_asks_for_is_no_term():
+    from assistant.planner import plan
+    from assistant.question import understand
+
+    q = understand("青河县2034年支持哪三个领域的企业走出去？")
+    assert not any("三" in t.text for t in q.terms), q.terms
+    assert plan(q).count == 3  # the planner still reads the count
