@@ -90,6 +90,10 @@ INDICATOR_GROUPS: list[tuple[str, ...]] = [
     ("外资", "外商投资"),
     ("研发", "研究与试验发展", "研究与实验发展"),
     ("能耗",),
+    # (the older reports' main indicators: the combined one and each of its two parts)
+    ("工农业总产值", "工农业生产总值"),
+    ("工业总产值",),
+    ("农业总产值",),
 ]
 
 
@@ -118,7 +122,12 @@ def indicator_groups(text: str) -> set[int]:
     """The main indicators (``INDICATOR_GROUPS`` positions) a text names as what is measured,
     not as a denominator (单位地区生产总值能耗, 占国内生产总值比重 measure 能耗 and a share)."""
     measured = without_denominators(text)
-    return {i for i, group in enumerate(INDICATOR_GROUPS) if any(word in measured for word in group)}
+    found: set[int] = set()
+    for word, group in _INDICATOR_WORDS:  # longest first: 工农业总产值 is not also 农业总产值
+        if word in measured:
+            found.add(group)
+            measured = measured.replace(word, "\u0000")
+    return found
 
 
 def without_denominators(text: str) -> str:
@@ -126,6 +135,7 @@ def without_denominators(text: str) -> str:
     return _DENOMINATOR_RE.sub(lambda m: m.group(1) + "\u0000" * len(m.group(2)), text)
 
 
+_INDICATOR_WORDS = sorted(((w, i) for i, g in enumerate(INDICATOR_GROUPS) for w in g), key=lambda x: -len(x[0]))
 _DENOMINATOR_RE = re.compile("(单位|占)(" + "|".join(sorted((re.escape(w) for g in INDICATOR_GROUPS for w in g),
                                                            key=len, reverse=True)) + ")")
 

@@ -157,6 +157,16 @@ def test_a_main_indicator_named_as_a_denominator_is_not_what_is_measured():
     assert indicator_groups("地区生产总值增长5%") == indicator_groups("生产总值")
 
 
+def test_an_indicator_is_read_by_its_longest_name():
+    """工农业总产值 is the combined indicator, not also its part 农业总产值 (a substring of it)."""
+    from assistant.glossary import indicator_groups
+
+    combined, farm, industry = (indicator_groups(t) for t in ("工农业总产值", "农业总产值", "工业总产值"))
+    assert len(combined) == len(farm) == len(industry) == 1
+    assert not combined & farm and not farm & industry and not combined & industry
+    assert indicator_groups("农业总产值比上年增长百分之五") == farm
+
+
 def test_english_commitments_ask_targets_and_what_was_to_be_done_asks_no_result():
     from assistant.question import understand
     from ingest.frames import TARGET
