@@ -51,10 +51,10 @@ def _en_stop(word: str) -> bool:
 
 def _dictionary_pairs(raw: list[str], words: list[str], phrases: list[str],
                       vocabulary: Vocabulary | None) -> tuple[list[Term], list[str]]:
-    """Two adjacent content words that the dictionary glosses as one Chinese word (medical
-    insurance → 医保) are one term, the second word's own renderings among its alternatives
-    (the head of the compound: a report may name crude oil by 石油, not 原油); the words left
-    to render one by one."""
+    """Two adjacent content words that the dictionary glosses as one Chinese word (social
+    security → 社会保障) are one term, the second word's own renderings among its alternatives
+    (the head of the compound: a report may name the thing by the head's word alone); the words
+    left to render one by one."""
     from assistant.question import Term
 
     if vocabulary is None:
@@ -63,14 +63,14 @@ def _dictionary_pairs(raw: list[str], words: list[str], phrases: list[str],
     terms: list[Term] = []
     used: set[str] = set()
     for first, second in zip(raw, raw[1:], strict=False):
-        # (a particle, up or on, makes a verb of many senses: make up, set up, carry on)
+        # (a particle, up or on, makes a verb of many senses: give up, carry on)
         if first not in content or second not in content or first in used or second in used \
                 or min(len(first), len(second)) <= 2 \
                 or any(w.lower() in p for p in phrases for w in (first, second)):
             continue
         rendered = vocabulary.english.render_pair(first, second)
         if rendered:
-            head = vocabulary.english.render(second) if len(second) > 2 else ()
+            head = vocabulary.english.render(second)
             terms.append(Term(rendered[0], tuple(dict.fromkeys(a for r in (*rendered, *head) for a in alternatives(r)))))
             used |= {first, second}
     return terms, [w for w in words if w not in used]
@@ -85,7 +85,7 @@ def english_terms(text: str, names: set[str], vocabulary: Vocabulary | None = No
 
     # (the words that name the report, national government work report, are no terms)
     text = _EN_DENOMINATOR_RE.sub(r"\1", _EN_REPORT_NAME_RE.sub(" ", text))
-    # (a word without its possessive, or the closing quote of a quoted term: stations')
+    # (a word without its possessive, or the closing quote of a quoted term: 'X Y')
     raw = [re.sub(r"'s$", "", w).rstrip("'-") for w in re.findall(r"[A-Za-z][A-Za-z'-]+|[^A-Za-z\s]", text)]
     words = [w for w in raw if w[:1].isalpha() and not _en_stop(w) and w.lower() not in names]
     openers = set(re.findall(r"(?:^|[.?!:]\s+)([A-Z][a-z'-]+)", text.strip()))

@@ -144,7 +144,7 @@ _DENOMINATOR_RE = re.compile("(单位|占)(" + "|".join(sorted((re.escape(w) for
 
 
 def _singular_phrase(phrase: str) -> str:
-    """A glossary phrase with its last word in the singular (urban jobs → urban job): the
+    """A glossary phrase with its last word in the singular (new jobs → new job): the
     pattern below adds the plural endings back, so either number matches."""
     head, _, last = phrase.rpartition(" ")
     return f"{head} {singular(last)}".strip() if len(last) > 3 else phrase

@@ -389,16 +389,16 @@ def plan(q: Question) -> Plan:
 
 
 # What a clause asks: a quantity, a thing, a place or a manner (多少, 几, 什么, 哪, 怎样…).
-_ASK_WORD_RE = re.compile(r"多少|多大|多高|几(?![乎])|什么|啥|哪|怎样|如何|怎么")
-# An English question that goes on to ask a second thing about the same figure (…, and how fast
-# did it grow; … and where did it rank).
+_ASK_WORD_RE = re.compile(r"多少|多大|多高|(?<![十好几])几(?!乎)|什么|啥|哪|怎样|如何|怎么")
+# An English question that goes on to ask a second thing about the same figure (…, and how did
+# it change; … and what share is that).
 _EN_SECOND_ASK_RE = re.compile(r"\band (?:by )?(?:how|what|where|which|when|whether)\b", re.I)
 
 
 def asks_two_things(q: Question) -> bool:
-    """Whether the question asks two things in one (a figure and its growth, its share or its
-    rank: …是多少？增长了多少？ / … and how fast did it grow?): the answer quotes the clause after
-    the figure's as well, where the second thing is stated."""
+    """Whether the question asks two things in one (a figure and its change, its share or its
+    rank: …X是多少？占多少？ / …, and how did it change?): the answer quotes the clause after the
+    figure's as well, where the second thing is stated."""
     if q.is_english:
         return _EN_SECOND_ASK_RE.search(q.text) is not None
     asking = [c for c in CLAUSE_RE.split(q.text) if _ASK_WORD_RE.search(c)]
@@ -410,7 +410,7 @@ _HOW_RE = re.compile(r"怎么|如何|怎样")
 
 def _how_to_act(text: str) -> bool:
     """怎么/如何/怎样 followed by a verb of two or more characters (by jieba's part of speech),
-    after an adverb if any: how something is done (怎么X, X a verb such as 巩固 or 推进), not how it
+    after an adverb if any: how something is done (怎么X, X a verb such as 推进 or 落实), not how it
     is worded (怎么说)."""
     import jieba.posseg
 

@@ -104,7 +104,7 @@ _CAPTION_RE = re.compile(r"图片|照片|图中|图里|画面|配图|photo|pictu
 QUESTION_WORDS_RE = re.compile(
     r"[？?！!。，,、“”\"'‘’（）()《》：:；;\s]|百分之几|百分之多少|是什么|有什么|有哪些|是哪|什么样|怎么样|怎样|如何|多少|"
     r"哪些|哪个|哪类|哪家|哪里|什么|几个|几项|几家|几|吗|呢|有没有|能不能|会不会|是否|"
-    # the count a list question asks for (哪三个, 哪五项): the planner reads it, it is no term
+    # the count a list question asks for (哪N个, 哪N项): the planner reads it, it is no term
     r"哪[一二两三四五六七八九十\d]+(?:个|项|条|类|大|方面|点|件|种|场|批|块|步)?"
 )
 # Nouns and verbs that say what kind of answer is wanted, not what it is about.

@@ -131,7 +131,7 @@ _COURTESY_RE = re.compile(
     re.IGNORECASE,
 )
 _PIECE_RE = re.compile(r"[^。！!？?\n；;，,：:]+[。！!？?；;，,：:]*")
-_SENTENCE_EN_RE = re.compile(r"(?:[^.!?]|(?<=\d)\.(?=\d))+[.!?]*")  # (a decimal point ends none: PM2.5)
+_SENTENCE_EN_RE = re.compile(r"(?:[^.!?]|(?<=\d)\.(?=\d))+[.!?]*")  # (a decimal point ends none: 2.5)
 LONG_MESSAGE_CHARS = 12
 
 
@@ -147,7 +147,7 @@ def asking_part(text: str) -> str:
     pieces = [p for p in (_PIECE_RE if cjk else _SENTENCE_EN_RE).findall(text) if p.strip()]
     asking = [i for i, p in enumerate(pieces) if _ASKING_RE.search(p)]
     # (where pieces end with a question mark, those are what is asked: an interrogative in the
-    # narrative around them, 说不清是哪些, is not)
+    # narrative around them, 不知道是哪些X, is not)
     marked = [i for i in asking if pieces[i].rstrip()[-1:] in "?？"]
     asking = marked or asking
     if not asking:

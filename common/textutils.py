@@ -219,7 +219,7 @@ def find_figures(text: str, require_unit_for_chinese: bool = True) -> list[Figur
             if m.start() > 0 and (norm[m.start() - 1].isalpha() and norm[m.start() - 1].isascii()):
                 continue  # part of an identifier like C919
             if not unit and not scale and m.end() < len(norm) and norm[m.end()].isascii() and norm[m.end()].isupper():
-                continue  # part of a name like 5G or 3D, not a quantity
+                continue  # part of a name (N before a capital letter: 4K, 3D), not a quantity
             value = float(raw_value.replace(",", ""))
         else:
             if require_unit_for_chinese and not unit:

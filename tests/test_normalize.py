@@ -29,16 +29,16 @@ def test_the_asking_part_of_a_long_message():
 
 
 def test_where_pieces_end_with_a_question_mark_they_are_what_a_long_message_asks():
-    """An interrogative in the narrative (说不清是哪些, 十几年 and 好几户, which count nothing)
+    """An interrogative in the narrative (不知道是哪些, 十几年 and 好几户, which count nothing)
     is not what is asked when other pieces end with a question mark."""
-    message = ("我在青河县住了十几年，好几户邻居都说不清补贴是哪些。我查到2034年青河县政府工作报告讲了这件事，"
-               "请问报告里说的主要措施有哪些？")
+    message = ("我在青河县住了十几年，好几户邻居都不知道补助标准是哪些。我查到2034年青河县政府工作报告讲了这件事，"
+               "请问报告里说的主要做法有哪些？")
     asked = asking_part(message)
-    assert asked.endswith("报告里说的主要措施有哪些？"), asked
-    assert "十几年" not in asked and "说不清" not in asked
+    assert asked.endswith("报告里说的主要做法有哪些？"), asked
+    assert "十几年" not in asked and "不知道" not in asked
     assert "2034年青河县政府工作报告" in asked  # the piece just before it names what it asks about
     # a decimal point ends no English sentence
-    english = "What average PM2.5 concentration will Qinghe keep below in 2034?"
+    english = "Will Qinghe keep its deficit ratio at 2.5% or lower in 2034?"
     assert asking_part(english) == english
 
 

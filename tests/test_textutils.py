@@ -46,6 +46,6 @@ def test_figures_in_traditional_characters_are_read_whole():
 
 
 def test_a_number_that_is_part_of_a_name_is_no_figure():
-    """5G, 3D (a number before a capital letter) and M2, PM2.5 (after a letter) are names."""
-    assert [f.text for f in find_figures("加大5G网络和3D打印建设力度")] == []
-    assert [f.text for f in find_figures("建成5G基站60万个，PM2.5浓度下降3%")] == ["60万个", "3%"]
+    """4K, 3D (a number before a capital letter) and C919 (after a letter) are names."""
+    assert [f.text for f in find_figures("推广4K超高清和3D打印")] == []
+    assert [f.text for f in find_figures("建成4K演播室60个，C919交付3架")] == ["60个", "3架"]
