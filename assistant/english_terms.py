@@ -51,8 +51,8 @@ def _en_stop(word: str) -> bool:
 
 def _dictionary_pairs(raw: list[str], words: list[str], phrases: list[str],
                       vocabulary: Vocabulary | None) -> tuple[list[Term], list[str]]:
-    """Two adjacent content words that the dictionary glosses as one Chinese word (social
-    security → 社会保障) are one term, the second word's own renderings among its alternatives
+    """Two adjacent content words that the dictionary glosses as one Chinese word (fixed
+    asset → 固定资产) are one term, the second word's own renderings among its alternatives
     (the head of the compound: a report may name the thing by the head's word alone); the words
     left to render one by one."""
     from assistant.question import Term

@@ -125,8 +125,8 @@ class EnglishRenderer:
         return self._cache[key]
 
     def render_pair(self, first: str, second: str) -> tuple[str, ...]:
-        """Two adjacent words that the dictionary glosses as one (social security → 社会保障,
-        birth rate → 生育率), in the corpus's words; none when it has no such gloss."""
+        """Two adjacent words that the dictionary glosses as one (fixed asset → 固定资产,
+        private enterprise → 私企), in the corpus's words; none when it has no such gloss."""
         key = f"{first.lower()} {second.lower()}"
         if key not in self._cache:
             index = _reverse_index()

@@ -488,3 +488,12 @@ def test_how_a_thing_is_done_quotes_the_measures_after_the_clause_naming_it(tmp_
     service = service_of(tmp_path, "2034年青河县政府工作报告.txt", report)
     answer = service.ask("青河县2034年怎么保障粮食生产？")
     assert not answer.refused and "农田灌溉设施改造" in answer.answer, answer.answer
+
+
+def test_two_things_asked_of_one_figure_quote_the_clause_after_it(tmp_path):
+    """…X是多少？占多少？: the clause after the figure's, where its share is stated, is quoted too."""
+    report = ("2034年青河县政府工作报告\n\n一、过去一年工作回顾\n\n"
+              "全县民生支出达到36亿元，占一般公共预算支出的78%，教育投入稳步增加。\n")
+    service = service_of(tmp_path, "2034年青河县政府工作报告.txt", report)
+    answer = service.ask("青河县2033年民生支出是多少？占多少？")
+    assert not answer.refused and "36亿元" in answer.answer and "78%" in answer.answer, answer.answer

@@ -37,6 +37,8 @@ def test_where_pieces_end_with_a_question_mark_they_are_what_a_long_message_asks
     assert asked.endswith("报告里说的主要做法有哪些？"), asked
     assert "十几年" not in asked and "不知道" not in asked
     assert "2034年青河县政府工作报告" in asked  # the piece just before it names what it asks about
+    # with no question mark, 十几 (ten-odd) asks nothing either
+    assert "十几" not in asking_part("我在青河县工作十几年了，2034年青河县的养老金标准是多少")
     # a decimal point ends no English sentence
     english = "Will Qinghe keep its deficit ratio at 2.5% or lower in 2034?"
     assert asking_part(english) == english
