@@ -16,9 +16,11 @@ from dataclasses import dataclass, field, replace
 
 from assistant.glossary import indicator_groups
 from assistant.question import CLAUSE_RE, QUANTITY_RE, Question, asked_frame, asked_unit, named_report_years
+from common.normalize import ASKING_RE
 from common.places import Place
 from common.textutils import chinese_to_number
 from common.timeref import explicit_years
+from common.tokens import jieba_module
 from ingest.frames import RESULT, TARGET
 
 MAX_TABLE_ROWS = 12  # a trend longer than this is cut, and the answer says so
@@ -388,8 +390,6 @@ def plan(q: Question) -> Plan:
     return Plan("single", q)
 
 
-# What a clause asks: a quantity, a thing, a place or a manner (多少, 几, 什么, 哪, 怎样…).
-_ASK_WORD_RE = re.compile(r"多少|多大|多高|(?<![十好几])几(?!乎)|什么|啥|哪|怎样|如何|怎么")
 # An English question that goes on to ask a second thing about the same figure (…, and how did
 # it change; … and what share is that).
 _EN_SECOND_ASK_RE = re.compile(r"\band (?:by )?(?:how|what|where|which|when|whether)\b", re.I)
@@ -401,7 +401,7 @@ def asks_two_things(q: Question) -> bool:
     figure's as well, where the second thing is stated."""
     if q.is_english:
         return _EN_SECOND_ASK_RE.search(q.text) is not None
-    asking = [c for c in CLAUSE_RE.split(q.text) if _ASK_WORD_RE.search(c)]
+    asking = [c for c in CLAUSE_RE.split(q.text) if ASKING_RE.search(c)]
     return len(asking) >= 2
 
 
@@ -413,8 +413,6 @@ def _how_to_act(text: str) -> bool:
     after an adverb if any: how something is done (怎么X, X a verb such as 推进 or 落实), not how it
     is worded (怎么说)."""
     import jieba.posseg
-
-    from common.tokens import jieba_module
 
     for match in _HOW_RE.finditer(text):
         tail = text[match.end() : match.end() + 8]

@@ -116,10 +116,11 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", numerals_to_digits(text)).strip()
 
 
-# What marks a piece of a message as the one that asks: interrogatives and question marks
-# (Chinese and English).
-_ASKING_RE = re.compile(
-    r"[?？]|多少|(?<![十好几])几[个项家种条所座名位级类批处亿万千百十年]?|什么|哪|怎么|怎样|如何|是否|有没有|能不能|会不会|"
+# What marks a piece of a message (or a clause of a question) as one that asks: interrogatives
+# and question marks (Chinese and English).
+ASKING_RE = re.compile(
+    r"[?？]|多少|多大|多高|(?<![十好几])几(?!乎)[个项家种条所座名位级类批处亿万千百十年]?|什么|啥|哪|怎么|怎样|如何|是否|有没有|"
+    r"能不能|会不会|"
     r"吗|呢|分别|各是|\b(?:what|how|which|who|when|where|why|did|does|do|is|are|was|were|could|can)\b",
     re.IGNORECASE,
 )
@@ -145,7 +146,7 @@ def asking_part(text: str) -> str:
         return text
     cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
     pieces = [p for p in (_PIECE_RE if cjk else _SENTENCE_EN_RE).findall(text) if p.strip()]
-    asking = [i for i, p in enumerate(pieces) if _ASKING_RE.search(p)]
+    asking = [i for i, p in enumerate(pieces) if ASKING_RE.search(p)]
     # (where pieces end with a question mark, those are what is asked: an interrogative in the
     # narrative around them, 不知道是哪些X, is not)
     marked = [i for i in asking if pieces[i].rstrip()[-1:] in "?？"]
