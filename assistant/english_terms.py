@@ -49,14 +49,20 @@ def _en_stop(word: str) -> bool:
     return w in _EN_STOP or singular(w) in _EN_STOP
 
 
+def _rendered_term(renderings: tuple[str, ...]) -> Term:
+    """One term for Chinese renderings of English words: the first, matched by any of them and
+    their synonyms."""
+    from assistant.question import Term
+
+    return Term(renderings[0], tuple(dict.fromkeys(a for r in renderings for a in alternatives(r))))
+
+
 def _dictionary_pairs(raw: list[str], words: list[str], phrases: list[str],
                       vocabulary: Vocabulary | None) -> tuple[list[Term], list[str]]:
     """Two adjacent content words that the dictionary glosses as one Chinese word (fixed
     asset → 固定资产) are one term, the second word's own renderings among its alternatives
     (the head of the compound: a report may name the thing by the head's word alone); the words
     left to render one by one."""
-    from assistant.question import Term
-
     if vocabulary is None:
         return [], words
     content = set(words)
@@ -70,8 +76,7 @@ def _dictionary_pairs(raw: list[str], words: list[str], phrases: list[str],
             continue
         rendered = vocabulary.english.render_pair(first, second)
         if rendered:
-            head = vocabulary.english.render(second)
-            terms.append(Term(rendered[0], tuple(dict.fromkeys(a for r in (*rendered, *head) for a in alternatives(r)))))
+            terms.append(_rendered_term((*rendered, *vocabulary.english.render(second))))
             used |= {first, second}
     return terms, [w for w in words if w not in used]
 
@@ -91,7 +96,7 @@ def english_terms(text: str, names: set[str], vocabulary: Vocabulary | None = No
     openers = set(re.findall(r"(?:^|[.?!:]\s+)([A-Z][a-z'-]+)", text.strip()))
     phrases = english_phrases(text)
     glosses = [g for g in english_glosses(phrases) if g[0] not in QUESTION_GENERIC]
-    terms = [Term(g[0], tuple(dict.fromkeys(a for w in g for a in alternatives(w)))) for g in glosses]
+    terms = [_rendered_term(g) for g in glosses]
     paired, words = _dictionary_pairs(raw, words, phrases, vocabulary)
     terms += paired
     for word in words:
@@ -110,7 +115,7 @@ def english_terms(text: str, names: set[str], vocabulary: Vocabulary | None = No
         rendered = vocabulary.english.render(word.lower() if word in openers else word) \
             if vocabulary is not None and not name else ()
         if rendered:
-            terms.append(Term(rendered[0], tuple(dict.fromkeys(a for r in rendered for a in alternatives(r)))))
+            terms.append(_rendered_term(rendered))
         else:
             terms.append(Term(word, (word,)))
     # Chinese words an English question quotes ('X', (Y)) are the reports' own words

@@ -118,24 +118,27 @@ class EnglishRenderer:
 
     def render(self, word: str) -> tuple[str, ...]:
         key = word.lower()
-        if key not in self._cache:
-            if len(self._cache) > 4096:
-                self._cache.clear()
-            self._cache[key] = self._render(key)
-        return self._cache[key]
+        return self._cached(key, lambda: self._ranked(key, dictionary_words(key, self.in_corpus)[:MAX_RANKED]))
 
     def render_pair(self, first: str, second: str) -> tuple[str, ...]:
         """Two adjacent words that the dictionary glosses as one (fixed asset → 固定资产,
         private enterprise → 私企), in the corpus's words; none when it has no such gloss."""
         key = f"{first.lower()} {second.lower()}"
-        if key not in self._cache:
+
+        def pair() -> tuple[str, ...]:
             index = _reverse_index()
             found = [c for f in word_forms(second) for c in index.get(f"{first.lower()} {f}", ()) if self.in_corpus(c)]
-            self._cache[key] = self._ranked(key, list(dict.fromkeys(found))[:MAX_RANKED])
-        return self._cache[key]
+            return self._ranked(key, list(dict.fromkeys(found))[:MAX_RANKED])
 
-    def _render(self, word: str) -> tuple[str, ...]:
-        return self._ranked(word, dictionary_words(word, self.in_corpus)[:MAX_RANKED])
+        return self._cached(key, pair)
+
+    def _cached(self, key: str, rendering: Callable[[], tuple[str, ...]]) -> tuple[str, ...]:
+        """Renderings of words and of pairs, each worked out once (the cache is bounded)."""
+        if key not in self._cache:
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            self._cache[key] = rendering()
+        return self._cache[key]
 
     def _ranked(self, word: str, found: list[str]) -> tuple[str, ...]:
         if len(found) <= 1 or self.embed is None:

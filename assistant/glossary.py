@@ -136,8 +136,7 @@ def without_denominators(text: str) -> str:
 
 
 _INDICATOR_WORDS = sorted(((w, i) for i, g in enumerate(INDICATOR_GROUPS) for w in g), key=lambda x: -len(x[0]))
-_DENOMINATOR_RE = re.compile("(单位|占)(" + "|".join(sorted((re.escape(w) for g in INDICATOR_GROUPS for w in g),
-                                                           key=len, reverse=True)) + ")")
+_DENOMINATOR_RE = re.compile("(单位|占)(" + "|".join(re.escape(w) for w, _ in _INDICATOR_WORDS) + ")")
 
 
 

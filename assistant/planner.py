@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from assistant.glossary import indicator_groups
 from assistant.question import CLAUSE_RE, QUANTITY_RE, Question, asked_frame, asked_unit, named_report_years
@@ -408,6 +409,7 @@ def asks_two_things(q: Question) -> bool:
 _HOW_RE = re.compile(r"怎么|如何|怎样")
 
 
+@lru_cache(maxsize=1024)  # (asked by the evidence, the lists and the measures of one question)
 def _how_to_act(text: str) -> bool:
     """怎么/如何/怎样 followed by a verb of two or more characters (by jieba's part of speech),
     after an adverb if any: how something is done (怎么X, X a verb such as 推进 or 落实), not how it
