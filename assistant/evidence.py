@@ -34,7 +34,7 @@ from assistant.figure_choice import (
     rate_level_asked,
 )
 from assistant.glossary import alternatives, other_measure
-from assistant.planner import asks_measures, asks_two_things
+from assistant.planner import asks_list, asks_measures, asks_two_things
 from assistant.question import Question, Term, search_words
 from assistant.windows import (
     MEASURES_WINDOW_CHARS,
@@ -164,6 +164,7 @@ def candidates(
     out: list[Candidate] = []
     heaviest = max((t.weight for t in q.terms), default=0.0)
     measures = not q.wants_number and asks_measures(q)  # (asked once, not per sentence)
+    one_thing = not q.wants_number and not asks_list(q)
     two_asks = q.wants_number and asks_two_things(q)
     asked = asked_indicators(q) if q.wants_number else set()
     # the question's own words (an English question's first renderings, not the synonyms)
@@ -203,7 +204,10 @@ def candidates(
                 kind = figure.kind if figure is not None else kind
             else:
                 lo, hi = answer_window(clauses, q.terms, q.text)
-                if measures:
+                # (what is done, or what the asked thing is when the answer's first clause names
+                # it before a colon, X是：A，B…: the clauses after it, to the sentence's end; a
+                # list asked is answered by the list's own rules)
+                if measures or (one_thing and clauses[lo].text.rstrip().endswith(("：", ":"))):
                     hi = measures_end(clauses, lo, hi)
                 if q.kind and not kind_ok(q.kind, frame.kind) and frame.figures:
                     rejected = rejected or "kind"

@@ -342,6 +342,13 @@ def _frame_parts(q: Question) -> tuple[Part, ...]:
     return tuple(parts)
 
 
+def asks_list(q: Question) -> bool:
+    """Whether the question asks for a list (哪些, 哪几个方面, 包括什么, N件X是什么, which areas)."""
+    text = _section_names(q.text)
+    return (_LIST_RE.search(text) is not None or _COUNTED_WHAT_RE.search(QUOTED_SPAN_RE.sub("", text)) is not None
+            or (q.is_english and asks_english_list(text)))
+
+
 def plan(q: Question) -> Plan:
     """The plan of a question (see the module docstring)."""
     text = _section_names(q.text)
@@ -374,17 +381,16 @@ def plan(q: Question) -> Plan:
     # a section written as one passage of prose (总体要求, 主要预期目标) is summarised also when
     # asked as a list (…哪些主要预期目标): its items are in its sentences, not in sub-headings;
     # one with parts (主要任务, 重点工作) asked as a list (…包括哪几个方面) lists its parts
-    asks_list = (_LIST_RE.search(text) is not None or _COUNTED_WHAT_RE.search(QUOTED_SPAN_RE.sub("", text)) is not None
-                 or (q.is_english and asks_english_list(text)))
-    prose_section = any(t in text for t in PROSE_SECTIONS) and asks_list
+    wants_list = asks_list(q)
+    prose_section = any(t in text for t in PROSE_SECTIONS) and wants_list
     # (an English question for the main targets asks their figures: a summary all the same)
     targets = q.is_english and summary_term(text) == "主要预期目标"
-    summary_asked = (_SUMMARY_RE.search(text) or _SUMMARISE_RE.search(text)) and not asks_list
+    summary_asked = (_SUMMARY_RE.search(text) or _SUMMARISE_RE.search(text)) and not wants_list
     if (prose_section or summary_asked) and (not q.wants_number or targets):
         return Plan("summary", q)
     # 几 in a list question names its items (…的几件X…有哪些), it asks no figure
-    names_items = asks_list and not re.search(r"多少|百分之", text)
-    if asks_list and (not q.wants_number or names_items) or (asks_list and count_in(text) and not q.unit):
+    names_items = wants_list and not re.search(r"多少|百分之", text)
+    if wants_list and (not q.wants_number or names_items) or (wants_list and count_in(text) and not q.unit):
         # (its 几 counts the items: the sentences that list them need hold no figure)
         listed = replace(q, wants_number=False, unit="") if names_items else q
         return Plan("list", listed, count=count_in(text))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from assistant.compose import Composition, nothing_found
 from assistant.extractive import source_label
 from assistant.list_naming import lacks_key_term
-from assistant.list_parts import cited, paragraphs
+from assistant.list_parts import cited, outline_of, paragraphs
 from assistant.lists import MIN_NODE_SCORE, scoped_passages, scored_sections
 from assistant.planner import Plan, summary_term
 from assistant.windows import coverage
@@ -74,7 +74,12 @@ def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
             sentences = service.kb.docstore.sentences_of(other, with_vectors=False)
             at = next((i for i, s in enumerate(sentences) if _introduces(s.text, term)), None)
             if at is not None:
-                doc_id, body = other, sentences[at:]
+                # (what it introduces ends at the next heading: another section speaks of
+                # something else)
+                start = sentences[at].start
+                end = min((n.title_start for n in outline_of(service, other)
+                           if n.kind == "heading" and n.title_start > start), default=sentences[-1].end + 1)
+                doc_id, body = other, [s for s in sentences[at:] if s.start < end]
                 node = OutlineNode(id=-1, level=0, number="", title=term, parent=None, kind="lead", start=sentences[at].start,
                                    end=sentences[-1].end, title_start=-1, title_end=sentences[at].start)
                 break

@@ -128,8 +128,10 @@ def enumerations(sentence: str) -> list[list[str]]:
             parts = [*parts[:-1], last]
         else:  # …、C和D
             tail = _LIST_END_RE.split(last, maxsplit=1)
-            # (not a 和/及 inside a word, 普及的X: an item never starts with 的)
-            if len(tail) > 1 and tail[0] and 0 < len(tail[1]) <= MAX_ITEM_CHARS and not tail[1].startswith("的"):
+            # (not a 和/及 inside a word, 普及的X: an item never starts with 的; nor a 与 after
+            # one character, 甲与乙的X: an item is never one character)
+            if len(tail) > 1 and len(tail[0]) >= 2 and 0 < len(tail[1]) <= MAX_ITEM_CHARS \
+                    and not tail[1].startswith("的"):
                 parts = [*parts[:-1], tail[0], tail[1]]
         if len(parts) < 3 and not (len(parts) == 2 and "“" in sentence):
             continue  # (A、B和C: three items once the last part is split at 和)

@@ -77,6 +77,7 @@ def test_a_summary_starts_at_the_sentence_that_introduces_it(county_service):
     assert not answer.refused, answer.answer
     assert "建设山水宜居新青河" in answer.answer, answer.answer
     assert "今年政府工作的总体要求是" in answer.citations[0].quote
+    assert "求突破" not in answer.answer  # (it ends at the next heading: that is another section)
 
 
 def test_a_document_deleted_while_a_question_runs_is_no_error(tmp_path, monkeypatch):
@@ -194,6 +195,8 @@ ANNOUNCING_REPORT = """2033年石门县政府工作报告
 
 做好今年工作，要注重以下几点。一是把牢稳中求进。二是突出项目为王。三是守住安全底线。
 
+着眼于缓解群众出行难，主要抓好两个方面；一是加密城乡公交线路。新开通公交线路5条。二是改造农村公路。完成通村公路硬化80公里。
+
 科技工作要从创新政策、创新平台、创新氛围和创新服务四个方面统筹发力，持续优化创新生态。
 
 突出未来产业培育。瞄准无人机、通航物流等，建设通用机场，培育壮大低空经济产业。瞄准新型储能、氢能等，建设储能电站，培育壮大新能源产业。瞄准生物医药、康复器械等，建设医药园区，培育壮大大健康产业。
@@ -251,6 +254,8 @@ def announcing_service(tmp_path_factory: pytest.TempPathFactory):
     ("石门县报告“持续优化营商环境”部分提出了哪三个坚持？", ["依法监管", "精准服务", "诚信履约"], "生命线"),
     # an enumeration followed by the count asked (A、B、C和D四个方面)
     ("石门县科技工作要从哪四个方面统筹发力？", ["创新政策", "创新平台", "创新氛围", "创新服务"], "家庭医生"),
+    # a semicolon before the first ordinal does a colon's work (…主要抓好两个方面；一是…)
+    ("石门县缓解群众出行难主要抓哪几个方面？", ["加密城乡公交线路", "改造农村公路"], "家庭医生"),
     # sentences of one paragraph that end alike (…，培育壮大A。…，培育壮大B。): what each ends on
     ("石门县面向未来要培育壮大哪几类产业？", ["低空经济产业", "新能源产业", "大健康产业"], "茶叶"),
 ])

@@ -105,6 +105,14 @@ def test_a_list_under_a_lead_sentence_is_the_sentences_it_leads(eval_service):
     assert all(i in answer.answer for i in ("集成电路", "网络安全", "生物医药")), answer.answer
 
 
+def test_what_a_sentence_names_before_its_colon_is_answered_by_the_clauses_after_it(eval_service):
+    """X是：A，B，C… (a long sentence): asked what X is, the answer quotes the clauses after the
+    colon to the end of the sentence (up to the measures' length cap), not only the first one
+    (tuning tc431)."""
+    answer = eval_service.ask("2007年国务院政府工作报告提出的政府工作基本思路和任务是什么？")
+    assert "以邓小平理论" in answer.answer and "社会发展和解决民生问题" in answer.answer, answer.answer
+
+
 def test_a_measures_question_answered_by_a_lead_sentence_gets_what_it_leads(eval_service):
     """Asked what is done about something (有什么安排), the best sentence is a short lead
     (鼓励支持各类创业。) that says little; the measures it leads follow it, cited (tuning t158)."""

@@ -205,6 +205,9 @@ def test_a_clause_naming_the_report_year_as_the_year_asked_keeps_it_and_ordinals
 def test_a_conjunction_inside_a_word_splits_no_item():
     # 可感可及的N件实事: 及 is part of a word there (an item never starts with 的)
     assert enumerations("今年，将继续办好群众普遍需求、可感可及的10件实事。") == []
+    # 甲与乙的X: a 与 after one character joins a word's halves (an item is never one character)
+    items = enumerations("打造宜居、韧性、智慧、山与城和谐相融的现代化城市。")[0]
+    assert "山" not in items and items[:3] == ["宜居", "韧性", "智慧"]
 
 
 def test_a_list_is_named_by_a_noun_after_its_last_item_or_ending_it():
