@@ -43,6 +43,25 @@ _EN_DENOMINATOR_RE = re.compile(r"\b([a-z]+)[- ]to[- ][a-z]+(?=\s+ratio)", re.I)
 _EN_REPORT_NAME_RE = re.compile(r"\b(?:national|provincial|state council'?s?)\s+(?:(?:government|work)\s+)*reports?\b", re.I)
 
 
+_EN_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+                "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
+# The Nth Five-Year Plan (period): the reports' “N五” (七五, 十四五).
+_EN_FIVE_YEAR_PLAN_RE = re.compile(
+    rf"\b(?:the\s+)?({'|'.join(_EN_ORDINALS)}|\d{{1,2}}(?:st|nd|rd|th))\s+five[- ]year(?:\s+(?:plan|period))*\b", re.I)
+
+
+def _plan_term(match: re.Match[str]) -> Term:
+    """The term of a five-year plan named in English: ``“七五”``, also written 第七个五年计划."""
+    import cn2an
+
+    from assistant.question import Term
+
+    ordinal = match.group(1).lower()
+    n = _EN_ORDINALS.index(ordinal) + 1 if ordinal in _EN_ORDINALS else int(re.sub(r"\D", "", ordinal))
+    numeral = cn2an.an2cn(n)
+    return Term(f"{numeral}五", (f"{numeral}五", f"第{numeral}个五年计划", f"第{numeral}个五年规划"))
+
+
 def _en_stop(word: str) -> bool:
     """A word of the question's frame, also in the plural (reports)."""
     w = word.lower()
@@ -90,13 +109,15 @@ def english_terms(text: str, names: set[str], vocabulary: Vocabulary | None = No
 
     # (the words that name the report, national government work report, are no terms)
     text = _EN_DENOMINATOR_RE.sub(r"\1", _EN_REPORT_NAME_RE.sub(" ", text))
+    plans = [_plan_term(m) for m in _EN_FIVE_YEAR_PLAN_RE.finditer(text)]
+    text = _EN_FIVE_YEAR_PLAN_RE.sub(" ", text)
     # (a word without its possessive, or the closing quote of a quoted term: 'X Y')
     raw = [re.sub(r"'s$", "", w).rstrip("'-") for w in re.findall(r"[A-Za-z][A-Za-z'-]+|[^A-Za-z\s]", text)]
     words = [w for w in raw if w[:1].isalpha() and not _en_stop(w) and w.lower() not in names]
     openers = set(re.findall(r"(?:^|[.?!:]\s+)([A-Z][a-z'-]+)", text.strip()))
     phrases = english_phrases(text)
     glosses = [g for g in english_glosses(phrases) if g[0] not in QUESTION_GENERIC]
-    terms = [_rendered_term(g) for g in glosses]
+    terms = [*plans, *(_rendered_term(g) for g in glosses)]
     paired, words = _dictionary_pairs(raw, words, phrases, vocabulary)
     terms += paired
     for word in words:

@@ -25,6 +25,7 @@ from langchain_core.documents import Document
 
 from assistant.figure_choice import (
     asked_indicators,
+    average_missed,
     figure_choice,
     indicator_match,
     kind_ok,
@@ -249,6 +250,8 @@ def candidates(
                 rejected = "figure"  # a figure of another main indicator than the one asked
             if figure is not None and not rejected and q.wants_number and other_measure(asked_words, figure.indicator):
                 rejected = "figure"  # the same indicator measured the other way (登记 for 调查失业率)
+            if figure is not None and not rejected and average_missed(asked_words, sent.text, figure):
+                rejected = "figure"  # a total over a period answers no question for a yearly average
             if figure is not None and not rejected and rate_level_asked(q) and "增长" in figure.indicator:
                 rejected = "figure"  # a growth answers no question about a rate's level (…失业率是多少)
             if (figure is not None and anchors and not rejected and features["indicator"] < 0.5

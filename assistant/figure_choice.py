@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 
 from assistant.glossary import indicator_groups, without_denominators
+from assistant.planner import EACH_RE
 from assistant.question import AMOUNT_UNIT, PARENTHESIS_RE, QUESTION_WORDS_RE, Question
 from assistant.windows import coverage, figure_window, match_form
 from common.textutils import Span
@@ -167,6 +168,19 @@ _RATE_CHANGE_Q_RE = re.compile(r"增长|增速|增幅|涨幅|提高|下降|降�
 def rate_level_asked(q: Question) -> bool:
     """A Chinese question asks the level of a rate (…失业率是多少), not how something changed."""
     return q.unit == "%" and not q.is_english and "率" in q.text and not _RATE_CHANGE_Q_RE.search(q.text)
+
+
+# A yearly average (年均增长, 平均每年, average annual growth rendered 年均).
+_AVERAGE_RE = re.compile(r"年均|平均每年|每年平均|年平均")
+
+
+def average_missed(asked_words: str, sentence: str, figure: FigureFrame) -> bool:
+    """A question asks a yearly average and the figure is no average (its words before it say
+    no 年均/平均每年): a total over the period (五年内增长N%) answers no such question. (Not
+    for a question asking several figures, 分别…: its average may be asked of one of them.)"""
+    if not _AVERAGE_RE.search(asked_words) or EACH_RE.search(asked_words):
+        return False
+    return not _AVERAGE_RE.search(f"{figure.indicator} {sentence[max(0, figure.start - 12):figure.start]}")
 
 
 def names_something(indicator: str) -> bool:

@@ -31,7 +31,7 @@ _EN_SPAN_RE = re.compile(r"\b(?:from\s+)?((?:19|20)\d\d)\s*(?:to|through|until|-
 _COMPARE_RE = re.compile(r"高还是低|多还是少|有何不同|有什么不同|不同|区别|差别|增加还是减少|提高还是降低|上升还是下降|哪个更|谁更|有何变化|有什么变化|变化|相比|对比|比较|"
                          r"\b(?:higher|lower|more|less|compare|compared|change|changed)\b", re.I)
 # Words that ask for each of several years or places, or for a comparison of them.
-_EACH_RE = re.compile(r"历年|逐年|(?<!平均)每年|各年|每一年|变化|走势|趋势|分别|各是|各为|各有|各多少|各自|高还是低|多还是少|增加还是减少|哪个更|哪一年|两年|几年|"
+EACH_RE = re.compile(r"历年|逐年|(?<!平均)每年|各年|每一年|变化|走势|趋势|分别|各是|各为|各有|各多少|各自|高还是低|多还是少|增加还是减少|哪个更|哪一年|两年|几年|"
                       r"\b(?:respectively|each|both|which year|compare|compared|between|change|changed)\b", re.I)
 # How much something grew between two years: one change, not a figure for each year.
 _EN_ONE_CHANGE_RE = re.compile(r"\bhow much\b[^?]*\b(?:grow|grew|rise|rose|increase|increased|fall|fell|drop|dropped|"
@@ -127,7 +127,7 @@ def _years_asked(q: Question) -> list[int]:
     text = q.text
     if len(q.report_years) >= 2:
         return sorted(q.report_years)
-    each = bool(_EACH_RE.search(text)) and not _EN_ONE_CHANGE_RE.search(text)
+    each = bool(EACH_RE.search(text)) and not _EN_ONE_CHANGE_RE.search(text)
     m = _SPAN_RE.search(text) or (_EN_SPAN_RE.search(text) if q.is_english else None)
     if m and each:
         lo, hi = sorted((int(m.group(1)), int(m.group(2))))
@@ -194,10 +194,10 @@ def _one_part(q: Question) -> Question:
     """A part of a question without the words that ask for each part (历年, 分别, 各是): they
     split the question and are no words of the answer (as a rare term, 历年 outweighed every
     content word)."""
-    terms = tuple(t for t in q.terms if not _EACH_RE.search(t.text) and not _COMPARE_RE.fullmatch(t.text)
+    terms = tuple(t for t in q.terms if not EACH_RE.search(t.text) and not _COMPARE_RE.fullmatch(t.text)
                   # (这三年, 两省: how many years or places are asked)
                   and not re.fullmatch(r"[两三四五六七八九十\d]+[年省市区县国]", t.text))
-    return replace(q, terms=terms, search_text=_EACH_RE.sub("", q.search_text).strip() or q.search_text)
+    return replace(q, terms=terms, search_text=EACH_RE.sub("", q.search_text).strip() or q.search_text)
 
 
 def _narrow_year(q: Question, year: int) -> Question:
@@ -355,7 +355,7 @@ def plan(q: Question) -> Plan:
     compare = bool(_COMPARE_RE.search(text))
     # (a place inside another one named, 某省某市, is where in it, not a second place asked,
     # unless each is asked for: 某省和某市…分别)
-    each = bool(_EACH_RE.search(text)) or compare
+    each = bool(EACH_RE.search(text)) or compare
     places = [p for p in dict.fromkeys(q.places)
               if each or not any(o.level < p.level and p.province == o.province for o in q.places)]
     if len(places) >= 2:

@@ -87,3 +87,15 @@ def test_two_adjacent_words_the_dictionary_glosses_as_one_render_as_one_word():
                    Vocabulary(df=lambda token: 1 if token in known else 0, n_chunks=10, words=lambda: {}))
     pair = next((t for t in q.terms if t.text == "固定资产"), None)
     assert pair is not None and "资产" in pair.alternatives, q.terms  # the head word's rendering beside it
+
+
+def test_a_five_year_plan_named_in_english_is_the_reports_n_wu():
+    from assistant.question import understand
+
+    q = understand("What average annual growth of gross national product did the draft Seventh Five-Year Plan set?")
+    plan_term = next((t for t in q.terms if t.text == "七五"), None)
+    assert plan_term is not None and "第七个五年计划" in plan_term.alternatives, q.terms
+    texts = [t.text for t in q.terms]
+    assert "国民生产总值" in texts and "年均" in texts, texts  # the glossary's phrases of the genre
+    assert not any(t in texts for t in ("Seventh", "Five-Year", "gross")), texts
+    assert any(t.text == "十四五" for t in understand("GDP growth over the 14th Five-Year Plan period?").terms)

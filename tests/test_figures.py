@@ -187,3 +187,17 @@ def test_english_units_follow_what_is_counted_or_changed():
     assert understand("How many new urban jobs were created in 2024?").unit == "人"
     q = understand("How much foreign investment was actually used in 2024?")
     assert any("实际使用" in t.alternatives for t in q.terms) and any("外资" in t.alternatives for t in q.terms)
+
+
+def test_a_yearly_average_asked_is_not_answered_by_a_total_over_the_period():
+    from assistant.figure_choice import average_missed
+    from ingest.frames import frame_sentence
+
+    total = "计划草案规定，五年内全县生产总值增长百分之四十四。"
+    average = "计划草案规定，全县生产总值平均每年增长百分之七点五。"
+    asked = "青河县计划草案规定全县生产总值年均增长多少？"
+    assert average_missed(asked, total, frame_sentence(total, (), 2031).figures[0])
+    assert not average_missed(asked, average, frame_sentence(average, (), 2031).figures[0])
+    # a question that asks no average, or several figures (分别), is not held to it
+    assert not average_missed("青河县计划草案规定全县生产总值增长多少？", total, frame_sentence(total, (), 2031).figures[0])
+    assert not average_missed("青河县的总量与年均增速分别是多少？", total, frame_sentence(total, (), 2031).figures[0])
