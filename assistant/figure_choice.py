@@ -87,6 +87,14 @@ _SUB_PERIOD_RE = re.compile(r"[一二三四1-4]季度|上半年|下半年|前三
 
 
 _WHOLE_YEAR = "全年"
+_DOWN_RE = re.compile(r"下降|降低|减少|回落|下调|压减|降至|减为|缩小|下跌")
+_UP_RE = re.compile(r"增长|上升|提高|增加|上涨|增至|扩大|上调")
+
+
+def direction(text: str) -> str:
+    """Which way ``text`` says something moved: ``down``, ``up``, or ``""`` (neither, or both)."""
+    down, up = bool(_DOWN_RE.search(text)), bool(_UP_RE.search(text))
+    return "down" if down and not up else "up" if up and not down else ""
 
 
 def _said_before(fig: FigureFrame, frame: SentenceFrame, clauses: list[Span], chunk_offset: int) -> str:
@@ -124,6 +132,13 @@ def figure_choice(
     said = {id(fig): _said_before(fig, frame, clauses, chunk_offset) for fig in fitting}
     if not _SUB_PERIOD_RE.search(q.text) and any(_WHOLE_YEAR in said[id(f)] for f in fitting):
         windows = [(f, w) for f, w in windows if not _SUB_PERIOD_RE.search(said[id(f)])] or windows
+    # A question asking which way something moved (下降, 提高) is answered by a figure said to
+    # move that way, not by one of the same sentence said to move the other (由上升a%转为下降b%).
+    asked_way = direction(" ".join([q.text, *(a for t in q.terms for a in t.alternatives[:1] if not a.isascii())]))
+    if asked_way:
+        # (a figure after 、 moves as its indicator says, 上升a%、b%)
+        windows = [(f, w) for f, w in windows
+                   if (direction(said[id(f)]) or direction(f.indicator)) in ("", asked_way)] or windows
     # what it measures closest to the question; then the question's terms in the words right
     # before it (工业总产值…增长百分之十一 against 农业总产值…增长百分之五 in one sentence);
     # then in its clause window

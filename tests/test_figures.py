@@ -201,3 +201,18 @@ def test_a_yearly_average_asked_is_not_answered_by_a_total_over_the_period():
     # a question that asks no average, or several figures (分别), is not held to it
     assert not average_missed("青河县计划草案规定全县生产总值增长多少？", total, frame_sentence(total, (), 2031).figures[0])
     assert not average_missed("青河县的总量与年均增速分别是多少？", total, frame_sentence(total, (), 2031).figures[0])
+
+
+def test_a_question_asking_which_way_is_answered_by_the_figure_said_to_move_that_way():
+    from assistant.figure_choice import figure_choice
+    from assistant.question import understand
+    from common.textutils import split_clauses
+    from ingest.frames import frame_sentence
+
+    sentence = "2034年，全县单位生产总值能耗由前两年分别上升2.1%、1.3%，转为下降0.8%。"
+    frame = frame_sentence(sentence, (), 2035)
+    clauses = split_clauses(sentence)
+    down = figure_choice(understand("青河县2034年单位生产总值能耗下降了多少？"), frame, clauses, 0)[0]
+    assert down is not None and down.text == "0.8%"
+    up = figure_choice(understand("青河县2033年单位生产总值能耗上升了多少？"), frame, clauses, 0)[0]
+    assert up is not None and up.text in ("2.1%", "1.3%")
