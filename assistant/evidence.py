@@ -199,7 +199,7 @@ def candidates(
             figure = None
             kind = frame.kind
             if q.wants_number:
-                figure, span, why = figure_choice(q, frame, clauses, sent.start, asked)
+                figure, span, why = figure_choice(q, frame, clauses, sent.start, asked, wanted_years)
                 rejected = rejected or why or (period_total(wanted_years, figure, doc_year) if figure else "")
                 lo, hi = span if span is not None else answer_window(clauses, q.terms, q.text)
                 kind = figure.kind if figure is not None else kind

@@ -109,7 +109,8 @@ def _said_before(fig: FigureFrame, frame: SentenceFrame, clauses: list[Span], ch
 
 
 def figure_choice(
-    q: Question, frame: SentenceFrame, clauses: list[Span], chunk_offset: int, asked: set[int] | None = None
+    q: Question, frame: SentenceFrame, clauses: list[Span], chunk_offset: int, asked: set[int] | None = None,
+    wanted_years: set[int] | frozenset[int] = frozenset(),
 ) -> tuple[FigureFrame | None, tuple[int, int] | None, str]:
     """The figure of a sentence that answers (unit and kind as asked; in a unit asked, not of
     another main indicator than those ``asked``, when others are left; what it measures closest to the
@@ -132,6 +133,10 @@ def figure_choice(
     said = {id(fig): _said_before(fig, frame, clauses, chunk_offset) for fig in fitting}
     if not _SUB_PERIOD_RE.search(q.text) and any(_WHOLE_YEAR in said[id(f)] for f in fitting):
         windows = [(f, w) for f, w in windows if not _SUB_PERIOD_RE.search(said[id(f)])] or windows
+    # A question about one year is answered by a figure of that year rather than by one of a
+    # period that includes it (“十一五”期间a，今年b).
+    if len(wanted_years) == 1:
+        windows = [(f, w) for f, w in windows if not set(f.years) - set(wanted_years)] or windows
     # A question asking which way something moved (下降, 提高) is answered by a figure said to
     # move that way, not by one of the same sentence said to move the other (由上升a%转为下降b%).
     asked_way = direction(" ".join([q.text, *(a for t in q.terms for a in t.alternatives[:1] if not a.isascii())]))

@@ -37,7 +37,9 @@ COMPARISON_RE = re.compile(
     rf"(?:比|较|同比|相比|高于|低于|多于|少于){_BASE_YEAR}(?:同期|末|底)?|"
     rf"与{_BASE_YEAR}(?:同期|末|底)?(?:相比|比较|持平)|(?:去年|上年)同期|"
     # 在2020年基础上降低13.5%, 在一九五九年粮食总产量的基础上再增加: a base, not the period
-    rf"在{_BASE_YEAR}[^，,。；;]{{0,12}}?基础上"
+    rf"在{_BASE_YEAR}[^，,。；;]{{0,12}}?基础上|"
+    # 按一九五二年不变价格计算, 按2020年价格: the prices' base year, not the period
+    rf"按(?:照)?{_BASE_YEAR}(?:的)?(?:不变|可比)?价格"
 )
 
 

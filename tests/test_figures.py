@@ -216,3 +216,15 @@ def test_a_question_asking_which_way_is_answered_by_the_figure_said_to_move_that
     assert down is not None and down.text == "0.8%"
     up = figure_choice(understand("青河县2033年单位生产总值能耗上升了多少？"), frame, clauses, 0)[0]
     assert up is not None and up.text in ("2.1%", "1.3%")
+
+
+def test_a_question_about_one_year_takes_that_years_figure_over_a_periods():
+    from assistant.figure_choice import figure_choice
+    from assistant.question import understand
+    from common.textutils import split_clauses
+    from ingest.frames import frame_sentence
+
+    sentence = "“十六五”期间，关停300万千瓦小火电机组，今年要关停80万千瓦。"
+    frame = frame_sentence(sentence, (), 2031)
+    q = understand("青河县今年要关停多少万千瓦小火电机组？")
+    assert figure_choice(q, frame, split_clauses(sentence), 0, wanted_years={2031})[0].text == "80万千瓦"

@@ -80,6 +80,9 @@ def test_a_base_year_is_not_the_year_spoken_about():
     assert 2020 not in frame.years and frame.figures[0].kind != RESULT
     frame = frame_sentence("全国粮食总产量应该有七千二百亿斤，还要在一九五九年粮食总产量的基础上再增加一千八百亿斤。", (), 1960)
     assert 1959 not in frame.years and frame.figures[0].kind == TARGET
+    # the prices' base year (按X年不变价格计算) is no year spoken about either
+    frame = frame_sentence("二〇三一年全县工业总产值预计达到八十亿元（按二〇二〇年不变价格计算），超过年度计划百分之三。", (), 2032)
+    assert [f.years for f in frame.figures] == [(2031,), (2031,)], frame.figures
 
 
 def test_the_second_figure_of_a_pair_measures_what_the_first_does():
