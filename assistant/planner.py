@@ -342,6 +342,10 @@ def _frame_parts(q: Question) -> tuple[Part, ...]:
     return tuple(parts)
 
 
+# How something moved over the years (a trend asked without 多少).
+_MOVED_RE = re.compile(r"变化|走势|趋势|增减|\b(?:chang(?:e|ed|ing)|trend|evolve[ds]?)\b", re.I)
+
+
 def asks_list(q: Question) -> bool:
     """Whether the question asks for a list (哪些, 哪几个方面, 包括什么, N件X是什么, which areas)."""
     text = _section_names(q.text)
@@ -371,6 +375,8 @@ def plan(q: Question) -> Plan:
         # (a comparison of an indicator's figures asks figures, also when it names no 多少:
         # …的国内生产总值增长目标有什么不同)
         wants = q.wants_number or (compare and bool(indicator_groups(text)))
+        # (how something moved over three or more reports, 怎样变化, asks its figure in each)
+        wants = wants or (len(years) >= 3 and bool(_MOVED_RE.search(text)))
         parts = tuple(Part(f"{y}年" if not q.is_english else str(y), replace(_narrow_year(q, y), wants_number=wants))
                       for y in years)
         kind = "table" if len(years) >= 3 else "parts"

@@ -241,3 +241,14 @@ def test_two_figures_asked_one_after_the_other_are_two_parts():
     assert "浙江2031年" in p.parts[1].question.text  # the words before the first ask are kept
     # one figure asked from one level to another is one ask
     assert plan(understand("2031年国内生产总值从多少增加到了多少？")).kind == "single"
+
+
+def test_how_something_moved_over_three_reports_asks_its_figure_in_each():
+    from assistant.planner import plan
+    from assistant.question import understand
+
+    p = plan(understand("2031年、2032年和2033年青河县政府工作报告中，全县用于教育的支出是怎样变化的？"))
+    assert p.kind == "table" and all(part.question.wants_number for part in p.parts)
+    # two years compared in words only: no figure is asked of them
+    p = plan(understand("2031年和2032年青河县政府工作报告对教育的表述有什么不同？"))
+    assert not any(part.question.wants_number for part in p.parts)
