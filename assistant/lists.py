@@ -39,6 +39,7 @@ from assistant.question import QUESTION_WORDS_RE
 from assistant.schema import Citation
 from assistant.scope import QUOTED_RE
 from assistant.windows import coverage
+from common.timeref import plan_periods
 from common.tokens import tokenize
 from ingest.outline import OutlineNode, split_number
 from vectorstore.docstore import StoredSentence
@@ -284,8 +285,9 @@ def _headings_quoting(service: PlanqaService, q: Question, doc_ids: list[str]) -
     headings of one document that contain it, when there are two or more: a report's headings
     often repeat such a phrase, one per area."""
     # (a phrase of three characters or more: a quoted word of two, 哪几种“X”, names a kind of
-    # item, which headings use in passing)
-    phrases = [m.group(1) for m in QUOTED_RE.finditer(q.text) if len(m.group(1)) >= 3]
+    # item, which headings use in passing; a five-year plan, “十四五”, says when, not what)
+    phrases = [m.group(1) for m in QUOTED_RE.finditer(q.text)
+               if len(m.group(1)) >= 3 and not plan_periods(m.group(0))]
     if not phrases:
         return None
     for doc_id in doc_ids:

@@ -186,7 +186,7 @@ def _parallel_clauses(sentence: str) -> list[str]:
 
 # A count and a short noun after the last item name the list, they are no part of that item
 # (A、B、C三大工程 → C; A、B两项行动 → B).
-_COUNT_NAME_RE = re.compile(r"[两二三四五六七八九十百\d]+(?:个方面|方面的|方面|大|个|项|类|种|条|件)[\u4e00-\u9fff]{0,4}$")
+_COUNT_NAME_RE = re.compile(r"[两二三四五六七八九十百\d]+(?:个方面|方面的|方面|大|个|项|类|种|条|件)[\u4e00-\u9fff]{0,6}$")
 
 
 def _trim_lead(first: str, others: list[str]) -> str:

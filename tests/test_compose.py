@@ -502,3 +502,28 @@ def test_two_things_asked_of_one_figure_quote_the_clause_after_it(tmp_path):
     service = service_of(tmp_path, "2034年青河县政府工作报告.txt", report)
     answer = service.ask("青河县2033年民生支出是多少？占多少？")
     assert not answer.refused and "36亿元" in answer.answer and "78%" in answer.answer, answer.answer
+
+
+PLAN_REPORT = """2031年青河县政府工作报告
+
+一、“十六五”开局之年工作回顾
+
+过去一年，全县地区生产总值增长6.1%。
+
+二、“十六五”时期的主要目标
+
+“十六五”时期，全县将国土空间划分为城镇空间、农业空间和生态空间三类功能分区，分类施策。
+
+三、2031年工作安排
+
+今年要抓好项目建设。
+"""
+
+
+def test_a_quoted_five_year_plan_says_when_and_is_no_phrase_the_headings_share(tmp_path):
+    """Headings that repeat a quoted phrase answer a list question quoting it, but a quoted
+    five-year plan (“十六五”) says when, not what: the list is the enumeration asked for."""
+    service = service_of(tmp_path, "2031年青河县政府工作报告.txt", PLAN_REPORT)
+    answer = service.ask("青河县报告在说明“十六五”目标时，把国土空间划分为哪几类功能分区？")
+    assert all(i in answer.answer for i in ("城镇空间", "农业空间", "生态空间")), answer.answer
+    assert "开局之年工作回顾" not in answer.answer

@@ -180,6 +180,8 @@ def test_quotes_inside_an_item_stay_and_a_count_name_after_the_items_goes():
     assert enumerations("积极培育智能家居、文娱旅游、国货“潮品”等新的消费增长点。")[0][-1] == "国货“潮品”"
     assert enumerations("提供医养结合服务、“四好农村路”建设、心理健康服务等。")[0][1] == "“四好农村路”建设"
     assert enumerations("推进良田、良种、良机“三良”融合。") == [["良田", "良种", "良机"]]
+    # (the count's noun may run to six characters: 三类主体功能分区)
+    assert enumerations("划分为城镇空间、农业空间和生态空间三类主体功能分区。")[0][-1] == "生态空间"
 
 
 def test_a_points_number_is_no_item_and_a_verb_before_the_first_item_only_is_the_clauses():
