@@ -303,10 +303,24 @@ def _stored_enums(service: PlanqaService, cand: Candidate, anywhere: bool = Fals
     with (an enumeration elsewhere in a long sentence answers something else), or ``anywhere``."""
     doc_id, start = sentence_key(cand.doc, cand.sentence)
     found = service.kb.docstore.sentences_in_spans([("s", doc_id, start, start + len(cand.sentence.text))])
-    window = cand.sentence.text if anywhere else cand.matched_text
+    window = cand.sentence.text if anywhere else cand.matched_text + _namely_clause(cand)
     # (one that opens in those clauses runs on past them: a window ends at the words it matched)
     return [list(e) for s in found.get("s", []) for e in s.frame.get("enums") or []
             if e and str(e[0]) in window]
+
+
+# A clause that says what the one before it names (…发展重工业，即A、B和C，…).
+_NAMELY_RE = re.compile(r"[，,：:]\s*((?:即|也就是|就是|包括|分别是)[^，,；;。]*)")
+
+
+def _namely_clause(cand: Candidate) -> str:
+    """The clause right after the candidate's answering clauses when it says what they name."""
+    text = cand.sentence.text
+    end = text.find(cand.matched_text)
+    if end < 0 or not cand.matched_text:
+        return ""
+    m = _NAMELY_RE.match(text, end + len(cand.matched_text.rstrip("，,：:")))
+    return m.group(1) if m else ""
 
 
 NAMED_LIST_FLOOR = 0.2  # least score of a sentence whose enumeration the question names

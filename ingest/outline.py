@@ -242,6 +242,8 @@ def _trim_tail(last: str, others: list[str]) -> str:
 def _item(text: str, first: bool = False) -> str:
     """An item without leading verbs of the clause or a trailing quoted name (推进良田 → 良田 is
     left to the caller; only the quotes and brackets are taken off)."""
+    if first:  # (namely: 即A、B和C)
+        text = re.sub(r"^(?:即|也就是|就是)(?=[\u4e00-\u9fff]{2})", "", text)
     if first and re.search(r"“[^”]*”[\u4e00-\u9fff]{4}", text):  # a name before the items
         text = text[text.rindex("”") + 1:]  # (实施“一业一策”支持发展A、B → 支持发展A)
     # the name after the items (良制“五良”融合: a count, or words after it), not a quoted word

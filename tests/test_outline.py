@@ -180,6 +180,8 @@ def test_quotes_inside_an_item_stay_and_a_count_name_after_the_items_goes():
     assert enumerations("积极培育智能家居、文娱旅游、国货“潮品”等新的消费增长点。")[0][-1] == "国货“潮品”"
     assert enumerations("提供医养结合服务、“四好农村路”建设、心理健康服务等。")[0][1] == "“四好农村路”建设"
     assert enumerations("推进良田、良种、良机“三良”融合。") == [["良田", "良种", "良机"]]
+    # namely (即A、B和C): 即 is no part of the first item
+    assert enumerations("要集中力量发展重工业，即冶金工业、燃料工业和化学工业，才能保证工业的发展。")[0][0] == "冶金工业"
     # (the count's noun may run to six characters: 三类主体功能分区)
     assert enumerations("划分为城镇空间、农业空间和生态空间三类主体功能分区。")[0][-1] == "生态空间"
 
