@@ -83,8 +83,10 @@ def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
                 node = OutlineNode(id=-1, level=0, number="", title=term, parent=None, kind="lead", start=sentences[at].start,
                                    end=sentences[-1].end, title_start=-1, title_end=sentences[at].start)
                 break
-    chosen: list[StoredSentence] = []
-    for sentence in body:
+    # (a body that fits is given whole: its last sentences are often what is asked, the year's
+    # last figures)
+    chosen: list[StoredSentence] = list(body) if sum(len(s.text) for s in body) <= SUMMARY_MAX_CHARS else []
+    for sentence in body[len(chosen):]:
         # (short sentences, a figure each, count as one: the sentences are a number, up to half
         # the characters)
         chars = sum(len(s.text) for s in chosen)

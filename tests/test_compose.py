@@ -531,3 +531,21 @@ def test_a_quoted_five_year_plan_says_when_and_is_no_phrase_the_headings_share(t
     answer = service.ask("青河县报告在说明“十六五”目标时，把国土空间划分为哪几类功能分区？")
     assert all(i in answer.answer for i in ("城镇空间", "农业空间", "生态空间")), answer.answer
     assert "开局之年工作回顾" not in answer.answer
+
+
+def test_a_section_that_fits_the_summary_is_given_whole(tmp_path):
+    """A summary takes the opening sentences of a long section; one that fits (up to
+    ``SUMMARY_MAX_CHARS``) is given whole: its last sentences, often the year's last figures,
+    are part of what is asked."""
+    from assistant.summaries import SUMMARY_CHARS, SUMMARY_MAX_CHARS
+
+    sentences = [f"第{i}项工作扎实推进，全县新建各类项目{i}个，带动相关产业链条不断延伸，群众获得感持续增强。" for i in range(1, 30)]
+    body = ""
+    while len(body) < SUMMARY_CHARS + 60:
+        body += sentences[len(body) // 45 % len(sentences)]
+    body += "新增技能人才2.6万人。"
+    assert SUMMARY_CHARS < len(body) <= SUMMARY_MAX_CHARS
+    report = f"2034年云岭县政府工作报告\n\n一、2033年工作回顾\n\n（一）人才队伍日益壮大\n\n{body}\n\n（二）生态环境持续改善\n\n森林覆盖率达到70%。\n"
+    service = service_of(tmp_path, "2034年云岭县政府工作报告.txt", report)
+    answer = service.ask("请概括云岭县2034年报告中“人才队伍日益壮大”部分的主要内容。")
+    assert "2.6万人" in answer.answer and "森林覆盖率" not in answer.answer, answer.answer
