@@ -44,6 +44,7 @@ from assistant.windows import (
     match_form,
     measures_end,
     occurrences,
+    past_frame_phrases,
 )
 from common.places import NATIONAL
 from common.textutils import Span, split_clauses
@@ -202,6 +203,7 @@ def candidates(
                 figure, span, why = figure_choice(q, frame, clauses, sent.start, asked, wanted_years)
                 rejected = rejected or why or (period_total(wanted_years, figure, doc_year) if figure else "")
                 lo, hi = span if span is not None else answer_window(clauses, q.terms, q.text)
+                hi = past_frame_phrases(clauses, hi)
                 kind = figure.kind if figure is not None else kind
             else:
                 lo, hi = answer_window(clauses, q.terms, q.text)

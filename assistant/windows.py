@@ -4,6 +4,7 @@ terms, the clause of a figure, the run of measures after a topic)."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from assistant.question import Term
@@ -53,6 +54,20 @@ def _best_covering_window(clauses: list[Span], terms: tuple[Term, ...], hits: li
     return best
 
 
+# A clause that is only a prepositional frame (在…基础上, 对…的部分, 除了…外, 随着…): what it
+# frames is said in the clause after it.
+_FRAME_PHRASE_RE = re.compile(r"^(?:在|对于?|为了?|按照?|根据|通过|围绕|除了?|随着|经过|依据|针对|基于)[^，,；;。：:]*"
+                              r"(?:上|下|中|外|时|后|前|方面|部分|之际|期间)[，,]?$")
+
+
+def past_frame_phrases(clauses: list[Span], hi: int) -> int:
+    """The window's last clause, moved past clauses that only set the frame of what follows (在X
+    基础上, 对X的部分, 除了X外): a window never ends on one."""
+    while hi + 1 < len(clauses) and _FRAME_PHRASE_RE.match(clauses[hi].text.strip()):
+        hi += 1
+    return hi
+
+
 def answer_window(clauses: list[Span], terms: tuple[Term, ...], question: str, max_chars: int = 100) -> tuple[int, int]:
     """The clauses that answer: from the first to the last clause holding a distinctive
     question term (frequent terms such as the city name do not anchor it), capped in length,
@@ -70,6 +85,7 @@ def answer_window(clauses: list[Span], terms: tuple[Term, ...], question: str, m
     lo, hi = hits[0], hits[-1]
     if clauses[hi].end - clauses[lo].start > max_chars:
         lo, hi = _best_covering_window(clauses, terms, hits, max_chars)
+    hi = past_frame_phrases(clauses, hi)
     while _novel_chars("".join(c.text for c in clauses[lo : hi + 1]), question) < 6:
         if lo > 0:
             lo -= 1

@@ -228,3 +228,15 @@ def test_a_question_about_one_year_takes_that_years_figure_over_a_periods():
     frame = frame_sentence(sentence, (), 2031)
     q = understand("青河县今年要关停多少万千瓦小火电机组？")
     assert figure_choice(q, frame, split_clauses(sentence), 0, wanted_years={2031})[0].text == "80万千瓦"
+
+
+def test_an_answer_never_ends_on_a_clause_that_only_frames_what_follows():
+    from assistant.question import understand
+    from assistant.windows import answer_window, past_frame_phrases
+    from common.textutils import split_clauses
+
+    clauses = split_clauses("对青河县小微企业年应纳税所得额不到50万元的部分，在现行优惠政策基础上，再减半征收所得税。")
+    assert past_frame_phrases(clauses, 1) == 2 and past_frame_phrases(clauses, 2) == 2
+    q = understand("青河县对小微企业的所得税有什么优惠政策？")
+    lo, hi = answer_window(clauses, q.terms, q.text)
+    assert "再减半征收所得税" in "".join(c.text for c in clauses[lo : hi + 1])
