@@ -134,7 +134,7 @@ def figure_choice(
     if not _SUB_PERIOD_RE.search(q.text) and any(_WHOLE_YEAR in said[id(f)] for f in fitting):
         windows = [(f, w) for f, w in windows if not _SUB_PERIOD_RE.search(said[id(f)])] or windows
     # A question about one year is answered by a figure of that year rather than by one of a
-    # period that includes it (“十一五”期间a，今年b).
+    # period that includes it (“N五”期间a，今年b).
     if len(wanted_years) == 1:
         windows = [(f, w) for f, w in windows if not set(f.years) - set(wanted_years)] or windows
     # A question asking which way something moved (下降, 提高) is answered by a figure said to

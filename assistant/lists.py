@@ -309,7 +309,7 @@ def _stored_enums(service: PlanqaService, cand: Candidate, anywhere: bool = Fals
             if e and str(e[0]) in window]
 
 
-# A clause that says what the one before it names (…发展重工业，即A、B和C，…).
+# A clause that says what the one before it names (…发展X，即A、B和C，…).
 _NAMELY_RE = re.compile(r"[，,：:]\s*((?:即|也就是|就是|包括|分别是)[^，,；;。]*)")
 
 

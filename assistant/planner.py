@@ -32,7 +32,7 @@ _COMPARE_RE = re.compile(r"高还是低|多还是少|有何不同|有什么不�
                          r"\b(?:higher|lower|more|less|compare|compared|change|changed)\b", re.I)
 # Words that ask for each of several years or places, or for a comparison of them.
 EACH_RE = re.compile(r"历年|逐年|(?<!平均)每年|各年|每一年|变化|走势|趋势|分别|各是|各为|各有|各多少|各自|高还是低|多还是少|增加还是减少|哪个更|哪一年|两年|几年|"
-                      r"\b(?:respectively|each|both|which year|compare|compared|between|change|changed)\b", re.I)
+                     r"\b(?:respectively|each|both|which year|compare|compared|between|change|changed)\b", re.I)
 # How much something grew between two years: one change, not a figure for each year.
 _EN_ONE_CHANGE_RE = re.compile(r"\bhow much\b[^?]*\b(?:grow|grew|rise|rose|increase|increased|fall|fell|drop|dropped|"
                                r"decline|declined)\b[^?]*\bbetween\b", re.I)

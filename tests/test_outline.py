@@ -182,8 +182,8 @@ def test_quotes_inside_an_item_stay_and_a_count_name_after_the_items_goes():
     assert enumerations("推进良田、良种、良机“三良”融合。") == [["良田", "良种", "良机"]]
     # namely (即A、B和C): 即 is no part of the first item
     assert enumerations("要集中力量发展重工业，即冶金工业、燃料工业和化学工业，才能保证工业的发展。")[0][0] == "冶金工业"
-    # (the count's noun may run to six characters: 三类主体功能分区)
-    assert enumerations("划分为城镇空间、农业空间和生态空间三类主体功能分区。")[0][-1] == "生态空间"
+    # (the count's noun may run to six characters: 三类重点村庄布局)
+    assert enumerations("分为集聚提升、城郊融合和特色保护三类重点村庄布局。")[0][-1] == "特色保护"
 
 
 def test_a_points_number_is_no_item_and_a_verb_before_the_first_item_only_is_the_clauses():
