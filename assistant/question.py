@@ -221,6 +221,12 @@ def detect_language(text: str) -> str:
     return "en" if latin > 3 * max(cjk, 1) else "zh"
 
 
+def generic(word: str) -> bool:
+    """A word of how the question asks (``QUESTION_GENERIC``), also when it asks for new ones
+    (新举措, 新要求: the report seldom writes 新 beside the measures themselves)."""
+    return word in QUESTION_GENERIC or (word[:1] == "新" and word[1:] in QUESTION_GENERIC)
+
+
 def search_words(text: str) -> list[str]:
     """Content words of a phrase (jieba search mode), without stopwords and question words."""
     return [w for w in jieba_module().lcut_for_search(text)
@@ -242,7 +248,7 @@ def chinese_terms(text: str, places: list[str] = ()) -> list[str]:  # type: igno
         token = token.strip()
         if len(token) < 2 and not (token.isascii() and token.isalnum() and len(token) > 1):
             continue
-        if token in STOPWORDS or token in QUESTION_GENERIC or token.isdigit() or re.fullmatch(r"[\d.%]+", token):
+        if token in STOPWORDS or generic(token) or token.isdigit() or re.fullmatch(r"[\d.%]+", token):
             continue
         terms.append(token)
     return list(dict.fromkeys(terms))

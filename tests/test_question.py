@@ -242,3 +242,11 @@ def test_the_count_a_list_question_asks_for_is_no_term():
     q = understand("青河县2034年要建设哪四个中心？")
     assert not any("四" in t.text for t in q.terms), q.terms
     assert plan(q).count == 4  # the planner still reads the count
+
+
+def test_a_new_one_of_a_word_of_asking_is_no_term():
+    from assistant.question import chinese_terms
+
+    assert chinese_terms("青河县今年在农业保险方面有什么新举措？") == chinese_terms("青河县今年在农业保险方面有什么举措？")
+    assert "新举措" not in chinese_terms("青河县今年在农业保险方面有什么新举措？")
+    assert "新能源" in chinese_terms("青河县今年新能源汽车有什么新要求？")  # (新 of a word's own)
