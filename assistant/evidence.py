@@ -24,10 +24,12 @@ import numpy as np
 from langchain_core.documents import Document
 
 from assistant.figure_choice import (
+    asked_direction,
     asked_indicators,
-    average_missed,
+    asks_average,
     figure_choice,
     indicator_match,
+    is_average,
     kind_ok,
     names_something,
     other_indicator,
@@ -169,8 +171,10 @@ def candidates(
     one_thing = not q.wants_number and not asks_list(q)
     two_asks = q.wants_number and asks_two_things(q)
     asked = asked_indicators(q) if q.wants_number else set()
+    asked_way = asked_direction(q) if q.wants_number else ""
     # the question's own words (an English question's first renderings, not the synonyms)
     asked_words = " ".join([q.text, *(t.text for t in q.terms if not t.text.isascii())])
+    average_asked = asks_average(asked_words)
     for rank, doc in enumerate(docs):
         meta = doc.metadata
         doc_year = int(meta.get("year") or 0)
@@ -200,10 +204,11 @@ def candidates(
             figure = None
             kind = frame.kind
             if q.wants_number:
-                figure, span, why = figure_choice(q, frame, clauses, sent.start, asked, wanted_years)
+                figure, span, why = figure_choice(q, frame, clauses, sent.start, asked, wanted_years, asked_way)
                 rejected = rejected or why or (period_total(wanted_years, figure, doc_year) if figure else "")
-                lo, hi = span if span is not None else answer_window(clauses, q.terms, q.text)
-                hi = past_frame_phrases(clauses, hi)
+                # (answer_window already runs past a clause that only frames the next one)
+                lo, hi = (span[0], past_frame_phrases(clauses, span[1])) if span is not None \
+                    else answer_window(clauses, q.terms, q.text)
                 kind = figure.kind if figure is not None else kind
             else:
                 lo, hi = answer_window(clauses, q.terms, q.text)
@@ -252,7 +257,7 @@ def candidates(
                 rejected = "figure"  # a figure of another main indicator than the one asked
             if figure is not None and not rejected and q.wants_number and other_measure(asked_words, figure.indicator):
                 rejected = "figure"  # the same indicator measured the other way (登记 for 调查失业率)
-            if figure is not None and not rejected and average_missed(asked_words, sent.text, figure):
+            if figure is not None and not rejected and average_asked and not is_average(sent.text, figure):
                 rejected = "figure"  # a total over a period answers no question for a yearly average
             if figure is not None and not rejected and rate_level_asked(q) and "增长" in figure.indicator:
                 rejected = "figure"  # a growth answers no question about a rate's level (…失业率是多少)

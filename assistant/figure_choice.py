@@ -91,6 +91,12 @@ _DOWN_RE = re.compile(r"下降|降低|减少|回落|下调|压减|降至|减为|
 _UP_RE = re.compile(r"增长|上升|提高|增加|上涨|增至|扩大|上调")
 
 
+def asked_direction(q: Question) -> str:
+    """Which way the question asks something moved (``direction`` of its words and its terms'
+    Chinese renderings)."""
+    return direction(" ".join([q.text, *(a for t in q.terms for a in t.alternatives[:1] if not a.isascii())]))
+
+
 def direction(text: str) -> str:
     """Which way ``text`` says something moved: ``down``, ``up``, or ``""`` (neither, or both)."""
     down, up = bool(_DOWN_RE.search(text)), bool(_UP_RE.search(text))
@@ -110,12 +116,13 @@ def _said_before(fig: FigureFrame, frame: SentenceFrame, clauses: list[Span], ch
 
 def figure_choice(
     q: Question, frame: SentenceFrame, clauses: list[Span], chunk_offset: int, asked: set[int] | None = None,
-    wanted_years: set[int] | frozenset[int] = frozenset(),
+    wanted_years: set[int] | frozenset[int] = frozenset(), asked_way: str | None = None,
 ) -> tuple[FigureFrame | None, tuple[int, int] | None, str]:
     """The figure of a sentence that answers (unit and kind as asked; in a unit asked, not of
     another main indicator than those ``asked``, when others are left; what it measures closest to the
     question, then its clauses best covered by the question's terms), its clause window, or
-    why none does."""
+    why none does. ``asked``, ``asked_way``: the question's ``asked_indicators`` and
+    ``asked_direction``, worked out once per question by a caller that asks of many sentences."""
     units = [f for f in frame.figures if unit_compatible(f.unit, q.unit)]
     if not units:
         return None, None, "figure"
@@ -139,7 +146,7 @@ def figure_choice(
         windows = [(f, w) for f, w in windows if not set(f.years) - set(wanted_years)] or windows
     # A question asking which way something moved (下降, 提高) is answered by a figure said to
     # move that way, not by one of the same sentence said to move the other (由上升a%转为下降b%).
-    asked_way = direction(" ".join([q.text, *(a for t in q.terms for a in t.alternatives[:1] if not a.isascii())]))
+    asked_way = asked_direction(q) if asked_way is None else asked_way
     if asked_way:
         # (a figure after 、 moves as its indicator says, 上升a%、b%)
         windows = [(f, w) for f, w in windows
@@ -194,13 +201,16 @@ def rate_level_asked(q: Question) -> bool:
 _AVERAGE_RE = re.compile(r"年均|平均每年|每年平均|年平均")
 
 
-def average_missed(asked_words: str, sentence: str, figure: FigureFrame) -> bool:
-    """A question asks a yearly average and the figure is no average (its words before it say
-    no 年均/平均每年): a total over the period (五年内增长N%) answers no such question. (Not
-    for a question asking several figures, 分别…: its average may be asked of one of them.)"""
-    if not _AVERAGE_RE.search(asked_words) or EACH_RE.search(asked_words):
-        return False
-    return not _AVERAGE_RE.search(f"{figure.indicator} {sentence[max(0, figure.start - 12):figure.start]}")
+def asks_average(asked_words: str) -> bool:
+    """A question asks a yearly average (not one asking several figures, 分别…: its average may
+    be asked of one of them)."""
+    return bool(_AVERAGE_RE.search(asked_words)) and not EACH_RE.search(asked_words)
+
+
+def is_average(sentence: str, figure: FigureFrame) -> bool:
+    """The figure is a yearly average: its words before it say 年均/平均每年 (a total over the
+    period, 五年内增长N%, answers no question for an average)."""
+    return bool(_AVERAGE_RE.search(f"{figure.indicator} {sentence[max(0, figure.start - 12):figure.start]}"))
 
 
 def names_something(indicator: str) -> bool:

@@ -73,15 +73,12 @@ def _led(service: PlanqaService, p: Plan, best: Candidate, lead: str, first: str
                        chosen=[best], required=required)
 
 
-# A semicolon or comma right before the first ordinal does a colon's work (…抓好N个方面；一是…).
-_BEFORE_FIRST_ORDINAL_RE = re.compile(r"[；;，,]\s*(?=一(?:是|要)|第一[，,、]|其一[，,、])")
-
-
 def _colon_split(text: str) -> tuple[int, str]:
-    """Where a sentence's colon is (-1: none) and what follows it."""
+    """Where a sentence's colon is (-1: none) and what follows it; without one, a semicolon or
+    comma right before the first ordinal does a colon's work (…抓好N个方面；一是…)."""
     colon = max(text.find("："), text.find(":"))
-    if colon < 0 and (first := _BEFORE_FIRST_ORDINAL_RE.search(text)) is not None:
-        colon = first.start()
+    if colon < 0:
+        colon = next((m.start() for m in re.finditer(r"[；;，,]", text) if ordinal_number(text[m.end():]) == 1), -1)
     return colon, text[colon + 1:].strip() if colon >= 0 else ""
 
 

@@ -41,7 +41,7 @@ from assistant.scope import QUOTED_RE
 from assistant.windows import coverage
 from common.timeref import plan_periods
 from common.tokens import tokenize
-from ingest.outline import OutlineNode, split_number
+from ingest.outline import NAMELY, OutlineNode, split_number
 from vectorstore.docstore import StoredSentence
 
 if TYPE_CHECKING:
@@ -310,16 +310,16 @@ def _stored_enums(service: PlanqaService, cand: Candidate, anywhere: bool = Fals
 
 
 # A clause that says what the one before it names (…发展X，即A、B和C，…).
-_NAMELY_RE = re.compile(r"[，,：:]\s*((?:即|也就是|就是|包括|分别是)[^，,；;。]*)")
+_NAMELY_RE = re.compile(rf"[，,：:]\s*((?:{NAMELY}|包括|分别是)[^，,；;。]*)")
 
 
 def _namely_clause(cand: Candidate) -> str:
     """The clause right after the candidate's answering clauses when it says what they name."""
     text = cand.sentence.text
-    end = text.find(cand.matched_text)
-    if end < 0 or not cand.matched_text:
+    at = text.find(cand.matched_text)
+    if at < 0 or not cand.matched_text:
         return ""
-    m = _NAMELY_RE.match(text, end + len(cand.matched_text.rstrip("，,：:")))
+    m = _NAMELY_RE.match(text, at + len(cand.matched_text.rstrip("，,：:")))
     return m.group(1) if m else ""
 
 

@@ -80,8 +80,8 @@ def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
                 end = min((n.title_start for n in outline_of(service, other)
                            if n.kind == "heading" and n.title_start > start), default=sentences[-1].end + 1)
                 doc_id, body = other, [s for s in sentences[at:] if s.start < end]
-                node = OutlineNode(id=-1, level=0, number="", title=term, parent=None, kind="lead", start=sentences[at].start,
-                                   end=sentences[-1].end, title_start=-1, title_end=sentences[at].start)
+                node = OutlineNode(id=-1, level=0, number="", title=term, parent=None, kind="lead", start=start,
+                                   end=body[-1].end, title_start=-1, title_end=start)
                 break
     # (a body that fits is given whole: its last sentences are often what is asked, the year's
     # last figures)

@@ -26,6 +26,7 @@ _ORDINAL_ITEM_RE = re.compile(r"([一二三四五六七八九十]+)是")
 _LIST_SEP_RE = re.compile(r"、")
 _LIST_END_RE = re.compile(r"以及|和|及|与")
 MAX_ITEM_CHARS = 24
+NAMELY = "即|也就是|就是"  # words that open what the words before them name (…发展X，即A、B和C)
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,7 @@ def _item(text: str, first: bool = False) -> str:
     """An item without leading verbs of the clause or a trailing quoted name (推进良田 → 良田 is
     left to the caller; only the quotes and brackets are taken off)."""
     if first:  # (namely: 即A、B和C)
-        text = re.sub(r"^(?:即|也就是|就是)(?=[\u4e00-\u9fff]{2})", "", text)
+        text = re.sub(rf"^(?:{NAMELY})(?=[\u4e00-\u9fff]{{2}})", "", text)
     if first and re.search(r"“[^”]*”[\u4e00-\u9fff]{4}", text):  # a name before the items
         text = text[text.rindex("”") + 1:]  # (实施“一业一策”支持发展A、B → 支持发展A)
     # the name after the items (良制“五良”融合: a count, or words after it), not a quoted word
