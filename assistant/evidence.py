@@ -34,7 +34,6 @@ from assistant.figure_choice import (
     names_something,
     other_indicator,
     period_total,
-    rate_level_asked,
 )
 from assistant.glossary import alternatives, other_measure
 from assistant.planner import asks_list, asks_measures, asks_two_things
@@ -259,8 +258,9 @@ def candidates(
                 rejected = "figure"  # the same indicator measured the other way (登记 for 调查失业率)
             if figure is not None and not rejected and average_asked and not is_average(sent.text, figure):
                 rejected = "figure"  # a total over a period answers no question for a yearly average
-            if figure is not None and not rejected and rate_level_asked(q) and "增长" in figure.indicator:
-                rejected = "figure"  # a growth answers no question about a rate's level (…失业率是多少)
+            if figure is not None and not rejected and not average_asked and len(wanted_years) == 1 \
+                    and is_average(sent.text, figure):
+                rejected = "figure"  # nor a period's yearly average one about a single year
             if (figure is not None and anchors and not rejected and features["indicator"] < 0.5
                     and features["anchor_window"] == 0 and coverage(anchors, sent.text) > 0):
                 # the sentence names what is asked (its distinctive terms), but in another clause

@@ -103,6 +103,9 @@ def direction(text: str) -> str:
     return "down" if down and not up else "up" if up and not down else ""
 
 
+_CONNECTIVES_RE = re.compile(r"[、，,；;和及与\s]")
+
+
 def _said_before(fig: FigureFrame, frame: SentenceFrame, clauses: list[Span], chunk_offset: int) -> str:
     """The words of a figure's clause before it, after the figure before it (、三季度增长 of
     …一季度增长4.1%、三季度增长5.2%)."""
@@ -151,6 +154,17 @@ def figure_choice(
         # (a figure after 、 moves as its indicator says, 上升a%、b%)
         windows = [(f, w) for f, w in windows
                    if (direction(said[id(f)]) or direction(f.indicator)) in ("", asked_way)] or windows
+    # A question asking a level (…达到多少, …率是多少) is answered by a figure that is no growth
+    # (增长a%，达到b)
+    # (a figure's own words say so, or, when it has none after the figure before it, its
+    # indicator's: 增长a%、b%). None that is no growth, or only one measuring less closely what
+    # is asked than a growth does (the level of another indicator): none answers.
+    if level_asked(q):
+        levels = [(f, w) for f, w in windows if "增长" not in (_CONNECTIVES_RE.sub("", said[id(f)]) or f.indicator)]
+        closest = max((indicator_match(q, f.indicator) for f, _ in windows), default=0.0)
+        if not levels or max(indicator_match(q, f.indicator) for f, _ in levels) < closest:
+            return None, None, "figure"
+        windows = levels
     # what it measures closest to the question; then the question's terms in the words right
     # before it (工业总产值…增长百分之十一 against 农业总产值…增长百分之五 in one sentence);
     # then in its clause window
@@ -192,9 +206,12 @@ _CHANGE_WORDS_RE = re.compile(r"“[^”]*”|以来|增长|达到|提高|下降
 _RATE_CHANGE_Q_RE = re.compile(r"增长|增速|增幅|涨幅|提高|下降|降低|上升|回落|变化")
 
 
-def rate_level_asked(q: Question) -> bool:
-    """A Chinese question asks the level of a rate (…失业率是多少), not how something changed."""
-    return q.unit == "%" and not q.is_english and "率" in q.text and not _RATE_CHANGE_Q_RE.search(q.text)
+def level_asked(q: Question) -> bool:
+    """A Chinese question asks the level of a rate (…失业率是多少) or the level something reached
+    (…X达到多少), not how it changed."""
+    if q.is_english or _RATE_CHANGE_Q_RE.search(q.text):
+        return False
+    return (q.unit == "%" and "率" in q.text) or re.search(r"达到了?多少", q.text) is not None
 
 
 # A yearly average (年均增长, 平均每年, average annual growth rendered 年均).

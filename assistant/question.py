@@ -67,7 +67,7 @@ _EN_LEVEL_RE = re.compile(r"\bfrom what\b.*\bto what\b|\bto what (?:level|figure
 _EN_CHANGE_RE = re.compile(r"\bhow much\b.*\b(?:grow|grew|rise|rose|increase|decrease|fall|fell|drop|decline)\b", re.I)
 # Asked for a plan or for what happened (general wording of the genre).
 # (左右 / 以上 mark a target only after a number: 规模以上 is part of an indicator's name)
-_TARGET_Q_RE = re.compile(r"目标|预期|计划|拟|力争|打算|安排|要求|部署|定为|设定|确定|(?<=[\d%％万亿])(?:左右|以上)")
+_TARGET_Q_RE = re.compile(r"目标|预期|计划|拟|力争|打算|安排|要求|部署|定为|定了|原定|设定|确定|(?<!完成)任务|(?<=[\d%％万亿])(?:左右|以上)")
 _RESULT_Q_RE = re.compile(r"实际|完成了|实现了|达到了|增长了|下降了|提高了|同比|回顾|取得了|是否完成")
 _EN_TARGET_RE = re.compile(r"\b(target|targets|goal|goals|aim|aims|aiming|plan|plans|planned|expected|set|"
                            r"commit|commits|committed|pledge|pledged|pledges|promise|promised|promises)\b", re.I)

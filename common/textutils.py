@@ -150,10 +150,13 @@ UNITS = sorted(
 _UNIT_ALT = "|".join(re.escape(u) for u in UNITS)
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN_NUM = r"[零〇一二两三四五六七八九十百千]+"
+# An approximate figure says "and more" after its number or its scale (5700多万人次, 一百多个,
+# 3000余万元, 2万多个): the figure is the number as written, its unit read past the word.
+_APPROX = r"多|余"
 _CN_FIGURE = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
 FIGURE_RE = re.compile(
     rf"(?P<percent>百分之)(?P<pvalue>{_CN_FIGURE})|"
-    rf"(?P<value>{_ARABIC}|{_CN_FIGURE})(?P<scale>万亿|亿|万|千)?(?P<unit>{_UNIT_ALT})?"
+    rf"(?P<value>{_ARABIC}|{_CN_FIGURE})(?:{_APPROX})?(?P<scale>万亿|亿|万|千)?(?:(?<=[万亿千]){_APPROX})?(?P<unit>{_UNIT_ALT})?"
 )
 _THOUSANDS_RE = re.compile(r"^[\d０-９]，[\d０-９]{3}(?![\d０-９])")
 _FULL_COMMA_RE = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")

@@ -26,7 +26,7 @@ from common.timeref import dated, spans_of, without_comparisons, years_of
 
 TARGET, RESULT = "目标", "实际"
 # Bump when the rules change: stored frames of older versions are worked out again (no re-embedding).
-FRAMES_VERSION = "37"
+FRAMES_VERSION = "39"
 
 # Words of the genre that mark a plan or a commitment.
 _TARGET_WORDS = re.compile(
@@ -38,6 +38,8 @@ _RESULT_WORDS = re.compile(
     r"据初步核算|初步统计|初步测算|完成了|实现了|达到了|增长了|下降了|提高了|累计|已经|已|回顾|过去|取得|"
     r"成功|实际"
 )
+# A past plan, quoted when a review reports against it (原定N年…a，实际…b): a target of its year.
+_PAST_PLAN_RE = re.compile(r"原定|原计划|原来计划|原先计划")
 _HEADING_TARGET_RE = re.compile(r"目标|任务|总体要求|部署|安排|重点工作|政策取向|计划")
 _HEADING_RESULT_RE = re.compile(r"回顾|过去|成就|成绩|工作总结")
 # Words around a figure that are not what it measures.
@@ -105,6 +107,8 @@ def clean_indicator(before: str, after: str, counted: bool = True) -> str:
 def kind_of(clause: str, sentence: str, years: set[int], doc_year: int, headings: tuple[str, ...] = ()) -> str:
     """Target or result, by the years spoken about, then the words of the clause, the
     sentence and the headings (see the module docstring)."""
+    if _PAST_PLAN_RE.search(clause):
+        return TARGET
     if doc_year and years:
         if max(years) < doc_year:
             return RESULT

@@ -1,0 +1,66 @@
+"""Which figure answers, over a small report written for this test (not a dev or held-out
+document): approximate figures (N多万人次), a period's yearly average against one year's figure,
+a target said by 原定, and a level asked (达到多少) against a growth. Real ingest, e5 vectors,
+the real scorer."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_compose import service_of
+
+REPORT = """2036年云岭县政府工作报告
+
+一、过去一年和五年工作回顾
+
+城镇新增就业年均1.3万多人。
+高标准农田年均新建2万亩。
+全县地区生产总值增长5.8%，一般公共预算收入增长4.1%，规模以上工业增加值增长7.2%，社会消费品零售总额增长5.5%，城镇新增就业1.1万人，居民人均可支配收入增长6%，异地就医直接结算惠及3200多万人次。
+原定2035年新建乡村公路800公里，实际建成960多公里。
+全县粮食产量比上年增长3.2%，达到45万吨。
+
+二、2036年工作安排
+
+今年城镇新增就业1.2万人以上，新建乡村公路900公里。
+"""
+
+
+@pytest.fixture(scope="module")
+def yunling(tmp_path_factory: pytest.TempPathFactory):
+    return service_of(tmp_path_factory.mktemp("yunling"), "2036年云岭县政府工作报告.txt", REPORT)
+
+
+def test_an_approximate_figure_is_read_with_its_scale_and_unit():
+    from common.textutils import find_figures
+
+    found = [(f.text, f.value, f.unit) for f in find_figures("惠及3200多万人次，新建一百多个，投入20余亿元")]
+    assert found == [("3200多万人次", 3.2e7, "万人次"), ("一百多个", 100.0, "个"), ("20余亿元", 2e9, "亿元")]
+
+
+def test_an_approximate_figure_answers_a_question_in_its_unit(yunling):
+    answer = yunling.ask("云岭县2035年异地就医直接结算惠及多少人次？")
+    assert "3200多万人次" in answer.answer, answer.answer
+
+
+def test_a_question_about_one_year_is_not_answered_by_a_periods_yearly_average(yunling):
+    answer = yunling.ask("云岭县2036年政府工作报告说，上一年城镇新增就业多少人？")
+    assert "1.1万人" in answer.answer and "1.3万多人" not in answer.answer, answer.answer
+    # (the review speaks of the last year and of five: a yearly average over the five is no
+    # figure of the last year, also when it is the only one)
+    answer = yunling.ask("云岭县2035年新建高标准农田多少亩？")
+    assert answer.refused and "2万亩" not in answer.answer, answer.answer
+
+
+def test_what_was_originally_set_is_a_target(yunling):
+    from assistant.question import understand
+
+    assert understand("云岭县原定2035年新建乡村公路多少公里？").kind == "目标"
+    assert understand("云岭县2036年城镇新增就业的年度任务定了多少？").kind == "目标"
+    assert understand("云岭县完成了多少年度任务？").kind != "目标"
+    answer = yunling.ask("云岭县原定2035年新建乡村公路多少公里？")
+    assert "800公里" in answer.answer and "960" not in answer.answer, answer.answer
+
+
+def test_a_level_asked_is_not_answered_by_a_growth(yunling):
+    answer = yunling.ask("云岭县2035年粮食产量达到多少？")
+    assert "45万吨" in answer.answer, answer.answer  # (its clause window quotes the growth before it)
