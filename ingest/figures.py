@@ -216,10 +216,14 @@ def extract_from_text(
                     if unit and value.endswith(unit):
                         value = value[: -len(unit)]
                         break
+                written = value
+                inside = re.search(r"(多|余)$", value)  # (6600多万人: the hedge is inside the figure)
+                if inside:
+                    value, qualifier = value[: inside.start()], qualifier or inside.group(1)
                 rows.append(
                     FigureRow(
                         doc_id=doc_id, chunk_id=chunk_id, indicator=indicator,
-                        value=value, number=number, unit=_display_unit(fig.text, value) + unit_extra,
+                        value=value, number=number, unit=_display_unit(fig.text, written) + unit_extra,
                         qualifier=qualifier,
                         period=_period(years),
                         kind=kind_of(clause.text, sent.text, years, doc_year, tuple(headings)),
