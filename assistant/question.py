@@ -38,9 +38,9 @@ QUANTITY_RE = re.compile(
     r"率是|多大|多高|多快|多长|多远|多重|什么水平|什么幅度"
 )
 _EN_QUANTITY_RE = re.compile(
-    r"\bhow (much|many|fast|big|large|high|long)\b|\bwhat (percentage|share|rate|proportion|amount|level)\b|"
+    r"\bhow (much|many|fast|big|large|high|long)\b|\bwhat (percentage|share|rate|proportion|amount|level|figure)\b|"
     r"\b(growth rate|by how much|what was the growth|what is the growth)\b|"
-    r"\b(?:what|how)\b.*\b(target|goal|population|gdp|revenue|income|output|rate|total|number|amount|value|volume|"
+    r"\b(?:what|how)\b.*\b(target|goal|population|gdp|revenue|income|output|rate|total|number|figure|amount|value|volume|"
     r"ratio|share|proportion|deficit|investment|growth|size|level|spending|expenditure|production|quota)s?\b",
     re.IGNORECASE,
 )
@@ -74,6 +74,11 @@ _EN_TARGET_RE = re.compile(r"\b(target|targets|goal|goals|aim|aims|aiming|plan|p
 # (was / were … to be done: what was planned, not what happened)
 _EN_RESULT_RE = re.compile(r"\b(did|grew|(?:was|were)(?!(?:\s+[\w-]+){0,10}?\s+to\s+be\b)|achieved|actual|actually|"
                            r"last year|in the past)\b", re.I)
+# Whether a target was met (did X meet its target, exceeded the goal) asks what happened.
+_EN_TARGET_MET_RE = re.compile(r"\b(?:meet|meets|met|achieve|achieved|achieves|exceed|exceeded|exceeds|hit|"
+                               r"fulfil|fulfill|fulfilled|surpass|surpassed)\b(?:\s+[\w'’-]+){0,4}?\s+(?:target|goal)s?\b", re.I)
+# What a question sets aside (not the actual decline, as opposed to the target) is not what it asks.
+_EN_CONTRAST_RE = re.compile(r"\b(?:not|as opposed to|rather than|instead of)\b[^,;?.()]*", re.I)
 # "did the 2024 report raise…": the past tense of what a report said, not of what happened
 _EN_REPORT_SAID_RE = re.compile(r"\b(?:did|was|were)\b(?=(?:\s+[\w'’&-]+){1,7}?\s+reports?\b)", re.I)
 _RELATIVE_Q = [("今年", 0), ("本年", 0), ("当年", 0), ("上一年", -1), ("上年", -1), ("去年", -1), ("前年", -2),
@@ -330,6 +335,17 @@ def named_report_years(text: str) -> frozenset[int]:
                      | {int(a or b) for a, b in _JOINED_REPORT_YEAR_RE.findall(text)})
 
 
+def english_kind(text: str) -> str:
+    """Whether an English question asks a target or a result: by its words, without what it
+    sets aside (…, not the actual decline); whether a target was met is a result."""
+    asked = _EN_CONTRAST_RE.sub(" ", text)
+    if _EN_TARGET_MET_RE.search(asked):
+        return RESULT
+    if _EN_TARGET_RE.search(asked):
+        return TARGET
+    return RESULT if _EN_RESULT_RE.search(_EN_REPORT_SAID_RE.sub("", asked)) else ""
+
+
 def asked_frame(text: str) -> tuple[int | None, str]:
     """The year a Chinese question (or one of its clauses) asks about, relative to its report's
     (今年 0, 去年 -1; ``None`` when it names none), and whether it asks a target or a result."""
@@ -371,7 +387,7 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
         if not unit and how_many:
             unit = "个"  # a count: 个, 家, 项, 座… (not 公里 or 亿元)
         relative = 0 if re.search(r"\bthis year\b", text, re.I) else (-1 if re.search(r"\blast year\b", text, re.I) else None)
-        kind = TARGET if _EN_TARGET_RE.search(text) else (RESULT if _EN_RESULT_RE.search(_EN_REPORT_SAID_RE.sub("", text)) else "")
+        kind = english_kind(text)
         search_text = f"{text} {' '.join(t.alternatives[0] for t in terms if not t.text.isascii())}"
     else:
         places = [m.place for m in gazetteer.find(whole)]

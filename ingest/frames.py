@@ -26,7 +26,7 @@ from common.timeref import dated, spans_of, without_comparisons, years_of
 
 TARGET, RESULT = "目标", "实际"
 # Bump when the rules change: stored frames of older versions are worked out again (no re-embedding).
-FRAMES_VERSION = "39"
+FRAMES_VERSION = "40"
 
 # Words of the genre that mark a plan or a commitment.
 _TARGET_WORDS = re.compile(
@@ -40,6 +40,8 @@ _RESULT_WORDS = re.compile(
 )
 # A past plan, quoted when a review reports against it (原定N年…a，实际…b): a target of its year.
 _PAST_PLAN_RE = re.compile(r"原定|原计划|原来计划|原先计划")
+# A target said to be met (提前完成“十四五”规划目标, 超额完成年度目标任务): what happened.
+_TARGET_MET_RE = re.compile(r"(?:提前|超额|如期|全面|圆满|顺利)完成[^，。；]{0,12}(?:目标|任务)")
 _HEADING_TARGET_RE = re.compile(r"目标|任务|总体要求|部署|安排|重点工作|政策取向|计划")
 _HEADING_RESULT_RE = re.compile(r"回顾|过去|成就|成绩|工作总结")
 # Words around a figure that are not what it measures.
@@ -109,6 +111,8 @@ def kind_of(clause: str, sentence: str, years: set[int], doc_year: int, headings
     sentence and the headings (see the module docstring)."""
     if _PAST_PLAN_RE.search(clause):
         return TARGET
+    if _TARGET_MET_RE.search(clause):
+        return RESULT
     if doc_year and years:
         if max(years) < doc_year:
             return RESULT

@@ -64,3 +64,27 @@ def test_what_was_originally_set_is_a_target(yunling):
 def test_a_level_asked_is_not_answered_by_a_growth(yunling):
     answer = yunling.ask("云岭县2035年粮食产量达到多少？")
     assert "45万吨" in answer.answer, answer.answer  # (its clause window quotes the growth before it)
+
+
+def test_a_target_said_to_be_met_is_a_result():
+    from ingest.frames import RESULT, kind_of
+
+    clause = "每千人医疗床位数7.75张、提前完成“十七五”规划目标。"
+    assert kind_of(clause, clause, set(), 2036) == RESULT
+    assert kind_of("超额完成年度目标任务", "超额完成年度目标任务", set(), 2036) == RESULT
+
+
+def test_an_english_question_asks_what_it_does_not_set_aside():
+    from assistant.question import english_kind
+
+    assert english_kind("Did Yunling meet its target for hospital beds, and what was the figure?") == "实际"
+    assert english_kind("How many trains did Yunling actually run in 2035, as opposed to the 2036 target?") == "实际"
+    assert english_kind("By how much was energy use to be cut in 2036 (the target, not the actual decline)?") == "目标"
+    assert english_kind("What growth target did Yunling set for 2036?") == "目标"
+
+
+def test_an_english_question_asking_what_figure_asks_a_number():
+    from assistant.question import understand
+
+    assert understand("Yunling's grain output in 2035 reached what figure?").wants_number
+    assert understand("Did Yunling meet its target, and what was the figure in 2035?").wants_number
