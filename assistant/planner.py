@@ -48,7 +48,7 @@ _LIST_RE = re.compile(
 )
 # Asking what is done about something (举措, 怎么做, measures), not for a figure: answered by the
 # measures a paragraph lists when its best sentence leads one (``lists.lead_paragraph``).
-_MEASURES_Q_RE = re.compile(r"举措|措施|做法|怎么做|怎样做|如何做|(?:什么|怎样的|怎么样的)(?:安排|打算|部署|要求|政策)|怎么(?:要求|安排)|"
+_MEASURES_Q_RE = re.compile(r"举措|措施|做法|怎么做|怎样做|如何做|(?:什么|哪些|怎样的|怎么样的)(?:安排|打算|部署|要求|政策)|怎么(?:要求|安排)|"
                             r"(?:什么|哪些)新?(?:方针|政策|办法|对策)|"
                             r"\bmeasures?\b|\bsteps\b|\bplan(?:s|ning)? to do\b", re.I)
 _COUNT_RE = re.compile(rf"(?:哪|这)?(?<!第)([一二两三四五六七八九十\d]+){_MEASURE}")  # (第三个: an ordinal, no count)

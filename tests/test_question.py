@@ -215,6 +215,7 @@ def test_what_is_done_and_what_two_things_are_asked():
     assert asks_measures(understand("青河县2034年怎么保障粮食生产？"))
     assert asks_measures(understand("青河县2034年如何进一步推进医疗改革？"))
     assert asks_measures(understand("2034年报告对细颗粒物监测作了怎样的部署？"))
+    assert asks_measures(understand("青河县2034年在推进通用机场建设方面有哪些安排？"))
     # how it is worded, or how much, is not
     assert not asks_measures(understand("青河县2034年政府工作报告对养老金怎么说？"))
     assert not asks_measures(understand("青河县2034年怎么增长了多少？"))
