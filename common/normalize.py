@@ -131,6 +131,9 @@ _COURTESY_RE = re.compile(
     r"i need|we are|could you|can you)\b",
     re.IGNORECASE,
 )
+# A question that asks of what the message said before it (这两个数, 这些, 那个情况).
+_BACK_REFERENCE_RE = re.compile(r"[这那](?:[两几一二三四五六七八九十]?[个项条件组]?|些)(?:数字?|数据|指标|情况|问题|内容|举措|措施)|"
+                                r"\b(?:these|those|that|this) (?:two |three )?(?:figures?|numbers?|points?)\b", re.I)
 _PIECE_RE = re.compile(r"[^。！!？?\n；;，,：:]+[。！!？?；;，,：:]*")
 _SENTENCE_EN_RE = re.compile(r"(?:[^.!?]|(?<=\d)\.(?=\d))+[.!?]*")  # (a decimal point ends none: 2.5)
 LONG_MESSAGE_CHARS = 12
@@ -159,6 +162,12 @@ def asking_part(text: str) -> str:
         while j >= 0 and j not in kept and pieces[j].rstrip()[-1:] in "，,：:" and not _COURTESY_RE.search(pieces[j]):
             kept.add(j)
             j -= 1
+        if _BACK_REFERENCE_RE.search(pieces[i]):
+            # (…这两个数是多少？ asks of what the sentence before named: its pieces too, and
+            # the pieces of its own sentence before it)
+            ends = [j for j in range(i) if pieces[j].rstrip()[-1:] in "。！!？?"]
+            start = ends[-2] + 1 if len(ends) >= 2 else 0
+            kept |= {j for j in range(start, i) if not _COURTESY_RE.search(pieces[j])}
     keep = [_strip_courtesy(p) if i in asking else p for i, p in enumerate(pieces) if i in kept]
     return "".join(k for k in keep if k.strip()).strip(" ，,：:") or text
 

@@ -28,6 +28,15 @@ def test_the_asking_part_of_a_long_message():
     assert asking_part("2024年赤字率是多少？") == "2024年赤字率是多少？"  # short: kept whole
 
 
+def test_a_question_asking_of_what_the_message_said_before_keeps_that_sentence():
+    """能帮我查一下这两个数吗？ asks of the figures the sentence before it names."""
+    message = ("老师好，我在写一份读书报告。报告里提到了青河县“十七五”期间水利投资的总规模，但我记不清了，"
+               "也不确定它比“十六五”期间增加了多少。能帮我查一下这两个数吗？")
+    asked = asking_part(normalize(message))
+    assert "水利投资的总规模" in asked and "增加了多少" in asked and asked.endswith("这两个数吗？"), asked
+    assert "读书报告" not in asked
+
+
 def test_where_pieces_end_with_a_question_mark_they_are_what_a_long_message_asks():
     """An interrogative in the narrative (不知道是哪些, 十几年 and 好几户, which count nothing)
     is not what is asked when other pieces end with a question mark."""
