@@ -88,3 +88,13 @@ def test_an_english_question_asking_what_figure_asks_a_number():
 
     assert understand("Yunling's grain output in 2035 reached what figure?").wants_number
     assert understand("Did Yunling meet its target, and what was the figure in 2035?").wants_number
+
+
+def test_the_budgets_main_lines_are_indicators_of_their_own():
+    """A question about defence spending is not answered by a figure of the deficit."""
+    from assistant.figure_choice import asked_indicators, other_indicator
+    from assistant.question import understand
+
+    asked = asked_indicators(understand("2036年报告安排的当年国防支出预算是多少亿元？"))
+    assert other_indicator(asked, "中央财政赤字拟安排比去年预算赤字减少")
+    assert not other_indicator(asked_indicators(understand("2036年财政赤字是多少？")), "中央财政赤字拟安排")
