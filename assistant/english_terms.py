@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from assistant.english_words import singular
+from assistant.english_words import american_spelling, singular
 from assistant.glossary import alternatives, english_glosses, english_phrases, ies_singular
 
 if TYPE_CHECKING:
@@ -107,7 +107,9 @@ def english_terms(text: str, names: set[str], vocabulary: Vocabulary | None = No
     dictionary has them (``english_words``), else as they are."""
     from assistant.question import QUESTION_GENERIC, Term
 
-    # (the words that name the report, national government work report, are no terms)
+    # (the words that name the report, national government work report, are no terms; a
+    # British spelling is read as the dictionary's American one)
+    text = american_spelling(text)
     text = _EN_DENOMINATOR_RE.sub(r"\1", _EN_REPORT_NAME_RE.sub(" ", text))
     plans = [_plan_term(m) for m in _EN_FIVE_YEAR_PLAN_RE.finditer(text)]
     text = _EN_FIVE_YEAR_PLAN_RE.sub(" ", text)

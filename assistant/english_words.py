@@ -49,6 +49,34 @@ def singular(word: str) -> str:
     return w
 
 
+# British spellings and the American ones of the dictionary's glosses (programme, centre,
+# labour, urbanisation, analyse, catalogue).
+_BRITISH_SPELLINGS = ((r"mme$", "m"), (r"(?<=[^aeiou])re$", "er"), (r"(?<=[^aeiou])res$", "ers"),
+                      (r"our(?=s?$|ed$|ing$|ers?$)", "or"), (r"isation", "ization"), (r"is(?=e$|es$|ed$|ing$)", "iz"),
+                      (r"yse(?=s?$|d$)", "yze"), (r"ogue$", "og"))
+
+
+def american_spelling(text: str) -> str:
+    """``text`` with each word the dictionary lacks in its American spelling, when the
+    dictionary has that one (programme → program, urbanisation → urbanization)."""
+    index = _reverse_index()
+
+    def known(word: str) -> bool:
+        return any(f in index for f in word_forms(word))
+
+    def respelt(m: re.Match[str]) -> str:
+        word = m.group()
+        if len(word) < 5 or known(word):
+            return word
+        for pattern, replacement in _BRITISH_SPELLINGS:
+            american = re.sub(pattern, replacement, word.lower())
+            if american != word.lower() and known(american):
+                return american
+        return word
+
+    return re.sub(r"[A-Za-z]+", respelt, text)
+
+
 def _gloss_keys(definition: str) -> list[str]:
     text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", definition).strip().lower()
     if not text or text.startswith(("cl:", "variant of", "see ", "old variant", "surname ", "abbr.")):

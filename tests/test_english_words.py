@@ -99,3 +99,18 @@ def test_a_five_year_plan_named_in_english_is_the_reports_n_wu():
     assert "国民生产总值" in texts and "年均" in texts, texts  # the glossary's phrases of the genre
     assert not any(t in texts for t in ("Sixth", "Five-Year", "GNP")), texts
     assert any(t.text == "十四五" for t in understand("GDP growth over the 14th Five-Year Plan period?").terms)
+
+
+def test_a_british_spelling_is_read_as_the_dictionarys_american_one():
+    from assistant.english_words import american_spelling
+
+    assert american_spelling("the talent programme and labour costs") == "the talent program and labor costs"
+    assert american_spelling("urbanisation") == "urbanization"
+    assert american_spelling("four hours") == "four hours"  # (words the dictionary knows stay)
+
+
+def test_a_word_of_a_hyphenated_compound_asks_no_number():
+    from assistant.question import understand
+
+    assert not understand("What talent program does Yunling plan to attract high-level innovators?").wants_number
+    assert understand("What level did Yunling's output reach?").wants_number
