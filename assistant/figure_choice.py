@@ -103,7 +103,7 @@ def direction(text: str) -> str:
     return "down" if down and not up else "up" if up and not down else ""
 
 
-_CONNECTIVES_RE = re.compile(r"[、，,；;和及与\s]")
+_CONNECTIVES_RE = re.compile(r"[、，,；;和及与\s]")  # words that join figures, saying nothing of one
 
 
 def _said_before(fig: FigureFrame, frame: SentenceFrame, clauses: list[Span], chunk_offset: int) -> str:
@@ -155,10 +155,9 @@ def figure_choice(
         windows = [(f, w) for f, w in windows
                    if (direction(said[id(f)]) or direction(f.indicator)) in ("", asked_way)] or windows
     # A question asking a level (…达到多少, …率是多少) is answered by a figure that is no growth
-    # (增长a%，达到b)
-    # (a figure's own words say so, or, when it has none after the figure before it, its
-    # indicator's: 增长a%、b%). None that is no growth, or only one measuring less closely what
-    # is asked than a growth does (the level of another indicator): none answers.
+    # (增长a%，达到b: a growth by its own words, or, with none after the figure before it, by its
+    # indicator's, 增长a%、b%). When none is left, or only the level of another indicator than
+    # a growth's, none answers.
     if level_asked(q):
         levels = [(f, w) for f, w in windows if "增长" not in (_CONNECTIVES_RE.sub("", said[id(f)]) or f.indicator)]
         closest = max((indicator_match(q, f.indicator) for f, _ in windows), default=0.0)

@@ -31,7 +31,7 @@ from common.places import NATIONAL, Gazetteer, Place, default_gazetteer
 from common.textutils import chinese_to_number
 from common.timeref import explicit_years, without_comparisons
 from common.tokens import STOPWORDS, jieba_module, tokenize
-from ingest.frames import RESULT, TARGET
+from ingest.frames import PAST_PLAN_WORDS, RESULT, TARGET
 
 QUANTITY_RE = re.compile(
     r"多少|(?<!哪)几[个项家种条所座名位级类批处亿万千百十]?|增速|增幅|涨幅|增长率|比重|占比|比例|规模|总额|总量|"
@@ -69,7 +69,9 @@ _EN_LEVEL_RE = re.compile(r"\bfrom what\b.*\bto what\b|\bto what (?:level|figure
 _EN_CHANGE_RE = re.compile(r"\bhow much\b.*\b(?:grow|grew|rise|rose|increase|decrease|fall|fell|drop|decline)\b", re.I)
 # Asked for a plan or for what happened (general wording of the genre).
 # (左右 / 以上 mark a target only after a number: 规模以上 is part of an indicator's name)
-_TARGET_Q_RE = re.compile(r"目标|预期|计划|拟|力争|打算|安排|要求|部署|定为|定了|原定|设定|确定|(?<!完成)任务|(?<=[\d%％万亿])(?:左右|以上)")
+# (what was originally set is a target, as the frames read it: 原定, 原计划)
+_TARGET_Q_RE = re.compile(rf"{PAST_PLAN_WORDS}|目标|预期|计划|拟|力争|打算|安排|要求|部署|定为|定了|设定|确定|(?<!完成)任务|"
+                          r"(?<=[\d%％万亿])(?:左右|以上)")
 _RESULT_Q_RE = re.compile(r"实际|完成了|实现了|达到了|增长了|下降了|提高了|同比|回顾|取得了|是否完成")
 _EN_TARGET_RE = re.compile(r"\b(target|targets|goal|goals|aim|aims|aiming|plan|plans|planned|expected|set|"
                            r"commit|commits|committed|pledge|pledged|pledges|promise|promised|promises)\b", re.I)

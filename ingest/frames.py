@@ -39,7 +39,8 @@ _RESULT_WORDS = re.compile(
     r"成功|实际"
 )
 # A past plan, quoted when a review reports against it (原定N年…a，实际…b): a target of its year.
-_PAST_PLAN_RE = re.compile(r"原定|原计划|原来计划|原先计划")
+PAST_PLAN_WORDS = r"原定|原计划|原来计划|原先计划"
+_PAST_PLAN_RE = re.compile(PAST_PLAN_WORDS)
 # A target said to be met (提前完成“十四五”规划目标, 超额完成年度目标任务): what happened.
 _TARGET_MET_RE = re.compile(r"(?:提前|超额|如期|全面|圆满|顺利)完成[^，。；]{0,12}(?:目标|任务)")
 _HEADING_TARGET_RE = re.compile(r"目标|任务|总体要求|部署|安排|重点工作|政策取向|计划")
