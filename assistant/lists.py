@@ -95,12 +95,18 @@ def scored_sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector:
             if title is None or title.vector is None:
                 continue
             years = set(title.frame.get("years") or [])
-            if wanted and years and not wanted & years and node.kind != "lead":
-                continue
-            path, parent = [node.title], node.parent
+            path, parent, ancestors = [node.title], node.parent, []
             while parent is not None:
                 path.append(by_id[parent].title)
+                ancestors.append(by_id[parent])
                 parent = by_id[parent].parent
+            # (a lead speaks of the years of the nearest heading above it that names some:
+            # 加强X。 under 二、2025年工作安排 is about 2025)
+            stated = node.kind != "lead" and years or next(
+                (set(t.frame.get("years") or []) for a in ancestors if a.kind != "lead"
+                 and (t := sentences.get(a.title_start)) is not None and t.frame.get("years")), set())
+            if wanted and stated and not wanted & stated:
+                continue
             joined = " ".join(path)
             score = float(np.dot(vector, title.vector)) + 0.1 * coverage(q.terms, joined)
             # (a part of the report named by the year asked, 2025年工作安排, 2024年工作回顾, shares

@@ -14,6 +14,7 @@ from assistant.list_parts import cited, outline_of, paragraphs
 from assistant.lists import MIN_NODE_SCORE, scoped_passages, scored_sections
 from assistant.planner import Plan, summary_term
 from assistant.windows import coverage
+from ingest.frames import RESULT, says_results
 from ingest.outline import OutlineNode
 from vectorstore.docstore import StoredSentence
 
@@ -102,7 +103,10 @@ def compose_summary(service: PlanqaService, p: Plan) -> Composition | None:
             if sum(len(s.text) for s in chosen) + len(paragraph[0].text) > SUMMARY_MAX_CHARS:
                 break
             chosen.append(paragraph[0])
-    if not term and coverage(q.terms, node.title + "".join(s.text for s in chosen)) < TOPIC_COVERAGE:
+    # (a summary of what happened is asked in words of results, 取得的成效, 主要成就: they say
+    # what is asked of the topic, not the topic)
+    topic = tuple(t for t in q.terms if q.kind != RESULT or not says_results(t.text)) or q.terms
+    if not term and coverage(topic, node.title + "".join(s.text for s in chosen)) < TOPIC_COVERAGE:
         return nothing  # a passage on another topic than the one asked
     quoted = cited(service, chosen)
     citations = [cite for _, cite in quoted]

@@ -26,7 +26,7 @@ from common.timeref import dated, spans_of, without_comparisons, years_of
 
 TARGET, RESULT = "目标", "实际"
 # Bump when the rules change: stored frames of older versions are worked out again (no re-embedding).
-FRAMES_VERSION = "40"
+FRAMES_VERSION = "41"
 
 # Words of the genre that mark a plan or a commitment.
 _TARGET_WORDS = re.compile(
@@ -44,7 +44,7 @@ _PAST_PLAN_RE = re.compile(PAST_PLAN_WORDS)
 # A target said to be met (提前完成“十四五”规划目标, 超额完成年度目标任务): what happened.
 _TARGET_MET_RE = re.compile(r"(?:提前|超额|如期|全面|圆满|顺利)完成[^，。；]{0,12}(?:目标|任务)")
 _HEADING_TARGET_RE = re.compile(r"目标|任务|总体要求|部署|安排|重点工作|政策取向|计划")
-_HEADING_RESULT_RE = re.compile(r"回顾|过去|成就|成绩|工作总结")
+_HEADING_RESULT_RE = re.compile(r"回顾|过去|成就|成绩|成效|工作总结")
 # Words around a figure that are not what it measures.
 LEAD_TRIM_RE = re.compile(
     r"^(?:(?:其中|同时|此外|另外|并|并且|和|及|以及|与|全年|今年|年内|本年|到年底|年底前|力争|努力|确保|争取|预计|"
@@ -105,6 +105,11 @@ def clean_indicator(before: str, after: str, counted: bool = True) -> str:
         tail = m.group()
     text = f"{head}{tail}".strip(" ，,、：:；;")
     return text[-40:]
+
+
+def says_results(word: str) -> bool:
+    """A word that says what happened (取得, 成就, 成效, 回顾), not what it happened to."""
+    return bool(_RESULT_WORDS.search(word) or _HEADING_RESULT_RE.search(word))
 
 
 def kind_of(clause: str, sentence: str, years: set[int], doc_year: int, headings: tuple[str, ...] = ()) -> str:
