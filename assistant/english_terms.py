@@ -32,7 +32,7 @@ _EN_STOP = frozenset(
     # words of how a figure is asked (how long, what level, in units of, the volume of), not of what
     "long far level levels unit units volume meet met "
     # verbs of what a report does with its words (names, proposes, sets out)
-    "name names named propose proposes proposed outline outlines outlined out stated states "
+    "name names named propose proposes proposed outline outlines outlined out stated states reported reporting "
     # words of when (at the end of the year, by the end of)
     "end beginning start".split()
 )

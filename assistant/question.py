@@ -41,7 +41,7 @@ _EN_QUANTITY_RE = re.compile(
     r"\bhow (much|many|fast|big|large|high|long)\b|\bwhat (percentage|share|rate|proportion|amount|level|figure)\b|"
     r"\b(growth rate|by how much|what was the growth|what is the growth)\b|"
     # (a word of a hyphenated compound is none: high-level, low-income)
-    r"\b(?:what|how)\b.*(?<![\w-])(target|goal|population|gdp|revenue|income|output|rate|total|number|figure|amount|"
+    r"\b(?:what|how|compare)\b.*(?<![\w-])(target|goal|population|gdp|revenue|income|output|rate|total|number|figure|amount|"
     r"value|volume|ratio|share|proportion|deficit|investment|growth|size|level|spending|expenditure|production|"
     r"quota)s?\b(?!-)",
     re.IGNORECASE,

@@ -114,3 +114,13 @@ def test_a_word_of_a_hyphenated_compound_asks_no_number():
 
     assert not understand("What talent program does Yunling plan to attract high-level innovators?").wants_number
     assert understand("What level did Yunling's output reach?").wants_number
+
+
+def test_the_genres_indicators_are_glossed_and_reporting_is_no_term():
+    from assistant.question import understand
+
+    q = understand("Compare the urbanization rates of permanent residents reported by Yunling and Qinghe.")
+    rendered = {a for t in q.terms for a in t.alternatives}
+    assert {"城镇化率", "常住人口"} <= rendered, q.terms
+    assert not any(t.text in ("reported", "反映") for t in q.terms), q.terms
+    assert q.wants_number  # (comparing rates asks their figures)
