@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 MAX_PARAGRAPH_ITEMS = 8  # sentences of a measure paragraph listed under its lead
 MAX_LEAD_CHARS = 20  # a lead sentence names a measure in a few words (加快新兴产业集群发展。)
 _NUMERAL = r"[一二三四五六七八九十]+"
-_ORDINAL_OPENING_RE = re.compile(rf"^(?:({_NUMERAL})(?:是|要|要求)|第({_NUMERAL})[，,、]|其({_NUMERAL})[，,、])")
+# (also a paragraph numbered 1. 2. …, not a decimal: 1.5万亿元)
+_ORDINAL_OPENING_RE = re.compile(rf"^(?:({_NUMERAL})(?:是|要|要求)|第({_NUMERAL})[，,、]|其({_NUMERAL})[，,、]|(\d{{1,2}})[.．、](?!\d))")
 # A sentence announces what follows: it ends in a colon, or its colon opens the first item
 # (…把握好以下政策原则：一是…), or it names a count of what follows (以下十个方面工作。).
 _ANNOUNCED_BY_RE = re.compile(r"以下|如下")
