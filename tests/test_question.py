@@ -251,3 +251,12 @@ def test_a_new_one_of_a_word_of_asking_is_no_term():
     assert chinese_terms("青河县今年在农业保险方面有什么新举措？") == chinese_terms("青河县今年在农业保险方面有什么举措？")
     assert "新举措" not in chinese_terms("青河县今年在农业保险方面有什么新举措？")
     assert "新能源" in chinese_terms("青河县今年新能源汽车有什么新要求？")  # (新 of a word's own)
+
+
+def test_a_citizens_words_reach_the_reports_terms():
+    from assistant.question import understand
+
+    for asked, official in (("青河县怎么对付打电话的骗子？", "电信网络诈骗"), ("青河县老板拖欠工资怎么办？", "欠薪"),
+                            ("青河县刚出生的宝宝能免费检查吗？", "新生儿"), ("青河县上幼儿园能不花钱吗？", "免费")):
+        rendered = {a for t in understand(asked).terms for a in t.alternatives}
+        assert official in rendered, (asked, rendered)
