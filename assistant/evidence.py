@@ -49,7 +49,7 @@ from assistant.windows import (
 )
 from common.places import NATIONAL
 from common.textutils import Span, split_clauses
-from ingest.frames import RESULT, TARGET, FigureFrame, SentenceFrame
+from ingest.frames import PAST_PLAN_RE, RESULT, TARGET, FigureFrame, SentenceFrame
 from vectorstore.docstore import StoredSentence
 
 # Text in a document that addresses the model: never evidence for anything (not a candidate
@@ -174,6 +174,7 @@ def candidates(
     # the question's own words (an English question's first renderings, not the synonyms)
     asked_words = " ".join([q.text, *(t.text for t in q.terms if not t.text.isascii())])
     average_asked = asks_average(asked_words)
+    report_target_asked = q.kind == TARGET and not q.years and q.relative_year is None and not PAST_PLAN_RE.search(q.text)
     for rank, doc in enumerate(docs):
         meta = doc.metadata
         doc_year = int(meta.get("year") or 0)
@@ -258,6 +259,11 @@ def candidates(
                 rejected = "figure"  # the same indicator measured the other way (登记 for 调查失业率)
             if figure is not None and not rejected and average_asked and not is_average(sent.text, figure):
                 rejected = "figure"  # a total over a period answers no question for a yearly average
+            if figure is not None and not rejected and report_target_asked and doc_year \
+                    and figure.kind == TARGET and figure.years and max(figure.years) < doc_year:
+                # a target a report sets is for its year, not a past one it reviews (unless what
+                # was originally set is asked)
+                rejected = "year"
             if figure is not None and not rejected and not average_asked and len(wanted_years) == 1 \
                     and is_average(sent.text, figure):
                 rejected = "figure"  # nor a period's yearly average one about a single year

@@ -26,7 +26,7 @@ from common.timeref import dated, spans_of, without_comparisons, years_of
 
 TARGET, RESULT = "目标", "实际"
 # Bump when the rules change: stored frames of older versions are worked out again (no re-embedding).
-FRAMES_VERSION = "41"
+FRAMES_VERSION = "43"
 
 # Words of the genre that mark a plan or a commitment.
 _TARGET_WORDS = re.compile(
@@ -40,9 +40,11 @@ _RESULT_WORDS = re.compile(
 )
 # A past plan, quoted when a review reports against it (原定N年…a，实际…b): a target of its year.
 PAST_PLAN_WORDS = r"原定|原计划|原来计划|原先计划"
-_PAST_PLAN_RE = re.compile(PAST_PLAN_WORDS)
+PAST_PLAN_RE = re.compile(PAST_PLAN_WORDS)
 # A target said to be met (提前完成“十四五”规划目标, 超额完成年度目标任务): what happened.
 _TARGET_MET_RE = re.compile(r"(?:提前|超额|如期|全面|圆满|顺利)完成[^，。；]{0,12}(?:目标|任务)")
+# A figure said to be a target's value (a%左右的预期目标, 实现了b的年度目标).
+_TARGET_VALUE_RE = re.compile(r"[\d%％万亿元个]\s*(?:左右|以上|以内)?的[^，。；\d]{0,6}目标")
 _HEADING_TARGET_RE = re.compile(r"目标|任务|总体要求|部署|安排|重点工作|政策取向|计划")
 _HEADING_RESULT_RE = re.compile(r"回顾|过去|成就|成绩|成效|工作总结")
 # Words around a figure that are not what it measures.
@@ -115,10 +117,12 @@ def says_results(word: str) -> bool:
 def kind_of(clause: str, sentence: str, years: set[int], doc_year: int, headings: tuple[str, ...] = ()) -> str:
     """Target or result, by the years spoken about, then the words of the clause, the
     sentence and the headings (see the module docstring)."""
-    if _PAST_PLAN_RE.search(clause):
+    if PAST_PLAN_RE.search(clause):
         return TARGET
     if _TARGET_MET_RE.search(clause):
         return RESULT
+    if _TARGET_VALUE_RE.search(clause):
+        return TARGET  # (低于a%左右的预期目标: a is the target's value, in a review too)
     if doc_year and years:
         if max(years) < doc_year:
             return RESULT
