@@ -159,7 +159,8 @@ def figure_choice(
     # indicator's, 增长a%、b%). When none is left, or only the level of another indicator than
     # a growth's, none answers.
     if level_asked(q):
-        levels = [(f, w) for f, w in windows if "增长" not in (_CONNECTIVES_RE.sub("", said[id(f)]) or f.indicator)]
+        levels = [(f, w) for f, w in windows
+                  if not _RATE_CHANGE_Q_RE.search(_CONNECTIVES_RE.sub("", said[id(f)]) or f.indicator)]
         closest = max((indicator_match(q, f.indicator) for f, _ in windows), default=0.0)
         if not levels or max(indicator_match(q, f.indicator) for f, _ in levels) < closest:
             return None, None, "figure"
@@ -202,7 +203,7 @@ def asked_indicators(q: Question) -> set[int]:
 _CHANGE_WORDS_RE = re.compile(r"“[^”]*”|以来|增长|达到|提高|下降|突破|超过|年均|同比|[^\u4e00-\u9fff]")
 
 
-_RATE_CHANGE_Q_RE = re.compile(r"增长|增速|增幅|涨幅|提高|下降|降低|上升|回落|变化")
+_RATE_CHANGE_Q_RE = re.compile(r"增长|增加|减少|增速|增幅|涨幅|提高|下降|降低|上升|回落|变化")
 
 
 def level_asked(q: Question) -> bool:

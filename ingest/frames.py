@@ -26,16 +26,18 @@ from common.timeref import dated, spans_of, without_comparisons, years_of
 
 TARGET, RESULT = "目标", "实际"
 # Bump when the rules change: stored frames of older versions are worked out again (no re-embedding).
-FRAMES_VERSION = "43"
+FRAMES_VERSION = "45"
 
 # Words of the genre that mark a plan or a commitment.
 _TARGET_WORDS = re.compile(
-    r"目标|预期|预计|计划|力争|确保|争取|努力|拟|安排|左右|以上|以内|控制在|不低于|不超过|将|要|打算|"
+    # (要 as a verb of what is to be done, not in 重要, 主要, 需要, 纲要, 要素)
+    r"目标|预期|预计|计划|力争|确保|争取|努力|拟|安排|左右|以上|以内|控制在|不低于|不超过|将|"
+    r"(?<![重主需必紧首摘纲])要(?![素点闻害])|打算|"
     r"任务|部署|今后|未来|到20\d\d年|到本世纪|年内|全年"
 )
 # Words that report what happened.
 _RESULT_WORDS = re.compile(
-    r"据初步核算|初步统计|初步测算|完成了|实现了|达到了|增长了|下降了|提高了|累计|已经|已|回顾|过去|取得|"
+    r"据初步核算|初步统计|初步测算|完成了|实现了|达到了|增长了|增加了|减少了|下降了|提高了|累计|已经|已|回顾|过去|取得|"
     r"成功|实际"
 )
 # A past plan, quoted when a review reports against it (原定N年…a，实际…b): a target of its year.
@@ -144,7 +146,8 @@ def kind_of(clause: str, sentence: str, years: set[int], doc_year: int, headings
 
 def figures_of(sentence: str) -> list[Figure]:
     """The figures of a sentence, years and dates left out, a range joined into one."""
-    figs = [f for f in find_figures(sentence) if not f.is_year and sentence[f.end : f.end + 1] not in "年月日"]
+    # (nor the first end of a span of dates, 1到10月, 1—3季度)
+    figs = [f for f in find_figures(sentence) if not f.is_year and not _DATE_AFTER_RE.match(sentence, f.end)]
     joined: list[Figure] = []
     ranges = {id(a): b for a, b in figure_ranges(sentence, figs)}
     skip: set[int] = set()
@@ -160,6 +163,8 @@ def figures_of(sentence: str) -> list[Figure]:
     return joined
 
 
+# What follows a number of a date: 年, 月, 日, 季度, or the rest of a span of dates (1到10月).
+_DATE_AFTER_RE = re.compile(r"[年月日季]|\s*(?:[-－—–~～至到]|－－|——)\s*[\d０-９一二三四五六七八九十]{1,2}\s*[年月日季]")
 _COUNTERS = {"个", "项", "家", "所", "座", "条", "处", "批", "类", "种", "套", "台", "辆", "名", "位", "次", "场", "件"}
 _LAST_YEAR_RE = re.compile(r"((?:19|20)\d\d\s?年|[一二][〇零一二三四五六七八九]{3}年|今年|去年|上年|明年)(?:的|底|末)?.{0,2}$")
 

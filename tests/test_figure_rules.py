@@ -114,3 +114,24 @@ def test_a_figure_said_to_be_a_targets_value_is_a_target_of_its_year(yunling):
     assert answer.refused and "8%左右" not in answer.answer, answer.answer  # (only 2035's is quoted)
     answer = yunling.ask("云岭县2035年贷款余额的预期增长目标是多少？")
     assert "13%左右" in answer.answer, answer.answer
+
+
+def test_dates_are_no_figures_and_a_figure_may_end_a_sentence():
+    from ingest.frames import figures_of
+
+    assert [f.text for f in figures_of("全县存款今年1到10月增加了9亿元，达到49亿元。")] == ["9亿元", "49亿元"]
+    assert [f.text for f in figures_of("1—3季度增长5%")] == ["5%"]
+    assert [f.text for f in figures_of("计划投资3到5亿元")] == ["3到5亿元"]
+
+
+def test_an_important_thing_is_no_plan_and_a_level_is_no_increase():
+    from assistant.figure_choice import figure_choice
+    from assistant.question import understand
+    from common.textutils import split_clauses
+    from ingest.frames import RESULT, frame_sentence
+
+    sentence = "全县储蓄存款今年1到10月增加了9亿元，达到49亿元，这是群众生活改善的一个重要标志。"
+    frame = frame_sentence(sentence, (), 2036)
+    assert frame.kind == RESULT and all(f.kind == RESULT for f in frame.figures)  # (重要 is no 要)
+    q = understand("云岭县2036年1到10月储蓄存款达到了多少？")
+    assert figure_choice(q, frame, split_clauses(sentence), 0)[0].text == "49亿元"
