@@ -195,9 +195,10 @@ def candidates(
             years = set(frame.years)
             rejected = ""
             stated = frame.years_from != "document"  # else the document's year, by default
-            if wanted_years and not (wanted_years & years) and (
-                stated or not wanted_years & {doc_year, doc_year - 1}
-            ):
+            # (a plan whose year nothing states may be the next year's: a report given at a
+            # year's end sets the next year's plan, 计划草案拟定…)
+            unstated = {doc_year, doc_year - 1} | ({doc_year + 1} if frame.kind == TARGET else set())
+            if wanted_years and not (wanted_years & years) and (stated or not wanted_years & unstated):
                 rejected = "year"
             elif missing_place(q, meta, sent.text):
                 rejected = "place"

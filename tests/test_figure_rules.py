@@ -135,3 +135,13 @@ def test_an_important_thing_is_no_plan_and_a_level_is_no_increase():
     assert frame.kind == RESULT and all(f.kind == RESULT for f in frame.figures)  # (重要 is no 要)
     q = understand("云岭县2036年1到10月储蓄存款达到了多少？")
     assert figure_choice(q, frame, split_clauses(sentence), 0)[0].text == "49亿元"
+
+
+def test_a_plan_whose_year_nothing_states_may_be_the_next_years(tmp_path):
+    """A report given at a year's end sets the next year's plan (计划草案拟定…): the year is only
+    in the question's words."""
+    report = ("1964年青河县政府工作报告\n\n二、国民经济计划\n\n"
+              "计划草案拟定，工业总产值比一九六四年增长百分之十一左右。\n")
+    service = service_of(tmp_path, "1964年青河县政府工作报告.txt", report)
+    answer = service.ask("1964年青河县政府工作报告中，1965年计划草案拟定工业总产值比1964年增长多少？")
+    assert "百分之十一" in answer.answer, answer.answer
