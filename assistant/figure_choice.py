@@ -160,7 +160,7 @@ def figure_choice(
     # a growth's, none answers.
     if level_asked(q):
         levels = [(f, w) for f, w in windows
-                  if not _RATE_CHANGE_Q_RE.search(_CONNECTIVES_RE.sub("", said[id(f)]) or f.indicator)]
+                  if not _CHANGE_SAID_RE.search(_CONNECTIVES_RE.sub("", said[id(f)]) or f.indicator)]
         closest = max((indicator_match(q, f.indicator) for f, _ in windows), default=0.0)
         if not levels or max(indicator_match(q, f.indicator) for f, _ in levels) < closest:
             return None, None, "figure"
@@ -203,13 +203,14 @@ def asked_indicators(q: Question) -> set[int]:
 _CHANGE_WORDS_RE = re.compile(r"“[^”]*”|以来|增长|达到|提高|下降|突破|超过|年均|同比|[^\u4e00-\u9fff]")
 
 
-_RATE_CHANGE_Q_RE = re.compile(r"增长|增加|减少|增速|增幅|涨幅|提高|下降|降低|上升|回落|变化")
+# Words that say something changed, in a question (…增长了多少) or before a figure (增加了a).
+_CHANGE_SAID_RE = re.compile(r"增长|增加|减少|增速|增幅|涨幅|提高|下降|降低|上升|回落|变化")
 
 
 def level_asked(q: Question) -> bool:
     """A Chinese question asks the level of a rate (…失业率是多少) or the level something reached
     (…X达到多少), not how it changed."""
-    if q.is_english or _RATE_CHANGE_Q_RE.search(q.text):
+    if q.is_english or _CHANGE_SAID_RE.search(q.text):
         return False
     return (q.unit == "%" and "率" in q.text) or re.search(r"达到了?多少", q.text) is not None
 
