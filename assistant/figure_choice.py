@@ -158,11 +158,13 @@ def figure_choice(
     # (增长a%，达到b: a growth by its own words, or, with none after the figure before it, by its
     # indicator's, 增长a%、b%). When none is left, or only the level of another indicator than
     # a growth's, none answers.
+    # (how closely each figure's indicator matches the question: worked out once, read here
+    # and in the order below)
+    matches = {id(f): indicator_match(q, f.indicator) for f, _ in windows}
     if level_asked(q):
         levels = [(f, w) for f, w in windows
                   if not _CHANGE_SAID_RE.search(_CONNECTIVES_RE.sub("", said[id(f)]) or f.indicator)]
-        closest = max((indicator_match(q, f.indicator) for f, _ in windows), default=0.0)
-        if not levels or max(indicator_match(q, f.indicator) for f, _ in levels) < closest:
+        if not levels or max(matches[id(f)] for f, _ in levels) < max(matches.values()):
             return None, None, "figure"
         windows = levels
     # what it measures closest to the question; then the question's terms in the words right
@@ -172,7 +174,7 @@ def figure_choice(
     for fig, (lo, hi) in windows:
         # (the question's own words part two figures its synonyms both match: XY就业 and
         # 新增Z就业 for a question about the second)
-        key = (indicator_match(q, fig.indicator), indicator_match(q, fig.indicator, own_words=True),
+        key = (matches[id(fig)], indicator_match(q, fig.indicator, own_words=True),
                coverage(q.terms, said[id(fig)]),
                coverage(q.terms, "".join(c.text for c in clauses[lo : hi + 1])))
         if best is None or _greater(key, best[0]):

@@ -100,11 +100,12 @@ def scored_sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector:
                 path.append(by_id[parent].title)
                 ancestors.append(by_id[parent])
                 parent = by_id[parent].parent
-            # (a lead speaks of the years of the nearest heading above it that names some:
-            # 加强X。 under 二、2025年工作安排 is about 2025)
-            stated = node.kind != "lead" and years or next(
-                (set(t.frame.get("years") or []) for a in ancestors if a.kind != "lead"
-                 and (t := sentences.get(a.title_start)) is not None and t.frame.get("years")), set())
+            # A section is about the years its heading names; a lead's title, or a heading that
+            # names none, speaks of those of the nearest heading above it that names some
+            # (加强X。 under 二、2025年工作安排 is about 2025). About other years than asked: left out.
+            own = years if node.kind != "lead" else set()
+            stated = own or next((set(t.frame["years"]) for a in ancestors if a.kind != "lead"
+                                  and (t := sentences.get(a.title_start)) is not None and t.frame.get("years")), set())
             if wanted and stated and not wanted & stated:
                 continue
             joined = " ".join(path)

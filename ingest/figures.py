@@ -47,7 +47,6 @@ _COMPARISON_RE = re.compile(r"(?:比|较|同比|与)(?:上年|去年|上一年|�
 _CHANGE_ONLY_RE = re.compile(r"^(?:(?:比|较)(?:上年|去年)(?:同期)?)?(?:增长|下降|提高|降低|上涨|增加|减少|扩大|缩小)")
 # Units the shared figure pattern does not know, taken when they follow a number directly.
 _EXTRA_UNITS_RE = re.compile(r"^(?:立方米|标准箱|万斤|斤|千公顷|万辆|亿件|人民币)")
-_UNIT_RE = re.compile("^(?:" + "|".join(re.escape(u) for u in UNITS) + ")")
 _QUALIFIER_RE = re.compile(r"^(?:以上|以下|左右|以内|之内|上下|多|余)")
 _CHANGE_TAIL_RE = re.compile(r"(?:(?:比|较)(?:上年|去年)(?:同期)?)?(?:增长|下降|提高|降低|上涨|增加|减少)$")
 _ORDINAL_BEFORE_RE = re.compile(r"(?:第|十届|届|次|号|第[一二三四五六七八九十]+)$")
@@ -187,20 +186,9 @@ def extract_from_text(
                                     LEAD_TRIM_RE.sub("", before_all))
                     segment = (verb.group() if verb else "") + segment.lstrip("、 ")
                 unit_extra = ""
-                approx = re.match(r"^(多|余)(万亿|亿|万|千)?", after)
-                number = fig.value
-                if approx and approx.group(2) and fig.unit == "":
-                    # 6600多万: the hedge sits between the number and its scale
-                    number *= {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}[approx.group(2)]
-                    after = after[approx.end() :]
-                    unit_extra = approx.group(2)
-                    unit_after = _UNIT_RE.match(after)
-                    if unit_after:
-                        unit_extra += unit_after.group()
-                        after = after[unit_after.end() :]
                 extra = _EXTRA_UNITS_RE.match(after)
                 if extra:
-                    unit_extra += extra.group()
+                    unit_extra = extra.group()
                     after = after[extra.end() :]
                 indicator = clean_indicator(_strip_region(segment.strip(), region), after)
                 if _CHANGE_ONLY_RE.match(indicator) and rows and rows[-1].sentence == sent.text:
@@ -210,7 +198,7 @@ def extract_from_text(
                 if not named_indicator(indicator):
                     continue
                 hedge = _QUALIFIER_RE.match(after)
-                qualifier = hedge.group() if hedge else (approx.group(1) if approx else "")
+                qualifier = hedge.group() if hedge else ""
                 value = fig.text
                 for unit in sorted({fig.unit, fig.unit.lstrip("万亿千")}, key=len, reverse=True):
                     if unit and value.endswith(unit):
@@ -223,7 +211,7 @@ def extract_from_text(
                 rows.append(
                     FigureRow(
                         doc_id=doc_id, chunk_id=chunk_id, indicator=indicator,
-                        value=value, number=number, unit=_display_unit(fig.text, written) + unit_extra,
+                        value=value, number=fig.value, unit=_display_unit(fig.text, written) + unit_extra,
                         qualifier=qualifier,
                         period=_period(years),
                         kind=kind_of(clause.text, sent.text, years, doc_year, tuple(headings)),
