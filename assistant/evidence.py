@@ -196,7 +196,7 @@ def candidates(
             rejected = ""
             stated = frame.years_from != "document"  # else the document's year, by default
             # (a plan whose year nothing states may be the next year's: a report given at a
-            # year's end sets the next year's plan, 计划草案拟定…)
+            # year's end sets the next year's plan in a draft plan's words)
             unstated = {doc_year, doc_year - 1} | ({doc_year + 1} if frame.kind == TARGET else set())
             if wanted_years and not (wanted_years & years) and (stated or not wanted_years & unstated):
                 rejected = "year"

@@ -150,7 +150,7 @@ UNITS = sorted(
 _UNIT_ALT = "|".join(re.escape(u) for u in UNITS)
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN_NUM = r"[零〇一二两三四五六七八九十百千]+"
-# An approximate figure says "and more" after its number or its scale (5700多万人次, 一百多个,
+# An approximate figure says "and more" after its number or its scale (N多万人次, 一百多个,
 # 3000余万元, 2万多个): the figure is the number as written, its unit read past the word.
 _APPROX = r"多|余"
 _CN_FIGURE = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"

@@ -40,7 +40,7 @@ COMPARISON_RE = re.compile(
     rf"在{_BASE_YEAR}[^，,。；;]{{0,12}}?基础上|"
     # 按一九五二年不变价格计算, 按2020年价格: the prices' base year, not the period
     rf"按(?:照)?{_BASE_YEAR}(?:的)?(?:不变|可比)?价格|"
-    # 为1985年以来最高, 创2010年以来新高: the record's span, not the period
+    # 为X年以来最高, 创X年以来新高: the record's span, not the period
     rf"{_BASE_YEAR}以来(?:的)?(?:最|新|首次)"
 )
 

@@ -205,7 +205,7 @@ def extract_from_text(
                         value = value[: -len(unit)]
                         break
                 written = value
-                inside = re.search(r"(多|余)$", value)  # (6600多万人: the hedge is inside the figure)
+                inside = re.search(r"(多|余)$", value)  # (N多万人: the hedge is inside the figure)
                 if inside:
                     value, qualifier = value[: inside.start()], qualifier or inside.group(1)
                 rows.append(

@@ -43,7 +43,7 @@ _RESULT_WORDS = re.compile(
 # A past plan, quoted when a review reports against it (原定N年…a，实际…b): a target of its year.
 PAST_PLAN_WORDS = r"原定|原计划|原来计划|原先计划"
 PAST_PLAN_RE = re.compile(PAST_PLAN_WORDS)
-# A target said to be met (提前完成“十四五”规划目标, 超额完成年度目标任务): what happened.
+# A target said to be met (提前完成“N五”规划目标, 超额完成X任务): what happened.
 _TARGET_MET_RE = re.compile(r"(?:提前|超额|如期|全面|圆满|顺利)完成[^，。；]{0,12}(?:目标|任务)")
 # A figure said to be a target's value (a%左右的预期目标, 实现了b的年度目标).
 _TARGET_VALUE_RE = re.compile(r"[\d%％万亿元个]\s*(?:左右|以上|以内)?的[^，。；\d]{0,6}目标")

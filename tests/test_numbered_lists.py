@@ -10,7 +10,7 @@ REPORT = """2036年云岭县政府工作报告
 二、2036年工作安排
 
 （六）增进民生福祉
-坚持尽力而为、量力而行、久久为功，继续办好三方面民生实事。
+坚持稳中求进、因地制宜、量力而行，继续办好三方面民生实事。
 1.教育助学方面。新建公办幼儿园2所，为农村学生提供免费午餐。
 2.医疗卫生方面。为60岁以上老年人免费体检，建设村卫生室20个。
 3.交通出行方面。新改建农村公路150公里，新增公交线路5条。
@@ -24,7 +24,7 @@ def test_a_counted_announcement_lists_the_numbered_paragraphs_after_it(tmp_path)
     assert not answer.refused, answer.answer
     at = [answer.answer.find(area) for area in ("教育助学方面", "医疗卫生方面", "交通出行方面")]
     assert all(i >= 0 for i in at) and at == sorted(at), answer.answer
-    assert "尽力而为" not in answer.answer.split("\n", 1)[1], answer.answer  # (not the three-word enumeration)
+    assert "稳中求进" not in answer.answer.split("\n", 1)[1], answer.answer  # (not the three-word enumeration)
 
 
 def test_a_paragraph_number_is_an_ordinal_and_a_decimal_is_none():
