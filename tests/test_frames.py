@@ -86,6 +86,9 @@ def test_a_base_year_is_not_the_year_spoken_about():
     # nor the start of a record's span (为X年以来最高)
     frame = frame_sentence("全县农民收入增速为2019年以来最高，全年人均增加1260元。", (), 2032)
     assert 2019 not in frame.years, frame
+    # nor the base of a ratio (是X年的N倍)
+    frame = frame_sentence("县财政安排助学资金3.6亿元，是2029年的1.8倍。", (), 2032)
+    assert 2029 not in frame.years, frame
 
 
 def test_the_second_figure_of_a_pair_measures_what_the_first_does():
