@@ -110,11 +110,13 @@ INDICATOR_GROUPS: list[tuple[str, ...]] = [
     ("外资", "外商投资"),
     ("研发", "研究与试验发展", "研究与实验发展"),
     ("能耗",),
-    # (the budget's main lines: the deficit, defence spending, special bonds)
+    # (the budget's main lines: the deficit, defence spending, special bonds, the local
+    # governments' bonds)
     ("财政赤字", "赤字"),
     ("国防支出", "国防费", "国防预算"),
     ("专项债券", "专项债"),
     ("特别国债",),
+    ("地方政府债券", "地方政府一般债券", "代地方发债", "地方债"),
     # (the older reports' main indicators: the combined one and each of its two parts)
     ("工农业总产值", "工农业生产总值"),
     ("工业总产值",),

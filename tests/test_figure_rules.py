@@ -100,6 +100,7 @@ def test_the_budgets_main_lines_are_indicators_of_their_own():
 
     asked = asked_indicators(understand("2036年报告安排的当年国防支出预算是多少亿元？"))
     assert other_indicator(asked, "中央财政赤字拟安排比去年预算赤字减少")
+    assert other_indicator(asked, "代地方发债")
     assert not other_indicator(asked_indicators(understand("2036年财政赤字是多少？")), "中央财政赤字拟安排")
 
 
