@@ -48,8 +48,9 @@ SENTENCE_END = "。！？!?"
 _CLOSERS = "”’」』）)】》\"'"
 # A sentence ends at 。！？ (plus closing quotes/brackets) or at a line break.
 _SENTENCE_RE = re.compile(rf"[^{SENTENCE_END}\n]*(?:[{SENTENCE_END}]+[{_CLOSERS}]*|\n|$)")
-# Clause separators: Chinese/Western comma (not between digits), semicolon, colon.
-_CLAUSE_SPLIT_RE = re.compile(r"(?<=[，；;：:])|(?<=,)(?!\d)|(?<=[。！？!?])")
+# Clause separators: Chinese/Western comma (not between digits), semicolon, colon (not between
+# digits: a ratio 2.3:1).
+_CLAUSE_SPLIT_RE = re.compile(r"(?<=[，；;])|(?<=[：:])(?<!\d[：:])|(?<=[：:])(?!\d)|(?<=,)(?!\d)|(?<=[。！？!?])")
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,8 @@ _FULL_COMMA_RE = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
 _YEAR_LIKE_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _CN_YEAR_RE = re.compile(r"^[一二][〇零一二三四五六七八九]{3}$")  # 一九八四(年)
 # Two figures joined as one range: 6%－6.5%, 6-6.5%, 8%至9%, 2%~3%.
+# A ratio written a:b (城乡居民收入比2.31:1) is one figure, not two; a time (8:30:00) is none.
+_RATIO_TAIL_RE = re.compile(r"[:：∶](\d+(?:\.\d+)?)(?![\d:：∶.])")
 RANGE_JOIN_RE = re.compile(r"^\s*(?:[-－—–~～至到]|－－|——)\s*$")
 
 
@@ -211,7 +214,10 @@ def find_figures(text: str, require_unit_for_chinese: bool = True) -> list[Figur
     # A full-width comma between digits is a thousands separator (３，６８０亿斤): same length.
     norm = _FULL_COMMA_RE.sub(",", normalize_digits(text)).translate(_TRADITIONAL_NUMERALS)
     figures: list[Figure] = []
+    ratio_end = 0
     for m in FIGURE_RE.finditer(norm):
+        if m.start() < ratio_end:
+            continue  # the second term of a ratio read with the first
         if m.group("percent"):
             parsed = _chinese_value(m.group("pvalue"))
             if parsed is not None:
@@ -224,6 +230,11 @@ def find_figures(text: str, require_unit_for_chinese: bool = True) -> list[Figur
             if not unit and not scale and m.end() < len(norm) and norm[m.end()].isascii() and norm[m.end()].isupper():
                 continue  # part of a name (N before a capital letter: 4K, 3D), not a quantity
             value = float(raw_value.replace(",", ""))
+            ratio = _RATIO_TAIL_RE.match(norm, m.end()) if not unit and not scale else None
+            if ratio is not None and not norm[:m.start()].endswith((":", "：", "∶")) and float(ratio.group(1)):
+                ratio_end = ratio.end()
+                figures.append(Figure(text[m.start() : ratio_end], value / float(ratio.group(1)), ":", m.start(), ratio_end))
+                continue
         else:
             if require_unit_for_chinese and not unit:
                 continue

@@ -49,3 +49,14 @@ def test_a_number_that_is_part_of_a_name_is_no_figure():
     """4K, 3D (a number before a capital letter) and C919 (after a letter) are names."""
     assert [f.text for f in find_figures("推广4K超高清和3D打印")] == []
     assert [f.text for f in find_figures("建成4K演播室60个，C919交付3架")] == ["60个", "3架"]
+
+
+def test_a_ratio_written_a_to_b_is_one_figure():
+    """城乡收入比2.4:1 is one figure (2.4 to 1), not 2.4 and 1; a time of day is no ratio."""
+    assert [(f.text, f.value) for f in find_figures("全县城乡居民收入比由2.4∶1缩小到2.2:1")] == [("2.4∶1", 2.4), ("2.2:1", 2.2)]
+    assert [f.text for f in find_figures("比值为3：2，另有5个")] == ["3：2", "5个"]
+    assert [f.text for f in find_figures("会议8:30:00开始")] == ["8", "30", "00"]
+    # and a clause does not end inside it
+    from common.textutils import split_clauses
+
+    assert [c.text for c in split_clauses("收入比缩小至2.2:1，目标：增长5%")] == ["收入比缩小至2.2:1，", "目标：", "增长5%"]
