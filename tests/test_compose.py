@@ -63,6 +63,16 @@ def test_headings_sharing_a_quoted_phrase_are_the_list(county_service):
     assert len(answer.citations) == len(AREAS)
 
 
+def test_words_asking_for_the_headings_are_no_terms(county_service):
+    # (标题, 总结: how the question asks, as 部分 and 概括 are; the report never writes them)
+    from assistant.question import understand
+
+    asked = "青河县2031年工作安排分哪几个方面作了总结（各部分标题）？"
+    assert not {"标题", "总结"} & {t.text for t in understand(asked).terms}
+    answer = county_service.ask(asked)
+    assert not answer.refused and all(area in answer.answer for area in AREAS), answer.answer
+
+
 def test_list_items_never_go_past_their_cited_quote(county_service):
     # the headings run on into a second sentence with figures (80亿元, 12件): an item shows only
     # what its citation quotes, so every figure of the answer is in a cited quote
