@@ -145,25 +145,33 @@ def lead_paragraph(service: PlanqaService, p: Plan, best: Candidate, least: int 
     return _led(service, p, best, best.sentence.text.rstrip("。：:；;"), "", body, least)
 
 
-def announced_list(service: PlanqaService, p: Plan, best: Candidate, counted_only: bool = False) -> Composition | None:
+def announced_list(service: PlanqaService, p: Plan, best: Candidate, counted_only: bool = False,
+                   runner_up: float | None = None) -> Composition | None:
     """The items a best sentence announces (see ``_ANNOUNCED_BY_RE``): the run of sentences
     after its colon that open with consecutive ordinals (一是, 二是… or 第一，第二，…) up to the
     next heading; else the headings of its section that follow it, as many as it counts. A
     sentence that only states a count (办好N件实事。) announces a run of as many ordinals
-    right after it; ``counted_only``: only such a run (for a sentence that scored low)."""
+    right after it; ``counted_only``: only such a run (for a sentence that scored low). A
+    sentence with none of these cues announces the run that starts right after it when it stands
+    out from the other sentences (``runner_up``, the best score of another) as the scorer's
+    margin rule says."""
     text = best.sentence.text.strip()
     colon, tail = _colon_split(text)
     count = count_in(text[:colon] if colon >= 0 else text)
     cue = (colon >= 0 and (not tail or ordinal_number(tail) == 1)) or bool(count and _ANNOUNCED_BY_RE.search(text)) \
         or bool(_ANNOUNCING_END_RE.search(text))
+    doc_id, start = sentence_key(best.doc, best.sentence)
+    sentences = service.kb.docstore.sentences_of(doc_id, with_vectors=False)
+    if not (cue or count or counted_only) and runner_up is not None and service.scorer.stands_out(best.score, runner_up):
+        # a sentence right before the first of a run (…仍然存在不少问题。一是…二是…) announces it
+        following = next((s for s in sentences if s.start > start), None)
+        cue = following is not None and ordinal_number(following.text) == 1
     if not (cue or count) or (counted_only and not count):
         return None
-    doc_id, start = sentence_key(best.doc, best.sentence)
     nodes = outline_of(service, doc_id)
     section = _section_holding(nodes, start)
     end = section.end if section is not None else None
     headings = {n.title_start for n in nodes if n.kind != "lead"}
-    sentences = service.kb.docstore.sentences_of(doc_id, with_vectors=False)
     run: list[StoredSentence] = []
     last = 1 if tail else 0
     skipped = 0  # sentences before the first item: the run starts right after the announcement

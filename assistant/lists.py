@@ -225,7 +225,9 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     announced = _announced_section(service, best, sections) if best is not None else None
     if announced is not None:
         return _section_list(service, p, announced)
-    led = announced_list(service, p, best) if best is not None else None
+    runner_up = next((c.score for c in ext.pool if not c.rejected and best is not None
+                      and c.sentence.text != best.sentence.text), 0.0)
+    led = announced_list(service, p, best, runner_up=runner_up) if best is not None else None
     if led is not None:
         return led
     # a sentence near the top that states a count of what follows (办好N件实事。) and is

@@ -31,3 +31,29 @@ def test_a_paragraph_number_is_an_ordinal_and_a_decimal_is_none():
     from assistant.led_lists import ordinal_number
 
     assert ordinal_number("2.医疗卫生方面。") == 2 and ordinal_number("1.5万亿元用于民生。") == 0
+
+
+UNANNOUNCED = """2036年云岭县政府工作报告
+
+一、2035年工作回顾
+
+全县经济稳中向好，地区生产总值增长5.2%。
+我们也看到，全县发展中还面临一些困难和挑战，政府工作还有不少差距。
+一是特色产业链条偏短，农产品加工转化率不高。茶叶、核桃精深加工企业少，品牌影响力弱。
+二是县城承载能力不足，公共服务供给不够均衡。城乡学校、医院布局仍需优化。
+三是部分干部担当意识不强，服务企业办法不多。
+对此，我们将采取有力措施，认真加以解决。
+
+二、2036年工作安排
+
+今年要扩大有效投资，新开工项目80个。
+"""
+
+
+def test_a_sentence_standing_out_before_a_run_of_ordinals_announces_it(tmp_path):
+    # no colon, count or 以下: the run of ordinals right after the sentence that answers is its list
+    service = service_of(tmp_path, "2036年云岭县政府工作报告.txt", UNANNOUNCED)
+    answer = service.ask("云岭县2036年政府工作报告说发展中还面临哪些困难和挑战？")
+    assert not answer.refused, answer.answer
+    at = [answer.answer.find(item) for item in ("特色产业链条偏短", "县城承载能力不足", "部分干部担当意识不强")]
+    assert all(i >= 0 for i in at) and at == sorted(at), answer.answer
