@@ -328,7 +328,8 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "medical bills": ("医疗费用", "医药费用"),
     "overcapacity": ("过剩产能", "去产能"),
     "excess capacity": ("过剩产能", "去产能"),
-    "capacity": ("产能",),
+    # (capacity of industry, of power plants, of treatment works)
+    "capacity": ("产能", "容量", "装机", "能力"),
     "throughput": ("吞吐量",),
     "operating mileage": ("运营里程", "通车里程"),
     "mileage": ("里程",),
@@ -386,4 +387,12 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "south-to-north water": ("南水北调",),
     "annual production": ("年产量", "产量"),
     "surpassed": ("突破", "超过"),
+    # energy: the kinds of power and how they are counted
+    "offshore wind": ("海上风电",),
+    "wind power": ("风电",),
+    "solar power": ("光伏", "太阳能"),
+    "photovoltaic": ("光伏",),
+    "nuclear power": ("核电",),
+    "grid-connected": ("并网",),
+    "installed capacity": ("装机", "装机容量"),
 }

@@ -30,7 +30,7 @@ _EN_STOP = frozenset(
     # a count of the things asked is read by the planner, it is no word of the answer
     "two three four five six seven eight nine ten eleven twelve "
     # words of how a figure is asked (how long, what level, in units of, the volume of), not of what
-    "long far level levels unit units volume meet met "
+    "long far level levels unit units volume meet met reach reached reaches reaching "
     # verbs of what a report does with its words (names, proposes, sets out)
     "name names named propose proposes proposed outline outlines outlined out stated states reported reporting "
     # words of when (at the end of the year, by the end of)

@@ -43,7 +43,7 @@ _EN_QUANTITY_RE = re.compile(
     # (a word of a hyphenated compound is none: high-level, low-income)
     r"\b(?:what|how|compare)\b.*(?<![\w-])(target|goal|population|gdp|revenue|income|output|rate|total|number|figure|amount|"
     r"value|volume|ratio|share|proportion|deficit|investment|growth|size|level|spending|expenditure|production|"
-    r"quota)s?\b(?!-)",
+    r"quota|capacity|capacities|consumption|turnover)s?\b(?!-)",
     re.IGNORECASE,
 )
 # Unit asked for: "多少亿元", "几个", "多少公里"; longest first.

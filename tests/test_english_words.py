@@ -124,3 +124,13 @@ def test_the_genres_indicators_are_glossed_and_reporting_is_no_term():
     assert {"城镇化率", "常住人口"} <= rendered, q.terms
     assert not any(t.text in ("reported", "反映") for t in q.terms), q.terms
     assert q.wants_number  # (comparing rates asks their figures)
+
+
+def test_power_capacity_is_glossed_and_reached_is_no_term():
+    from assistant.question import understand
+
+    q = understand("What grid-connected offshore wind capacity had Yunling reached by 2035?")
+    rendered = {a for t in q.terms for a in t.alternatives}
+    assert {"并网", "海上风电", "装机"} <= rendered, q.terms
+    assert not any("reach" in t.text for t in q.terms) and not rendered & {"达成", "到达"}, q.terms
+    assert q.wants_number  # (what capacity asks a figure)
