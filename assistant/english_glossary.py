@@ -355,6 +355,11 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "hand out": ("发放",),
     "handed out": ("发放",),
     "transmitted": ("外送", "输送", "送出"),
+    "transmit": ("外送", "输送", "送出"),
+    # (what falls and what is cut: the reports write 下降 and 降低 alike)
+    "lower": ("降低", "下降", "减少"),
+    "reduce": ("降低", "下降", "减少", "压减"),
+    "decrease": ("下降", "减少", "降低"),
     # indicators and programmes every report names
     "urbanization rate": ("城镇化率",),
     "urbanization": ("城镇化",),
@@ -395,4 +400,16 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "nuclear power": ("核电",),
     "grid-connected": ("并网",),
     "installed capacity": ("装机", "装机容量"),
+    "natural gas": ("天然气",),
+    "gas": ("天然气", "燃气", "气源", "供气"),
+    "greenhouse gas": ("温室气体",),
+    # higher education and its enrolment
+    "higher education": ("高等教育", "高等学校", "高校"),
+    "institutions of higher education": ("高等学校", "高校"),
+    "regular institutions of higher education": ("普通高等学校", "普通高校"),
+    "enroll": ("招生", "招收"),
+    "enrol": ("招生", "招收"),
+    # the old vehicles taken off the road (air quality)
+    "old vehicles": ("老旧车", "老旧汽车", "老旧机动车"),
+    "off the road": ("淘汰",),
 }

@@ -134,3 +134,14 @@ def test_power_capacity_is_glossed_and_reached_is_no_term():
     assert {"并网", "海上风电", "装机"} <= rendered, q.terms
     assert not any("reach" in t.text for t in q.terms) and not rendered & {"达成", "到达"}, q.terms
     assert q.wants_number  # (what capacity asks a figure)
+
+
+def test_the_genres_verbs_and_programmes_are_glossed():
+    from assistant.question import understand
+
+    def rendered(question: str) -> set[str]:
+        return {a for t in understand(question).terms for a in t.alternatives}
+
+    assert {"下降", "天然气"} <= rendered("By how much will Yunling lower the price of gas in 2036?")
+    assert {"普通高等学校", "招生"} <= rendered("How many students will Yunling's regular institutions of higher education enroll?")
+    assert {"老旧车", "淘汰"} <= rendered("How many old vehicles will Yunling take off the road in 2036?")
