@@ -145,3 +145,13 @@ def test_the_genres_verbs_and_programmes_are_glossed():
     assert {"下降", "天然气"} <= rendered("By how much will Yunling lower the price of gas in 2036?")
     assert {"普通高等学校", "招生"} <= rendered("How many students will Yunling's regular institutions of higher education enroll?")
     assert {"老旧车", "淘汰"} <= rendered("How many old vehicles will Yunling take off the road in 2036?")
+
+
+def test_the_indicators_the_reports_measure_most_are_rendered():
+    """Indicator words frequent across the stored figures, which the dictionary alone misses."""
+    from assistant.question import understand
+
+    for english, chinese in (("surface water", "地表水"), ("childcare places", "托位"), ("urban villages", "城中村"),
+                             ("electricity consumption", "用电量"), ("defence spending", "国防支出")):
+        q = understand(f"What was Yunling's {english} in 2035?")
+        assert chinese in {a for t in q.terms for a in t.alternatives}, (english, q.terms)
