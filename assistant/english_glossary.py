@@ -112,7 +112,6 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "colleges": ("高等学校", "高校"),
     "hospital beds": ("床位",),
     "pension": ("养老金", "养老"),
-    "basic pension": ("基础养老金",),
     "minimum": ("最低",),
     "subsidy": ("补贴",),
     "subsidies": ("补贴",),
@@ -450,7 +449,7 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "childcare places": ("托位",),
     "childcare slots": ("托位",),
     "nursery places": ("托位",),
-    "basic pension": ("基本养老金", "养老金"),
+    "basic pension": ("基本养老金", "基础养老金", "养老金"),
     "basic pensions": ("基本养老金", "养老金"),
     "electricity consumption": ("用电量",),
     "power consumption": ("用电量",),
@@ -461,6 +460,4 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "defense budget": ("国防支出", "国防费", "国防预算"),
     "defence budget": ("国防支出", "国防费", "国防预算"),
     "fee reductions": ("降费",),
-    "fee cuts": ("降费",),
-    "tax and fee cuts": ("减税降费",),
 }
