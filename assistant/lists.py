@@ -38,7 +38,7 @@ from assistant.planner import Plan, asks_measures, count_in
 from assistant.question import QUESTION_WORDS_RE
 from assistant.schema import Citation
 from assistant.scope import QUOTED_RE
-from assistant.windows import coverage
+from assistant.windows import coverage, term_matches
 from common.timeref import plan_periods
 from common.tokens import tokenize
 from ingest.outline import NAMELY, OutlineNode, split_number
@@ -58,6 +58,7 @@ class _Section:
     title: StoredSentence | None
     score: float
     shares_term: bool = False  # its title path holds one of the question's terms (any weight)
+    path: str = ""  # its title and its parents' titles
 
 
 def scored_sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector: np.ndarray) -> list[_Section]:
@@ -113,7 +114,7 @@ def scored_sections(service: PlanqaService, p: Plan, doc_ids: list[str], vector:
             # (a part of the report named by the year asked, 2025年工作安排, 2024年工作回顾, shares
             # what a question about that year's work asks: 今年的重点工作从哪几方面部署)
             year_part = bool(wanted & years) and node.parent is None
-            out.append(_Section(node, kids, title, score, year_part or any(w in joined for w in words)))
+            out.append(_Section(node, kids, title, score, year_part or any(w in joined for w in words), joined))
     return sorted(out, key=lambda s: s.score, reverse=True)
 
 
@@ -243,7 +244,11 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         # English question close to any title of the genre)
         listed = next((s for s in sections[:5] if s.score >= MIN_NODE_SCORE and (s.shares_term or not q.is_english)
                        and (not p.count or len(s.kids) == p.count or _names_title(q, s.node))), None)
-        if listed is not None and listed.score > best.features.get("dense", 0.0):
+        # (unless the sentence names the kind of thing asked, 哪些「Y」, and the section's titles
+        # do not: e5 rates the titles of the genre close to any question of it)
+        named_kind = [t for t in q.terms if t.answer_type and term_matches(t, best.sentence.text)]
+        if listed is not None and listed.score > best.features.get("dense", 0.0) \
+                and not any(not term_matches(t, listed.path) for t in named_kind):
             return _section_list(service, p, listed)
         return _inline_list(service, p, best, enumeration_asked(q, best, enums))
     if section is not None and (best is None or section.score > best.features.get("dense", 0.0)):

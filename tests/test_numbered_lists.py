@@ -57,3 +57,27 @@ def test_a_sentence_standing_out_before_a_run_of_ordinals_announces_it(tmp_path)
     assert not answer.refused, answer.answer
     at = [answer.answer.find(item) for item in ("特色产业链条偏短", "县城承载能力不足", "部分干部担当意识不强")]
     assert all(i >= 0 for i in at) and at == sorted(at), answer.answer
+
+
+KIND_NAMED = """2036年云岭县政府工作报告
+
+二、2036年工作安排
+
+（二）加快建设现代化产业体系
+1.提升产业能级。实施传统产业技术改造，培育一批专精特新企业。
+2.促进产业融合。推动先进制造业和现代服务业深度融合。
+3.建强产业园区。完善园区基础设施，提高亩均效益。
+壮大新兴产业，推动低空经济、智能网联汽车、生物医药、新型储能等产业加快发展。
+
+（三）扩大有效投资
+新开工项目80个。
+"""
+
+
+def test_a_sentence_naming_the_kind_asked_lists_it_before_a_section_that_does_not(tmp_path):
+    # the section's title is close to the question (e5), its parts are not 新兴产业: the sentence
+    # that names them is the answer
+    service = service_of(tmp_path, "2036年云岭县政府工作报告.txt", KIND_NAMED)
+    answer = service.ask("云岭县2036年政府工作报告提出要推动哪些新兴产业加快发展？")
+    assert not answer.refused, answer.answer
+    assert all(item in answer.answer for item in ("低空经济", "智能网联汽车", "生物医药", "新型储能")), answer.answer
