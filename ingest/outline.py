@@ -207,10 +207,14 @@ def _trim_lead(first: str, others: list[str]) -> str:
     verbs_too = sum(1 for w in opening if w is not None and w.flag.startswith("v")) * 2 > len(others)
     opens_verb_only = all(w is not None and not w.flag.startswith("v") for w in opening)
 
+    verb_gone = False  # the clause's verb is taken off: a verbal noun after it, in an item no
+    # longer than the others, is the item's own (支持移动医疗 → 移动医疗, not 医疗)
+
     def verb_of_clause() -> bool:
         # a verb before a noun in the first item only, when no other item opens with one: the
         # clause's (加快补齐A、B、C → A), also when the item is then the shortest
-        return (opens_verb_only and len(words) == 2 and words[0][1].startswith("v") and len(words[0][0]) == 2
+        return (not (verb_gone and words[0][1] == "vn") and opens_verb_only and len(words) == 2
+                and words[0][1].startswith("v") and len(words[0][0]) == 2
                 and words[1][1].startswith("n") and len(words[1][0]) >= 2)
 
     def longer() -> bool:
@@ -227,7 +231,8 @@ def _trim_lead(first: str, others: list[str]) -> str:
         or (words[0][1] == "m" and words[1][1].startswith("n") and longer())
         or verb_of_clause()
     ):
-        words.pop(0)
+        popped = words.pop(0)
+        verb_gone = verb_gone or popped[1].startswith("v")
     return "".join(w for w, _ in words) or first
 
 

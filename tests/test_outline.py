@@ -193,6 +193,8 @@ def test_a_points_number_is_no_item_and_a_verb_before_the_first_item_only_is_the
     assert enumerations("加快补齐儿科、老年医学、精神卫生、医疗护理等服务短板。")[0] == ["儿科", "老年医学", "精神卫生", "医疗护理"]
     # every item opening with a verb keeps it (调整A、加大B、加强C)
     assert enumerations("调整结构、加大投入、加强监管。")[0][0] == "调整结构"
+    # once the clause's verb is off, a verbal noun is the first item's own (移动医疗, not 医疗)
+    assert enumerations("支持移动医疗、远程教育、智慧养老等服务进村入户。")[0] == ["移动医疗", "远程教育", "智慧养老"]
 
 
 def test_a_clause_naming_the_report_year_as_the_year_asked_keeps_it_and_ordinals_count_nothing():
