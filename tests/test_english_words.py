@@ -152,6 +152,7 @@ def test_the_indicators_the_reports_measure_most_are_rendered():
     from assistant.question import understand
 
     for english, chinese in (("surface water", "地表水"), ("childcare places", "托位"), ("urban villages", "城中村"),
-                             ("electricity consumption", "用电量"), ("defence spending", "国防支出")):
+                             ("electricity consumption", "用电量"), ("defence spending", "国防支出"),
+                             ("energy storage", "储能"), ("water supply", "供水"), ("scenic spots", "景区")):
         q = understand(f"What was Yunling's {english} in 2035?")
         assert chinese in {a for t in q.terms for a in t.alternatives}, (english, q.terms)
