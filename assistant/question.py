@@ -371,6 +371,8 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
     language = detect_language(text)
     report_years = named_report_years(whole)
     years = set(explicit_years(whole)) | {int(y) for y in _BARE_YEAR_RE.findall(whole)}
+    if text != whole:  # a long message: the years of the part that asks, when it names any (as places)
+        years = set(explicit_years(text)) | {int(y) for y in _BARE_YEAR_RE.findall(text)} or years
     places: list[Place]
     if language == "en":
         places = gazetteer.find_english(whole)

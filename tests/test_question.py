@@ -260,3 +260,13 @@ def test_a_citizens_words_reach_the_reports_terms():
                             ("青河县刚出生的宝宝能免费检查吗？", "新生儿"), ("青河县上幼儿园能不花钱吗？", "免费")):
         rendered = {a for t in understand(asked).terms for a in t.alternatives}
         assert official in rendered, (asked, rendered)
+
+
+def test_a_long_message_asks_about_the_years_of_its_asking_part():
+    """The years a message names before its question are context, as its places are."""
+    from assistant.question import understand
+
+    q = understand("云岭县2036年政府工作报告既说了2035年的粮食产量，也提出了2036年的目标。请问2036年粮食产量的预期目标是多少？")
+    assert 2035 not in q.years, q.years
+    # (a message whose asking part names no year keeps the years named before it)
+    assert 2035 in understand("我在看云岭县2035年的情况，想问一下：那年的粮食产量是多少？").years
