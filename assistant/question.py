@@ -242,6 +242,9 @@ def search_words(text: str) -> list[str]:
             if w.strip() and w not in STOPWORDS and w not in QUESTION_GENERIC]
 
 
+_FUNCTION_PAIR_RE = re.compile(r"[上中下里内]+[要应将会能该]")
+
+
 def chinese_terms(text: str, places: list[str] = ()) -> list[str]:  # type: ignore[assignment]
     """Content terms: glossary phrases first (so 高耗能高排放 stays one concept), then jieba
     words of the rest, without question words, stopwords, years, numbers and the places named."""
@@ -259,6 +262,8 @@ def chinese_terms(text: str, places: list[str] = ()) -> list[str]:  # type: igno
             continue
         if token in STOPWORDS or generic(token) or token.isdigit() or re.fullmatch(r"[\d.%]+", token):
             continue
+        if _FUNCTION_PAIR_RE.fullmatch(token):
+            continue  # a word jieba made of a place word and a modal (问题上要采取: 上要), no term
         terms.append(token)
     return list(dict.fromkeys(terms))
 

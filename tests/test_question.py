@@ -270,3 +270,10 @@ def test_a_long_message_asks_about_the_years_of_its_asking_part():
     assert 2035 not in q.years, q.years
     # (a message whose asking part names no year keeps the years named before it)
     assert 2035 in understand("我在看云岭县2035年的情况，想问一下：那年的粮食产量是多少？").years
+
+
+def test_a_place_word_and_a_modal_that_jieba_joins_are_no_term():
+    from assistant.question import chinese_terms
+
+    terms = chinese_terms("青河县在水土流失问题上要采取什么措施？")
+    assert "上要" not in terms and "水土流失" in terms, terms
