@@ -182,6 +182,11 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         announcing = _counted_announcement(service, p, ext.pool, p.count)
         if announcing is not None:
             return announcing
+        # or one announces, without stating a count, a run of as many items as asked (…以下工作：
+        # 一是…六是…): those, before a section of that count
+        announcing = _counted_announcement(service, p, ext.pool, p.count, stated=False)
+        if announcing is not None:
+            return announcing
         counted = next((s for s in sections[:5] if len(s.kids) == p.count), None)
         enumerated = next(((cand, items) for cand in accepted[:5] for items in _stored_enums(service, cand)
                            if len(items) == p.count), None)
@@ -341,15 +346,18 @@ NAMED_LIST_FLOOR = 0.2  # least score of a sentence whose enumeration the questi
 _COUNTED_REACH = 3  # best-scored sentences looked at for a counted announcement
 
 
-def _counted_announcement(service: PlanqaService, p: Plan, pool: list[Candidate], count: int = 0) -> Composition | None:
+def _counted_announcement(service: PlanqaService, p: Plan, pool: list[Candidate], count: int = 0,
+                          stated: bool = True) -> Composition | None:
     """The items announced by one of the best-scored sentences that states a count of what
     follows and is followed by as many ordinals (``led_lists.announced_list``, counted only);
-    ``count``: only a sentence stating that count."""
+    ``count``: only a sentence stating that count; ``stated=False``: any announcing sentence
+    whose run has ``count`` items."""
     for cand in pool[:_COUNTED_REACH]:
-        if cand.rejected or cand.score < NAMED_LIST_FLOOR or (count and count_in(cand.sentence.text) != count):
+        if cand.rejected or cand.score < NAMED_LIST_FLOOR \
+                or (count and stated and count_in(cand.sentence.text) != count):
             continue
-        led = announced_list(service, p, cand, counted_only=True)
-        if led is not None:
+        led = announced_list(service, p, cand, counted_only=stated)
+        if led is not None and (stated or len(led.items) == count):
             return led
     return None
 
