@@ -161,13 +161,16 @@ def announced_list(service: PlanqaService, p: Plan, best: Candidate, counted_onl
     cue = (colon >= 0 and (not tail or ordinal_number(tail) == 1)) or bool(count and _ANNOUNCED_BY_RE.search(text)) \
         or bool(_ANNOUNCING_END_RE.search(text))
     doc_id, start = sentence_key(best.doc, best.sentence)
-    sentences = service.kb.docstore.sentences_of(doc_id, with_vectors=False)
+    sentences: list[StoredSentence] | None = None  # (read once, and only when needed)
     if not (cue or count or counted_only) and runner_up is not None and service.scorer.stands_out(best.score, runner_up):
-        # a sentence right before the first of a run (…仍然存在不少问题。一是…二是…) announces it
+        # a sentence right before the first of a run (…还面临一些困难。一是…二是…) announces it
+        sentences = service.kb.docstore.sentences_of(doc_id, with_vectors=False)
         following = next((s for s in sentences if s.start > start), None)
         cue = following is not None and ordinal_number(following.text) == 1
     if not (cue or count) or (counted_only and not count):
         return None
+    if sentences is None:
+        sentences = service.kb.docstore.sentences_of(doc_id, with_vectors=False)
     nodes = outline_of(service, doc_id)
     section = _section_holding(nodes, start)
     end = section.end if section is not None else None

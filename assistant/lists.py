@@ -182,8 +182,8 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         announcing = _counted_announcement(service, p, ext.pool, p.count)
         if announcing is not None:
             return announcing
-        # or one announces, without stating a count, a run of as many items as asked (…以下工作：
-        # 一是…六是…): those, before a section of that count
+        # or one announces, without stating a count, a run of as many items as asked (…做了以下工作：
+        # 一是…五是…): those, before a section of that count
         announcing = _counted_announcement(service, p, ext.pool, p.count, stated=False)
         if announcing is not None:
             return announcing

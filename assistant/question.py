@@ -263,7 +263,7 @@ def chinese_terms(text: str, places: list[str] = ()) -> list[str]:  # type: igno
         if token in STOPWORDS or generic(token) or token.isdigit() or re.fullmatch(r"[\d.%]+", token):
             continue
         if _FUNCTION_PAIR_RE.fullmatch(token):
-            continue  # a word jieba made of a place word and a modal (问题上要采取: 上要), no term
+            continue  # a word jieba made of a place word and a modal (工作上要做到: 上要), no term
         terms.append(token)
     return list(dict.fromkeys(terms))
 

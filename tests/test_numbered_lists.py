@@ -87,10 +87,10 @@ COUNTED_RUN = """2036年云岭县政府工作报告
 
 一、2035年工作回顾
 
-一年来，着重抓了以下工作：
-一是扎实抓好项目建设。新开工项目60个，完成投资120亿元。
-二是扎实抓好招商引资。引进企业45家，到位资金80亿元。
-三是扎实抓好民生实事。办成十件民生实事，群众满意度提高。
+这一年，我们重点做了以下工作：
+一是全力推进项目建设。新开工项目60个，完成投资120亿元。
+二是全力推进招商引资。引进企业45家，到位资金80亿元。
+三是全力推进民生实事。办成十件民生实事，群众满意度提高。
 （一）经济运行稳中有进
 全县地区生产总值增长5.6%。
 （二）改革开放持续深化
@@ -108,7 +108,7 @@ def test_the_best_sentence_announcing_as_many_items_as_asked_lists_them_before_a
     # the review's three sub-headings are as many as asked too; the sentence the question quotes
     # announces the run that is asked
     service = service_of(tmp_path, "2036年云岭县政府工作报告.txt", COUNTED_RUN)
-    answer = service.ask("云岭县2036年政府工作报告回顾2035年时说“着重抓了以下工作”，具体是哪三个“扎实抓好”？")
+    answer = service.ask("云岭县2036年政府工作报告回顾2035年时说“重点做了以下工作”，具体是哪三个“全力推进”？")
     assert not answer.refused, answer.answer
     assert all(item in answer.answer for item in ("项目建设", "招商引资", "民生实事")), answer.answer
     assert "经济运行稳中有进" not in answer.answer, answer.answer
