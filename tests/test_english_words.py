@@ -166,3 +166,15 @@ def test_common_words_take_the_reports_sense_not_the_dictionarys_first():
     assert {"城镇", "就业", "新增"} <= rendered and not rendered & {"城市依赖症", "饭碗"}, rendered
     computing = understand("How much computing power did Yunling have in 2035?").terms
     assert "算力" in {a for t in computing for a in t.alternatives} and "电力" not in {t.text for t in computing}
+
+
+def test_the_corpus_chosen_indicators_never_override_a_glossary_row():
+    import re
+    from pathlib import Path
+
+    import assistant.english_glossary as glossary
+    from assistant.english_indicators import INDICATORS
+
+    written = set(re.findall(r'^    "([^"]+)":', Path(glossary.__file__).read_text(encoding="utf-8"), re.M))
+    assert not written & set(INDICATORS)
+    assert all(glossary.ENGLISH[k] == v for k, v in INDICATORS.items())
