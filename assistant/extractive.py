@@ -94,11 +94,15 @@ def accepted_candidates(q: Question, ranked: list[Candidate], scorer: LinearScor
     if accepted or not candidates or not understood(q):
         return accepted
     best = candidates[0]
-    # (a sentence giving the same figure agrees with the best: the margin is over the best one
-    # that says something else)
-    runner_up = next((c.score for c in candidates[1:] if c.sentence.text != best.sentence.text
-                      and not _same_figure(c, best)), 0.0)
-    return [best] if scorer.stands_out(best.score, runner_up, q.wants_number) else []
+    return [best] if scorer.stands_out(best.score, runner_up_score(best, candidates), q.wants_number) else []
+
+
+def runner_up_score(best: Candidate, ranked: list[Candidate]) -> float:
+    """The score the margin rule weighs ``best`` against: the best other sentence not rejected
+    (a sentence giving the same figure agrees with the best: the margin is over the best one
+    that says something else)."""
+    return next((c.score for c in ranked if not c.rejected and c.sentence.text != best.sentence.text
+                 and not _same_figure(c, best)), 0.0)
 
 
 def refusal_text(q: Question, pool: list[Candidate], near: float) -> tuple[str, str]:

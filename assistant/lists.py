@@ -15,7 +15,7 @@ from langchain_core.documents import Document
 
 from assistant.compose import Composition, nothing_found
 from assistant.evidence import Candidate, question_years, sentence_key
-from assistant.extractive import accepted_candidates, citation_for, source_label
+from assistant.extractive import accepted_candidates, citation_for, runner_up_score, source_label
 from assistant.led_lists import (
     announced_list,
     colon_clauses,
@@ -231,9 +231,7 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     announced = _announced_section(service, best, sections) if best is not None else None
     if announced is not None:
         return _section_list(service, p, announced)
-    runner_up = next((c.score for c in ext.pool if not c.rejected and best is not None
-                      and c.sentence.text != best.sentence.text), 0.0)
-    led = announced_list(service, p, best, runner_up=runner_up) if best is not None else None
+    led = announced_list(service, p, best, runner_up=runner_up_score(best, ext.pool)) if best is not None else None
     if led is not None:
         return led
     # a sentence near the top that states a count of what follows (办好N件实事。) and is
@@ -253,7 +251,7 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         # do not: e5 rates the titles of the genre close to any question of it)
         named_kind = [t for t in q.terms if t.answer_type and term_matches(t, best.sentence.text)]
         if listed is not None and listed.score > best.features.get("dense", 0.0) \
-                and not any(not term_matches(t, listed.path) for t in named_kind):
+                and all(term_matches(t, listed.path) for t in named_kind):
             return _section_list(service, p, listed)
         return _inline_list(service, p, best, enumeration_asked(q, best, enums))
     if section is not None and (best is None or section.score > best.features.get("dense", 0.0)):

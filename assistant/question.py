@@ -366,6 +366,11 @@ def asked_frame(text: str) -> tuple[int | None, str]:
     return relative, kind
 
 
+def _years_named(text: str) -> set[int]:
+    """The years a Chinese or English text names (2024年, 一九八五年, the 2024 report)."""
+    return set(explicit_years(text)) | {int(y) for y in _BARE_YEAR_RE.findall(text)}
+
+
 def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: Gazetteer | None = None) -> Question:
     """The :class:`Question` of a text as typed."""
     gazetteer = gazetteer or default_gazetteer()
@@ -375,9 +380,9 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
     text = asking_part(whole)
     language = detect_language(text)
     report_years = named_report_years(whole)
-    years = set(explicit_years(whole)) | {int(y) for y in _BARE_YEAR_RE.findall(whole)}
+    years = _years_named(whole)
     if text != whole:  # a long message: the years of the part that asks, when it names any (as places)
-        years = set(explicit_years(text)) | {int(y) for y in _BARE_YEAR_RE.findall(text)} or years
+        years = _years_named(text) or years
     places: list[Place]
     if language == "en":
         places = gazetteer.find_english(whole)

@@ -231,7 +231,7 @@ def find_figures(text: str, require_unit_for_chinese: bool = True) -> list[Figur
                 continue  # part of a name (N before a capital letter: 4K, 3D), not a quantity
             value = float(raw_value.replace(",", ""))
             ratio = _RATIO_TAIL_RE.match(norm, m.end()) if not unit and not scale else None
-            if ratio is not None and not norm[:m.start()].endswith((":", "：", "∶")) and float(ratio.group(1)):
+            if ratio is not None and norm[m.start() - 1 : m.start()] not in (":", "：", "∶") and float(ratio.group(1)):
                 ratio_end = ratio.end()
                 figures.append(Figure(text[m.start() : ratio_end], value / float(ratio.group(1)), ":", m.start(), ratio_end))
                 continue
