@@ -434,12 +434,14 @@ def test_local_mode_is_prepared_on_demand_with_progress(page: Page, seed_service
     models = tmp_path / "models"
     project = tmp_path / "project"
     project.mkdir()
+    go = tmp_path / "build-may-finish"
     real = ROOT / ".planqa" / "models" / MODELS["qwen2.5-coder-0.5b"].filename
     (project / "Makefile").write_text(
         "local:\n"
         "\t@echo planqa-step build\n"
         "\t@echo '[40/100] Building CXX object'\n"
-        "\t@sleep 4\n"
+        # the build step lasts until the test has seen its progress (at most a minute)
+        f"\t@for i in $$(seq 600); do test -e {go} && break; sleep 0.1; done\n"
         "\t@echo planqa-step install\n"
         "\t@sleep 2\n"
         "\t@echo planqa-step models\n"
@@ -459,13 +461,19 @@ def test_local_mode_is_prepared_on_demand_with_progress(page: Page, seed_service
         expect(prepare).to_be_visible()
         prepare.click()
         note = page.locator("#planqa-mode-note")
-        expect(note).to_contain_text("正在准备本地模型：编译模型运行库（35%")
+        runtime = app.state.planqa.services.runtime
+        try:
+            expect(note).to_contain_text("正在准备本地模型：编译模型运行库（35%", timeout=15_000)
+        except AssertionError as exc:  # say what the runtime was doing, not only what the page showed
+            raise AssertionError(f"{exc}\nruntime: {runtime.status()}\nlog:\n{runtime.log_path.read_text()}") from exc
         expect(note.locator("progress")).to_have_attribute("value", "35")
         page.screenshot(path=str(ARTIFACTS / "local-preparing.png"), full_page=True)
+        go.touch()
         expect(modes.get_by_text("本地大模型")).to_be_visible(timeout=60_000)
         expect(note).not_to_contain_text("本地大模型")
         expect(prepare).to_be_hidden()
     finally:
+        go.touch()
         server.stop()
 
 

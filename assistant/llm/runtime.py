@@ -157,6 +157,7 @@ class LocalRuntime:
             return
         if not llama_installed():
             self._failure = f"llama-cpp-python is still not importable; log: {self.log_path}"
+            return
         print(f"planqa: local model runtime ready (log: {self.log_path})", file=sys.stderr)
 
     def stop(self) -> None:
