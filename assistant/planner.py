@@ -283,19 +283,35 @@ def _consecutive_asks(q: Question) -> tuple[Part, ...]:
     first, second = pieces[asking[0]], pieces[asking[1]]
     quantity = QUANTITY_RE.search(first)
     assert quantity is not None
-    lead = "，".join([*pieces[: asking[0]], first[: quantity.start()]])
+    # what the first ask is about: its words before its last quantity word (总额 in 零售总额是多少
+    # is a part of the subject)
+    *_, last = QUANTITY_RE.finditer(first)
+    subject = first[: last.start()].removesuffix("是")
+    # a change asked without its own subject (…总额是多少，增长了多少) is the change of the first
+    # ask's whole subject; another ask keeps the words before the first quantity word
+    lead = "，".join([*pieces[: asking[0]], subject if not _names_a_thing(second) else first[: quantity.start()]])
     asked = [t for t in q.terms if t.weight > 0 and not t.answer_type]
     parts = []
     for text, piece, own_words in ((f"{'，'.join(pieces[: asking[0] + 1])}？", first, first[quantity.start():]),
                                    (f"{lead}{second}？", second, second)):
         # what this ask is about: its own words, else the last word before the first quantity
-        own = [t for t in asked if t.text in own_words] or [t for t in asked if t.text in first[: quantity.start()]][-1:]
+        own = [t for t in asked if t.text in own_words] or [t for t in asked if t.text in subject][-1:]
         if not own:
             return ()  # (多少、多少: one thing asked twice is no two asks)
         terms = tuple(t for t in q.terms if t.text in text)
         parts.append(Part("".join(t.text for t in own), replace(q, text=text, search_text=text, terms=terms,
                                                                    unit=asked_unit(piece, True))))
     return tuple(parts) if parts[0].label != parts[1].label else ()
+
+
+@lru_cache(maxsize=256)
+def _names_a_thing(ask: str) -> bool:
+    """Whether an ask has a noun of its own (总量是多少, 完成多少年度投资), by jieba's part of
+    speech; a verb alone (增长了多少, 比上年提高多少) asks how something named before changed."""
+    import jieba.posseg
+
+    jieba_module()  # initialised quietly, with the project's dictionary
+    return any(w.flag.startswith("n") or w.flag == "vn" for w in jieba.posseg.cut(ask))
 
 
 _KIND_LABELS = {TARGET: "目标", RESULT: "实际"}

@@ -245,6 +245,9 @@ def test_two_figures_asked_one_after_the_other_are_two_parts():
     assert p.kind == "parts" and len(p.parts) == 2
     assert p.parts[0].question.unit == "个" and "年度投资" in p.parts[1].question.text
     assert "浙江2031年" in p.parts[1].question.text  # the words before the first ask are kept
+    # a change asked without a subject of its own is the change of the first ask's whole subject
+    p = plan(understand("青河县2031年社会消费品零售总额是多少，增长了多少？"))
+    assert p.kind == "parts" and "零售总额增长了多少" in p.parts[1].question.text
     # one figure asked from one level to another is one ask
     assert plan(understand("2031年国内生产总值从多少增加到了多少？")).kind == "single"
 
