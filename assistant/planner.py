@@ -16,7 +16,15 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from assistant.glossary import indicator_groups
-from assistant.question import CLAUSE_RE, QUANTITY_RE, Question, asked_frame, asked_unit, named_report_years
+from assistant.question import (
+    CLAUSE_RE,
+    EN_SECOND_ASK_RE,
+    QUANTITY_RE,
+    Question,
+    asked_frame,
+    asked_unit,
+    named_report_years,
+)
 from common.normalize import ASKING_RE
 from common.places import Place
 from common.textutils import chinese_to_number
@@ -419,17 +427,12 @@ def plan(q: Question) -> Plan:
     return Plan("single", q)
 
 
-# An English question that goes on to ask a second thing about the same figure (…, and how did
-# it change; … and what share is that).
-_EN_SECOND_ASK_RE = re.compile(r"\band (?:by )?(?:how|what|where|which|when|whether)\b", re.I)
-
-
 def asks_two_things(q: Question) -> bool:
     """Whether the question asks two things in one (a figure and its change, its share or its
     rank: …X是多少？占多少？ / …, and how did it change?): the answer quotes the clause after the
     figure's as well, where the second thing is stated."""
     if q.is_english:
-        return _EN_SECOND_ASK_RE.search(q.text) is not None
+        return EN_SECOND_ASK_RE.search(q.text) is not None
     asking = [c for c in CLAUSE_RE.split(q.text) if ASKING_RE.search(c)]
     return len(asking) >= 2
 

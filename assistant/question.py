@@ -65,6 +65,11 @@ _EN_COUNT_NOUNS = {"person-times": "人次", "people": "人", "persons": "人", 
                    "passengers": "人次", "trips": "人次", "visits": "人次"}
 # "from what (level) to what", "rose to what level": the level a figure reached, not its rate of change
 _EN_LEVEL_RE = re.compile(r"\bfrom what\b.*\bto what\b|\bto what (?:level|figure|amount)\b", re.I)
+# The value or amount of something asked (not a value added, which grows by a rate).
+_EN_AMOUNT_RE = re.compile(r"\b(?:what|how much) (?:was|is|were|are) the (?:total )?(?:value|amount)\b(?![- ]added)", re.I)
+# An English question that goes on to ask a second thing about the same figure (…, and how did
+# it change; … and what share is that).
+EN_SECOND_ASK_RE = re.compile(r"\band (?:by )?(?:how|what|where|which|when|whether)\b", re.I)
 # "(by) how much did … grow / fall": a rate of change, as 增长多少 is in Chinese.
 _EN_CHANGE_RE = re.compile(r"\bhow much\b.*\b(?:grow|grew|rise|rose|increase|decrease|fall|fell|drop|decline)\b", re.I)
 # Asked for a plan or for what happened (general wording of the genre).
@@ -391,15 +396,21 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
         terms, search_text = english_terms(text, names, vocabulary), text
         wants_number = bool(_EN_QUANTITY_RE.search(text))
         how_many = re.search(r"\bhow many\b", text, re.I) is not None
-        unit = next((u for k, u in _EN_UNITS.items() if re.search(rf"\b{k}\b(?!')", text, re.I)), "")
+        # (of two asks, a figure and then its change or share, the unit is the first's: the
+        # second is stated beside it, …, and how fast did it grow)
+        second_ask = EN_SECOND_ASK_RE.search(text)
+        first_ask = text[: second_ask.start()] if second_ask else text
+        unit = next((u for k, u in _EN_UNITS.items() if re.search(rf"\b{k}\b(?!')", first_ask, re.I)), "")
         if not unit and how_many:
             # (the noun counted: within three words after how many)
             unit = next((u for k, u in _EN_COUNT_NOUNS.items()
                          if re.search(rf"\bhow many\s+(?:[\w-]+\s+){{0,3}}?{k}\b(?!')", text, re.I)), "")
         if not unit and _EN_LEVEL_RE.search(text):
             unit = AMOUNT_UNIT  # the levels reached (from what to what), as 从多少到多少
-        if not unit and _EN_CHANGE_RE.search(text):
+        if not unit and _EN_CHANGE_RE.search(first_ask):
             unit = "%"
+        if not unit and _EN_AMOUNT_RE.search(first_ask):
+            unit = AMOUNT_UNIT  # the value or amount of something, not its rate of change
         if not unit and how_many:
             unit = "个"  # a count: 个, 家, 项, 座… (not 公里 or 亿元)
         relative = 0 if re.search(r"\bthis year\b", text, re.I) else (-1 if re.search(r"\blast year\b", text, re.I) else None)

@@ -192,6 +192,11 @@ def test_a_ratio_to_gdp_measures_its_numerator_and_from_to_asks_levels():
     assert asked_unit("国内生产总值从多少增加到了多少？", True) == AMOUNT_UNIT
     assert asked_unit("研发投入强度要达到多少？", True) == ""
     assert named_report_years("2031年报告里，2030年实际是多少") == frozenset({2031})
+    # a value asked, then its growth: the value's unit (an amount), the growth is quoted beside it
+    q = understand("What was the total value of Qinghe County's retail sales in 2030, and how fast did it grow?")
+    assert q.unit == AMOUNT_UNIT
+    assert understand("How fast did Qinghe County's retail sales grow in 2030?").unit == "%"
+    assert understand("What was the industrial value added of Qinghe County in 2030?").unit != AMOUNT_UNIT
 
 
 def test_of_a_sentences_figures_one_of_another_main_indicator_is_not_chosen():
