@@ -131,6 +131,8 @@ _COURTESY_RE = re.compile(
     r"i need|we are|could you|can you)\b",
     re.IGNORECASE,
 )
+# The words that open a question (请问, 我想问一下): what follows them in their piece is asked.
+_ASK_OPENING_RE = re.compile(r"(?:我)?(?:想|要)?(?:请问|问一下|问问|请教)(?:一下)?[，,：:]?")
 # A question that asks of what the message said before it (这两个数, 这些, 那个情况).
 _BACK_REFERENCE_RE = re.compile(r"[这那](?:[两几一二三四五六七八九十]?[个项条件组]?|些)(?:数字?|数据|指标|情况|问题|内容|举措|措施)|"
                                 r"\b(?:these|those|that|this) (?:two |three )?(?:figures?|numbers?|points?)\b", re.I)
@@ -157,9 +159,19 @@ def asking_part(text: str) -> str:
     if not asking:
         return text
     kept: set[int] = set(asking)
+    opened: dict[int, str] = {}
     for i in asking:  # the topic pieces just before a question, within its sentence
         j = i - 1
-        while j >= 0 and j not in kept and pieces[j].rstrip()[-1:] in "，,：:" and not _COURTESY_RE.search(pieces[j]):
+        while j >= 0 and j not in kept and pieces[j].rstrip()[-1:] in "，,：:":
+            if _COURTESY_RE.search(pieces[j]):
+                # (the words that open a question, 请问X省…，: what follows them is asked;
+                # nothing before them)
+                opening = _ASK_OPENING_RE.match(pieces[j].lstrip(" ，,：:"))
+                rest = pieces[j].lstrip(" ，,：:")[opening.end():] if opening else ""
+                if rest.strip(" ，,：:") and not _COURTESY_RE.search(rest):
+                    kept.add(j)
+                    opened[j] = rest
+                break
             kept.add(j)
             j -= 1
         if _BACK_REFERENCE_RE.search(pieces[i]):
@@ -168,7 +180,7 @@ def asking_part(text: str) -> str:
             ends = [j for j in range(i) if pieces[j].rstrip()[-1:] in "。！!？?"]
             start = ends[-2] + 1 if len(ends) >= 2 else 0
             kept |= {j for j in range(start, i) if not _COURTESY_RE.search(pieces[j])}
-    keep = [_strip_courtesy(p) if i in asking else p for i, p in enumerate(pieces) if i in kept]
+    keep = [_strip_courtesy(p) if i in asking else opened.get(i, p) for i, p in enumerate(pieces) if i in kept]
     return "".join(k for k in keep if k.strip()).strip(" ，,：:") or text
 
 

@@ -26,6 +26,9 @@ def test_the_asking_part_of_a_long_message():
     english = "Hi, I'm preparing a briefing. Could you tell me what Ningxia's 2025 GDP growth target is? Thanks!"
     assert "Ningxia's 2025 GDP growth target" in asking_part(english) and "briefing" not in asking_part(english)
     assert asking_part("2024年赤字率是多少？") == "2024年赤字率是多少？"  # short: kept whole
+    # the words that open a question (请问) end the walk back, and what follows them is asked
+    message = "您好，我在云岭县上学，老师布置了一份作业，要查政府工作报告里的数字。请问青河县2034年政府工作报告说，全县森林覆盖率是多少？谢谢！"
+    assert asking_part(message) == "青河县2034年政府工作报告说，全县森林覆盖率是多少？"
 
 
 def test_a_question_asking_of_what_the_message_said_before_keeps_that_sentence():
