@@ -432,6 +432,10 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
         wants_number = bool(QUANTITY_RE.search(text))
         unit = asked_unit(text, wants_number)
         relative, kind = asked_frame(text)
+        if not kind and text != whole:
+            # (a clarification the asking part leaves out, …多少？（问的是计划数）, says which is asked)
+            left_out = " ".join(m.group(0) for m in PARENTHESIS_RE.finditer(whole) if m.group(0) not in text)
+            kind = asked_frame(left_out)[1]
         search_text = text
     # The years a sentence must speak about: those named besides the reports named (a question
     # naming only a report asks about anything in it).

@@ -70,6 +70,9 @@ def test_a_clarification_of_what_is_not_asked_names_no_year_asked():
     assert q.years == frozenset() and q.report_years == frozenset({2031})
     q = understand("By how much was energy use per unit of GDP to be cut in 2031 (the target, not the decline achieved in 2030)?")
     assert 2030 not in q.years
+    # a clarification after the question mark says which figure is asked, target or result
+    q = understand("2031年青河县政府工作报告预计当年全县粮食产量会有多少万吨？（问的是当年的计划数，不是上一年的实际产量）")
+    assert q.kind == "目标", q.kind
     # outside a clarification, 是不是 asks: nothing is dropped
     assert "3%" in understand("2031年赤字率是不是3%？").text
 
