@@ -280,7 +280,10 @@ def _consecutive_asks(q: Question) -> tuple[Part, ...]:
     ask (the report, the place, the topic); none when the question is not of that form."""
     if q.is_english or not q.wants_number:
         return ()
-    asking_text = q.text.rstrip("？?。. ")
+    # (two questions one after the other, …多少个X？…多少个Y？, are two asks of one sentence,
+    # each whole: the second keeps the pieces before the first ask, not the first's own words)
+    asked_twice = re.search(r"[？?](?=.)", q.text.rstrip("？?。. ")) is not None
+    asking_text = re.sub(r"[？?](?=.)", "，", q.text.rstrip("？?。. "))
     # (both in the sentence that asks: …列举了连续几年的X。…：X是多少？ asks once)
     if re.search(r"[。！!？?：:]", asking_text):
         return ()
@@ -297,7 +300,8 @@ def _consecutive_asks(q: Question) -> tuple[Part, ...]:
     subject = first[: last.start()].removesuffix("是")
     # a change asked without its own subject (…总额是多少，增长了多少) is the change of the first
     # ask's whole subject; another ask keeps the words before the first quantity word
-    lead = "，".join([*pieces[: asking[0]], subject if not _names_a_thing(second) else first[: quantity.start()]])
+    lead = "，".join([*pieces[: asking[0]], subject if not _names_a_thing(second) else
+                     ("" if asked_twice else first[: quantity.start()])])
     asked = [t for t in q.terms if t.weight > 0 and not t.answer_type]
     parts = []
     for text, piece, own_words in ((f"{'，'.join(pieces[: asking[0] + 1])}？", first, first[quantity.start():]),

@@ -248,6 +248,9 @@ def test_two_figures_asked_one_after_the_other_are_two_parts():
     # a change asked without a subject of its own is the change of the first ask's whole subject
     p = plan(understand("青河县2031年社会消费品零售总额是多少，增长了多少？"))
     assert p.kind == "parts" and "零售总额增长了多少" in p.parts[1].question.text
+    # two questions one after the other, each with its own thing asked: two parts, each whole
+    p = plan(understand("青河县2034年报告说，全县新建了多少所学校？在校学生增加到多少人？"))
+    assert p.kind == "parts" and p.parts[1].question.text == "青河县2034年报告说，在校学生增加到多少人？"
     # one figure asked from one level to another is one ask
     assert plan(understand("2031年国内生产总值从多少增加到了多少？")).kind == "single"
 
