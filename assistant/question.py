@@ -83,6 +83,7 @@ _EN_TARGET_RE = re.compile(r"\b(target|targets|goal|goals|aim|aims|aiming|plan|p
 # (was / were … to be done: what was planned, not what happened)
 _EN_RESULT_RE = re.compile(r"\b(did|grew|(?:was|were)(?!(?:\s+[\w-]+){0,10}?\s+to\s+be\b)|achieved|actual|actually|"
                            r"last year|in the past)\b", re.I)
+_EN_PLAN_NAME_RE = re.compile(r"\bfive[- ]year plans?\b", re.I)
 # Whether a target was met (did X meet its target, exceeded the goal) asks what happened.
 _EN_TARGET_MET_RE = re.compile(r"\b(?:meet|meets|met|achieve|achieved|achieves|exceed|exceeded|exceeds|hit|"
                                r"fulfil|fulfill|fulfilled|surpass|surpassed)\b(?:\s+[\w'’-]+){0,4}?\s+(?:target|goal)s?\b", re.I)
@@ -355,8 +356,14 @@ def english_kind(text: str) -> str:
     asked = _EN_CONTRAST_RE.sub(" ", text)
     if _EN_TARGET_MET_RE.search(asked):
         return RESULT
+    # (a five-year plan named, the 12th Five-Year Plan period, is no plan asked for: its period is
+    # planned in one report and reviewed in another, so it says neither)
+    named_plan = _EN_PLAN_NAME_RE.search(asked)
+    asked = _EN_PLAN_NAME_RE.sub(" ", asked)
     if _EN_TARGET_RE.search(asked):
         return TARGET
+    if named_plan:
+        return ""
     return RESULT if _EN_RESULT_RE.search(_EN_REPORT_SAID_RE.sub("", asked)) else ""
 
 

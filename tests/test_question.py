@@ -176,6 +176,9 @@ def test_english_commitments_ask_targets_and_what_was_to_be_done_asks_no_result(
 
     assert understand("What average PM2.5 concentration did Liaoning commit to stay below in 2031?").kind == TARGET
     assert understand("How was the cost of caring for infants under age 3 to be treated for income tax purposes?").kind == ""
+    # a five-year plan named as a period asks no plan: planned in one report, reviewed in another
+    assert understand("How long were Qinghe's expressways at the end of the 15th Five-Year Plan period?").kind == ""
+    assert understand("What did Qinghe plan for its expressways in 2031?").kind == TARGET
 
 
 def test_an_english_question_quoting_chinese_words_keeps_them_as_terms():
