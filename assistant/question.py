@@ -407,7 +407,10 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
         # second is stated beside it, …, and how fast did it grow)
         second_ask = EN_SECOND_ASK_RE.search(text)
         first_ask = text[: second_ask.start()] if second_ask else text
-        unit = next((u for k, u in _EN_UNITS.items() if re.search(rf"\b{k}\b(?!')", first_ask, re.I)), "")
+        unit_word = next((k for k in _EN_UNITS if re.search(rf"\b{k}\b(?!')", first_ask, re.I)), "")
+        unit = _EN_UNITS.get(unit_word, "")
+        if how_many and unit_word and not re.search(rf"\bhow many\s+(?:[\w-]+\s+){{0,2}}?{unit_word}\b", text, re.I):
+            unit = ""  # (how many things of over 100 billion yuan: a count; the money qualifies them)
         if not unit and how_many:
             # (the noun counted: within three words after how many)
             unit = next((u for k, u in _EN_COUNT_NOUNS.items()

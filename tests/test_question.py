@@ -203,6 +203,9 @@ def test_a_ratio_to_gdp_measures_its_numerator_and_from_to_asks_levels():
     assert q.unit == AMOUNT_UNIT
     assert understand("How fast did Qinghe County's retail sales grow in 2030?").unit == "%"
     assert understand("What was the industrial value added of Qinghe County in 2030?").unit != AMOUNT_UNIT
+    # how many things of a money size: a count (the money qualifies them); how many yuan: money
+    assert understand("How many of Qinghe's firms had sales of over 10 billion yuan in 2030?").unit == "个"
+    assert understand("How many billion yuan did Qinghe invest in 2030?").unit == "亿元"
 
 
 def test_of_a_sentences_figures_one_of_another_main_indicator_is_not_chosen():
