@@ -326,6 +326,9 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "strategic emerging industries": ("战略性新兴产业",),
     "credit refunds": ("留抵退税",),
     "medical bills": ("医疗费用", "医药费用"),
+    "overseas warehouses": ("海外仓",),
+    "overseas warehouse": ("海外仓",),
+    "floor area": ("建筑面积", "面积"),
     "overcapacity": ("过剩产能", "去产能"),
     "excess capacity": ("过剩产能", "去产能"),
     # (capacity of industry, of power plants, of treatment works)

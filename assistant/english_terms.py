@@ -27,6 +27,7 @@ _EN_STOP = frozenset(
     "work province provincial region autonomous municipality china china's chinese national country "
     "nationwide set share proportion percentage percent rate ratio figure figures regarding concerning "
     "related relating during through since into under within between promise promised pledge pledged total overall whole entire "
+    "combined altogether cumulative cumulatively "
     # a count of the things asked is read by the planner, it is no word of the answer
     "two three four five six seven eight nine ten eleven twelve "
     # words of how a figure is asked (how long, what level, in units of, the volume of), not of what

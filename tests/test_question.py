@@ -58,6 +58,10 @@ def test_english_phrases_become_one_term_each_with_all_their_glosses():
     # a plural in -ies is its singular's phrase (economies → economy: 生产总值 among its glosses)
     plural = understand("How fast did the economies of Jiangsu and Zhejiang grow in 2031?")
     assert any("生产总值" in t.alternatives for t in plural.terms)
+    # words of how a total is asked (combined, altogether) are no terms; the genre's trade words are
+    q = understand("What was the combined floor area of Qinghe's overseas warehouses in 2031?")
+    alternatives = {a for t in q.terms for a in t.alternatives}
+    assert {"海外仓", "面积"} <= alternatives and not alternatives & {"combined", "结合"}, q.terms
     # a phrase the glossary writes in the plural reads in the singular too (new job → new jobs)
     singular = understand("What was the new job creation target for 2031?")
     assert any("新增就业" in t.alternatives for t in singular.terms), singular.terms
