@@ -272,6 +272,8 @@ def _indicator_parts(q: Question) -> tuple[Part, ...]:
 
 
 _ASK_SEPARATOR_RE = re.compile(r"[、，,；;]")
+# A question that opens on the one before it: its share, its part, a comparison with it.
+_REFERS_BACK_RE = re.compile(r"(?:其中|其|它|这|那|该|占|比|相当于|同比|较|为|是)")
 
 
 def _consecutive_asks(q: Question) -> tuple[Part, ...]:
@@ -292,6 +294,8 @@ def _consecutive_asks(q: Question) -> tuple[Part, ...]:
     if len(asking) != 2 or asking[1] != asking[0] + 1:
         return ()
     first, second = pieces[asking[0]], pieces[asking[1]]
+    if asked_twice and _REFERS_BACK_RE.match(second):
+        return ()  # (…是多少？占全国的多少？ asks of the first's figure: one ask, quoted with its share)
     quantity = QUANTITY_RE.search(first)
     assert quantity is not None
     # what the first ask is about: its words before its last quantity word (总额 in 零售总额是多少

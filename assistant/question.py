@@ -114,6 +114,8 @@ _THIS_YEARS_REPORT_RE = re.compile(r"(?:今年|本年)(?:的|度)?(?:省|市|全
 _NEGATED_RE = re.compile(r"[（(](?:不是|而不是|并非|非|not)[^）)]*[）)]", re.IGNORECASE)
 # Inside a clarification, a clause that says what is not asked (（问的是今年的目标，不是去年的实际数）).
 PARENTHESIS_RE = re.compile(r"[（(][^（()）]*[）)]")
+# A clarification of what is asked (问的是…, 指的是…), not of how to answer (请按原文回答).
+_WHAT_IS_ASKED_RE = re.compile(r"问的是|指的是|是指|要的是|想知道的是")
 _NEGATED_CLAUSE_RE = re.compile(r"(?:而不是|不是|并非|而非|\bnot\b)[^，,；;）)]*", re.IGNORECASE)
 _CAPTION_RE = re.compile(r"图片|照片|图中|图里|画面|配图|photo|picture|image", re.IGNORECASE)
 QUESTION_WORDS_RE = re.compile(
@@ -444,7 +446,8 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
         relative, kind = asked_frame(text)
         if not kind and text != whole:
             # (a clarification the asking part leaves out, …多少？（问的是计划数）, says which is asked)
-            left_out = " ".join(m.group(0) for m in PARENTHESIS_RE.finditer(whole) if m.group(0) not in text)
+            left_out = " ".join(m.group(0) for m in PARENTHESIS_RE.finditer(whole)
+                                if m.group(0) not in text and _WHAT_IS_ASKED_RE.search(m.group(0)))
             kind = asked_frame(left_out)[1]
         search_text = text
     # The years a sentence must speak about: those named besides the reports named (a question

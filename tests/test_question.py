@@ -77,6 +77,8 @@ def test_a_clarification_of_what_is_not_asked_names_no_year_asked():
     # a clarification after the question mark says which figure is asked, target or result
     q = understand("2031年青河县政府工作报告预计当年全县粮食产量会有多少万吨？（问的是当年的计划数，不是上一年的实际产量）")
     assert q.kind == "目标", q.kind
+    # (one of how to answer says nothing of it)
+    assert not understand("2031年青河县政府工作报告里全县粮食产量会有多少万吨？（请按报告原文的要求回答）").kind
     # outside a clarification, 是不是 asks: nothing is dropped
     assert "3%" in understand("2031年赤字率是不是3%？").text
 
