@@ -36,6 +36,17 @@ _ANNOUNCING_END_RE = re.compile(r"(?:以下|如下)[\u4e00-\u9fff]{0,8}[。：:]
 _MAX_SKIPPED = 2  # sentences between an announcement and its first item
 
 
+def _section_number(number: str) -> int:
+    """The number of a section's numbering (一、 → 1, （三） → 3, 2. → 2), else 0."""
+    import cn2an
+
+    numeral = number.strip("、.．()（） ")
+    try:
+        return int(cn2an.cn2an(numeral, "smart")) if numeral else 0
+    except ValueError:
+        return 0
+
+
 def _is_lead(text: str) -> bool:
     plain = text.strip().rstrip("。：:；;")
     return 0 < len(plain) <= MAX_LEAD_CHARS and not re.search(r"[，,、；;\d]", plain)
@@ -175,11 +186,27 @@ def announced_list(service: PlanqaService, p: Plan, best: Candidate, counted_onl
     section = _section_holding(nodes, start)
     end = section.end if section is not None else None
     headings = {n.title_start for n in nodes if n.kind != "lead"}
+    # (items numbered like sections, 一、…二、…, right after an announcement that ends in a colon:
+    # a list that the outline took for sections, as its numbering starts again from one)
+    numbered = {n.title_start: n for n in nodes if n.kind == "heading" and n.number} if colon >= 0 and not tail else {}
     run: list[StoredSentence] = []
     last = 1 if tail else 0
     skipped = 0  # sentences before the first item: the run starts right after the announcement
-    for sentence in sentences:
+    numbered_run = False
+    for i, sentence in enumerate(sentences):
         if sentence.start <= start:
+            continue
+        node = numbered.get(sentence.start)
+        if node is not None and _section_number(node.number) == last + 1 and (run or not skipped) \
+                and len(run) < MAX_LIST_ITEMS:
+            # (a number alone on its line, 一、, has its item in the sentence after it)
+            run.append(sentence if node.title.strip() or i + 1 >= len(sentences) else sentences[i + 1])
+            last += 1
+            numbered_run = True
+            continue
+        if numbered_run:  # the bodies of items numbered like sections, up to the next section
+            if sentence.start in headings:
+                break
             continue
         if (end is not None and sentence.start >= end) or sentence.start in headings or len(run) >= MAX_LIST_ITEMS:
             break

@@ -112,3 +112,46 @@ def test_the_best_sentence_announcing_as_many_items_as_asked_lists_them_before_a
     assert not answer.refused, answer.answer
     assert all(item in answer.answer for item in ("项目建设", "招商引资", "民生实事")), answer.answer
     assert "经济运行稳中有进" not in answer.answer, answer.answer
+
+
+RESTARTED = """1986年云岭县人民政府工作报告
+
+一、过去一年的工作
+
+全县农业生产稳定增长，粮食总产量达到十二万吨。
+
+二、关于发展乡镇企业
+
+发展乡镇企业，要从本县实际出发，着重抓好以下几个方面：
+一、积极发展农副产品加工业，提高农产品的附加值；
+二、大力发展建筑建材业，满足城乡建设的需要；
+三、稳步发展交通运输业，搞活商品流通。
+乡镇企业要加强经营管理，提高经济效益。
+
+三、关于农业生产
+
+农业是国民经济的基础。关于农田水利的增产措施，今年我提出以下几点：
+一、
+整修塘坝水库。全县要整修塘坝二百处，恢复灌溉面积。
+二、
+推广节水灌溉。在丘陵地区推广喷灌和滴灌。
+三、
+加强水土保持。在坡耕地上修筑梯田，植树种草。
+
+四、关于精神文明建设
+
+要加强社会治安综合治理。
+"""
+
+
+def test_items_numbered_like_sections_after_an_announcement_are_its_list(tmp_path):
+    # the items restart the sections' numbering (一、 inside 二、): the outline takes them for
+    # sections, the announcement's list is them all the same, with a number alone on its line
+    # followed by its item
+    service = service_of(tmp_path, "1986年云岭县人民政府工作报告.txt", RESTARTED)
+    answer = service.ask("1986年云岭县政府工作报告说，发展乡镇企业要抓好哪几个方面？")
+    at = [answer.answer.find(item) for item in ("农副产品加工业", "建筑建材业", "交通运输业")]
+    assert all(i >= 0 for i in at) and at == sorted(at), answer.answer
+    answer = service.ask("1986年云岭县政府工作报告关于农田水利的增产措施提出了哪几点？")
+    at = [answer.answer.find(item) for item in ("整修塘坝水库", "推广节水灌溉", "加强水土保持")]
+    assert all(i >= 0 for i in at) and at == sorted(at), answer.answer
