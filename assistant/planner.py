@@ -315,7 +315,8 @@ def _consecutive_asks(q: Question) -> tuple[Part, ...]:
         if not own:
             return ()  # (多少、多少: one thing asked twice is no two asks)
         terms = tuple(t for t in q.terms if t.text in text)
-        parts.append(Part("".join(t.text for t in own), replace(q, text=text, search_text=text, terms=terms,
+        label = "".join(t.text for t in sorted(own, key=lambda t: (own_words.find(t.text) + 1 or len(own_words) + 1)))
+        parts.append(Part(label, replace(q, text=text, search_text=text, terms=terms,
                                                                    unit=asked_unit(piece, True))))
     return tuple(parts) if parts[0].label != parts[1].label else ()
 

@@ -251,6 +251,9 @@ def test_two_figures_asked_one_after_the_other_are_two_parts():
     # two questions one after the other, each with its own thing asked: two parts, each whole
     p = plan(understand("青河县2034年报告说，全县新建了多少所学校？在校学生增加到多少人？"))
     assert p.kind == "parts" and p.parts[1].question.text == "青河县2034年报告说，在校学生增加到多少人？"
+    # (each part is named by its own words in the order the question writes them)
+    p = plan(understand("2034年报告说，青河县工业产值平均每年增长多少？国民生产总值平均每年增长多少？"))
+    assert p.parts[1].label.startswith("国民生产总值"), p.parts[1].label
     # …unless the second opens on the first (its share, its part): one ask, quoted with its share
     assert plan(understand("青河县2034年报告说，全县粮食产量是多少？占全市的百分之几？")).kind == "single"
     # one figure asked from one level to another is one ask
