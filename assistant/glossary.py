@@ -228,6 +228,18 @@ def english_glosses(phrases: list[str]) -> list[tuple[str, ...]]:
 _PHRASES = sorted({t for group in SYNONYMS for t in group if len(t) >= 3 and not t.isascii()}, key=lambda t: (-len(t), t))
 
 
+# Two-character glossary words (个税, 低保, 社零): words of their own, also where a word cutter
+# that does not know them cuts across them (能抵个税 → 抵个 / 税).
+_PAIRS = frozenset(t for group in SYNONYMS for t in group if len(t) == 2 and not t.isascii())
+
+
+def split_glossary_words(text: str, tokens: list[str]) -> list[str]:
+    """The two-character glossary words in ``text`` that ``tokens`` (its cut into words) cut
+    across: neither one of the tokens nor inside one."""
+    found = [w for w in _PAIRS if w in text and w not in tokens and not any(w in t for t in tokens)]
+    return sorted(found, key=lambda w: (text.find(w), w))  # (in text order, whatever the set's)
+
+
 def glossary_phrases(text: str) -> list[str]:
     """Glossary phrases of three or more characters found in ``text``, not overlapping: longer
     phrases first and, of two the same length that overlap, the one that starts first."""

@@ -25,7 +25,7 @@ import numpy as np
 
 from assistant.english_terms import english_terms
 from assistant.english_words import EnglishRenderer
-from assistant.glossary import alternatives, glossary_phrases
+from assistant.glossary import alternatives, glossary_phrases, split_glossary_words
 from common.normalize import asking_part, normalize
 from common.places import NATIONAL, Gazetteer, Place, default_gazetteer
 from common.textutils import chinese_to_number
@@ -264,6 +264,9 @@ def chinese_terms(text: str, places: list[str] = ()) -> list[str]:  # type: igno
     for phrase in glossary_phrases(core):
         terms.append(phrase)
         core = core.replace(phrase, " ")
+    for word in split_glossary_words(core, jieba_module().lcut(core)):
+        terms.append(word)  # (a glossary word the cut goes across: 抵个税 is 抵 个税, not 抵个 税)
+        core = core.replace(word, " ")
     for token in jieba_module().lcut(core):
         token = token.strip()
         if len(token) < 2 and not (token.isascii() and token.isalnum() and len(token) > 1):
