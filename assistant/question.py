@@ -219,17 +219,20 @@ class Vocabulary:
         best: tuple[int, str] | None = None
         for i in range(len(word)):
             for other, count in self._masked.get(f"{word[:i]}?{word[i + 1:]}", []):
-                sounds_alike = other != word and bool(_sounds(word[i]) & _sounds(other[i]))
+                # (the typed character by its usual reading, as a pinyin typist meant it: a rare
+                # reading, 娃 as gui, makes no typo of 规; the corpus word's in any reading)
+                sounds_alike = other != word and bool(_sounds(word[i], usual=True) & _sounds(other[i]))
                 if sounds_alike and count >= max(5, 20 * have) and (best is None or count > best[0]):
                     best = (count, other)
         return best[1] if best else None
 
 
 @lru_cache(maxsize=8192)
-def _sounds(char: str) -> frozenset[str]:
+def _sounds(char: str, usual: bool = False) -> frozenset[str]:
+    """The readings of a character (toneless pinyin); ``usual``: its usual one only."""
     from pypinyin import Style, pinyin
 
-    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=not usual)[0])
 
 
 def detect_language(text: str) -> str:

@@ -307,3 +307,13 @@ def test_a_two_character_glossary_word_the_word_cutter_cuts_across_is_a_term():
     assert "抵个" not in chinese_terms("青河县请保姆的钱能抵个税吗？")
     # (inside a longer word it is that word's: 增加值 keeps 增加 to itself)
     assert "增加" not in chinese_terms("青河县工业增加值是多少？")
+
+
+def test_a_typo_is_one_character_off_in_its_usual_reading():
+    from assistant.question import Vocabulary
+
+    words = {"规上": 40, "财政": 40}
+    vocabulary = Vocabulary(lambda w: 0, 100, lambda: words)
+    assert vocabulary.correction("财正") == "财政"  # (zheng: a pinyin typist's slip)
+    # 娃 reads gui only rarely: 娃上 (a cut of 娃 上小学) is no typo of 规上
+    assert vocabulary.correction("娃上") is None
