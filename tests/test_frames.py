@@ -28,6 +28,12 @@ def test_chinese_numerals_are_figures_and_years_are_not():
     frame = frame_sentence("一九八四年全国农民人均纯收入达到三百五十五元，比上年增长百分之十四点七。", (), 1985)
     assert [f.text for f in frame.figures] == ["三百五十五元", "百分之十四点七"]
     assert frame.years == (1984,) and {f.kind for f in frame.figures} == {RESULT}
+    # head of livestock is a unit of the genre (生猪存栏N万头), asked as 多少头
+    frame = frame_sentence("一九八四年全县生猪存栏二十六万头，出栏三十一万头。", (), 1985)
+    assert [f.text for f in frame.figures] == ["二十六万头", "三十一万头"]
+    from assistant.question import asked_unit
+
+    assert asked_unit("一九八四年全县生猪存栏多少头？", True) == "头"
 
 
 def test_plan_periods_and_the_past_five_years():
