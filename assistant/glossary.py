@@ -229,7 +229,7 @@ _PHRASES = sorted({t for group in SYNONYMS for t in group if len(t) >= 3 and not
 
 
 # Two-character glossary words (个税, 低保, 社零): words of their own, also where a word cutter
-# that does not know them cuts across them (能抵个税 → 抵个 / 税).
+# that does not know them cuts across them (抵个税 → 抵个 / 税).
 _PAIRS = frozenset(t for group in SYNONYMS for t in group if len(t) == 2 and not t.isascii())
 
 

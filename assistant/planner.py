@@ -284,8 +284,8 @@ def _consecutive_asks(q: Question) -> tuple[Part, ...]:
         return ()
     # (two questions one after the other, …多少个X？…多少个Y？, are two asks of one sentence,
     # each whole: the second keeps the pieces before the first ask, not the first's own words)
-    asked_twice = re.search(r"[？?](?=.)", q.text.rstrip("？?。. ")) is not None
-    asking_text = re.sub(r"[？?](?=.)", "，", q.text.rstrip("？?。. "))
+    asking_text, marks = re.subn(r"[？?](?=.)", "，", q.text.rstrip("？?。. "))
+    asked_twice = marks > 0
     # (both in the sentence that asks: …列举了连续几年的X。…：X是多少？ asks once)
     if re.search(r"[。！!？?：:]", asking_text):
         return ()

@@ -364,7 +364,7 @@ def english_kind(text: str) -> str:
     asked = _EN_CONTRAST_RE.sub(" ", text)
     if _EN_TARGET_MET_RE.search(asked):
         return RESULT
-    # (a five-year plan named, the 12th Five-Year Plan period, is no plan asked for: its period is
+    # (a five-year plan named, the 15th Five-Year Plan period, is no plan asked for: its period is
     # planned in one report and reviewed in another, so it says neither)
     named_plan = _EN_PLAN_NAME_RE.search(asked)
     asked = _EN_PLAN_NAME_RE.sub(" ", asked)
@@ -418,7 +418,7 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
         unit_word = next((k for k in _EN_UNITS if re.search(rf"\b{k}\b(?!')", first_ask, re.I)), "")
         unit = _EN_UNITS.get(unit_word, "")
         if how_many and unit_word and not re.search(rf"\bhow many\s+(?:[\w-]+\s+){{0,2}}?{unit_word}\b", text, re.I):
-            unit = ""  # (how many things of over 100 billion yuan: a count; the money qualifies them)
+            unit = ""  # (how many firms with sales of over N billion yuan: a count; the money qualifies them)
         if not unit and how_many:
             # (the noun counted: within three words after how many)
             unit = next((u for k, u in _EN_COUNT_NOUNS.items()
