@@ -17,6 +17,7 @@ from assistant.planner import Plan, count_in
 from assistant.schema import Citation
 from assistant.scope import QUOTED_RE
 from assistant.windows import term_matches
+from common.textutils import split_clauses
 from ingest.outline import OutlineNode, split_number
 from vectorstore.docstore import StoredSentence
 
@@ -316,11 +317,13 @@ _PARALLEL_MIN = 3  # sentences of a parallel run (…，加快发展A。…，�
 
 
 def _last_clause(text: str) -> str:
-    return re.split(r"[，,；;：:]", text.rstrip("。；;！!"))[-1].strip()
+    clauses = split_clauses(text.rstrip("。；;！!"))  # (not at the comma of a number: １６，０５５元)
+    return clauses[-1].text.strip(" ，,；;：:") if clauses else ""
 
 
 def _first_clause(text: str) -> str:
-    return re.split(r"[，,；;：:。]", text)[0].strip()
+    clauses = split_clauses(text)
+    return clauses[0].text.strip().rstrip("，,；;：:。") if clauses else ""
 
 
 def parallel_run_of(service: PlanqaService, p: Plan, pool: list[Candidate],

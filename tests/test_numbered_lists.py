@@ -155,3 +155,12 @@ def test_items_numbered_like_sections_after_an_announcement_are_its_list(tmp_pat
     answer = service.ask("1986年云岭县政府工作报告关于农田水利的增产措施提出了哪几点？")
     at = [answer.answer.find(item) for item in ("整修塘坝水库", "推广节水灌溉", "加强水土保持")]
     assert all(i >= 0 for i in at) and at == sorted(at), answer.answer
+
+
+def test_a_clause_of_a_parallel_run_does_not_end_inside_a_number():
+    from assistant.led_lists import _first_clause, _last_clause
+
+    # a full-width comma of thousands (１６，０５５元) is no clause break: the item keeps its figure
+    assert _first_clause("云岭县预算规定教育支出为１６，０５５，０００元，占支出的２２％。") == "云岭县预算规定教育支出为１６，０５５，０００元"
+    assert _last_clause("新建校舍３处，投资２，４１０万元。") == "投资２，４１０万元"
+    assert _first_clause("强化产业支撑，推进项目建设。") == "强化产业支撑"
