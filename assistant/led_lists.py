@@ -37,15 +37,19 @@ _ANNOUNCING_END_RE = re.compile(r"(?:以下|如下)[\u4e00-\u9fff]{0,8}[。：:]
 _MAX_SKIPPED = 2  # sentences between an announcement and its first item
 
 
-def _section_number(number: str) -> int:
-    """The number of a section's numbering (一、 → 1, （三） → 3, 2. → 2), else 0."""
+def _numeral_value(numeral: str) -> int:
+    """一 → 1, 十二 → 12, 2 → 2; 0 when it is no numeral."""
     import cn2an
 
-    numeral = number.strip("、.．()（） ")
     try:
         return int(cn2an.cn2an(numeral, "smart")) if numeral else 0
     except ValueError:
         return 0
+
+
+def _section_number(number: str) -> int:
+    """The number of a section's numbering (一、 → 1, （三） → 3, 2. → 2), else 0."""
+    return _numeral_value(number.strip("、.．()（） "))
 
 
 def _is_lead(text: str) -> bool:
@@ -55,16 +59,8 @@ def _is_lead(text: str) -> bool:
 
 def ordinal_number(text: str) -> int:
     """The number of the ordinal a sentence opens with (一是 → 1, 第三， → 3), else 0."""
-    import cn2an
-
     match = _ORDINAL_OPENING_RE.match(text.strip())
-    if match is None:
-        return 0
-    numeral = next(g for g in match.groups() if g)
-    try:
-        return int(cn2an.cn2an(numeral, "smart"))
-    except ValueError:
-        return 0
+    return _numeral_value(next(g for g in match.groups() if g)) if match is not None else 0
 
 
 def _led(service: PlanqaService, p: Plan, best: Candidate, lead: str, first: str, body: list[StoredSentence],

@@ -296,16 +296,21 @@ def _consecutive_asks(q: Question) -> tuple[Part, ...]:
     first, second = pieces[asking[0]], pieces[asking[1]]
     if asked_twice and _REFERS_BACK_RE.match(second):
         return ()  # (…是多少？占全国的多少？ asks of the first's figure: one ask, quoted with its share)
-    quantity = QUANTITY_RE.search(first)
-    assert quantity is not None
+    asks = list(QUANTITY_RE.finditer(first))  # (its first and last quantity words)
+    quantity, last = asks[0], asks[-1]
     # what the first ask is about: its words before its last quantity word (总额 in 零售总额是多少
     # is a part of the subject)
-    *_, last = QUANTITY_RE.finditer(first)
     subject = first[: last.start()].removesuffix("是")
     # a change asked without its own subject (…总额是多少，增长了多少) is the change of the first
-    # ask's whole subject; another ask keeps the words before the first quantity word
-    lead = "，".join([*pieces[: asking[0]], subject if not _names_a_thing(second) else
-                     ("" if asked_twice else first[: quantity.start()])])
+    # ask's whole subject; a second question asked whole keeps none of the first's words; another
+    # ask keeps the words before the first quantity word
+    if not _names_a_thing(second):
+        carried = subject
+    elif asked_twice:
+        carried = ""
+    else:
+        carried = first[: quantity.start()]
+    lead = "，".join([*pieces[: asking[0]], carried])
     asked = [t for t in q.terms if t.weight > 0 and not t.answer_type]
     parts = []
     for text, piece, own_words in ((f"{'，'.join(pieces[: asking[0] + 1])}？", first, first[quantity.start():]),

@@ -267,10 +267,14 @@ def chinese_terms(text: str, places: list[str] = ()) -> list[str]:  # type: igno
     for phrase in glossary_phrases(core):
         terms.append(phrase)
         core = core.replace(phrase, " ")
-    for word in split_glossary_words(core, jieba_module().lcut(core)):
+    tokens = jieba_module().lcut(core)
+    cut_across = split_glossary_words(core, tokens)
+    for word in cut_across:
         terms.append(word)  # (a glossary word the cut goes across: 抵个税 is 抵 个税, not 抵个 税)
         core = core.replace(word, " ")
-    for token in jieba_module().lcut(core):
+    if cut_across:
+        tokens = jieba_module().lcut(core)  # (the rest, cut again without them)
+    for token in tokens:
         token = token.strip()
         if len(token) < 2 and not (token.isascii() and token.isalnum() and len(token) > 1):
             continue

@@ -166,8 +166,9 @@ def asking_part(text: str) -> str:
             if _COURTESY_RE.search(pieces[j]):
                 # (the words that open a question, 请问X省…，: what follows them is asked;
                 # nothing before them)
-                opening = _ASK_OPENING_RE.match(pieces[j].lstrip(" ，,：:"))
-                rest = pieces[j].lstrip(" ，,：:")[opening.end():] if opening else ""
+                piece = pieces[j].lstrip(" ，,：:")
+                opening = _ASK_OPENING_RE.match(piece)
+                rest = piece[opening.end():] if opening else ""
                 if rest.strip(" ，,：:") and not _COURTESY_RE.search(rest):
                     kept.add(j)
                     opened[j] = rest
