@@ -104,20 +104,27 @@ def names_list(terms: Sequence[Term], text: str, items: list[str], nouns_only: b
     """Whether a question term of two or more characters stands right after the last item of
     the enumeration (2: its head noun, A、B、C等新的Y) or right before its first (1: a verb or
     the topic), else 0; ``nouns_only``: a noun (a verb such as 抓好 stands before many lists)."""
-    first, last = text.find(items[0]), text.rfind(items[-1])
-    if len(items) < 2 or first < 0 or last < 0:
+    first = text.find(items[0]) if items else -1
+    if len(items) < 2 or first < 0 or text.rfind(items[-1]) < 0:
         return 0
+    asked = [t for t in terms if t.weight > 0 and len(t.text) >= 2 and (not nouns_only or is_noun(t.text))]
+    if head_nouns(asked, text, items):
+        return 2
+    before = text[max(0, first - _NAME_REACH) : first]
+    return 1 if any(term_matches(t, before) for t in asked if not t.answer_type) else 0
+
+
+def head_nouns(terms: Sequence[Term], text: str, items: list[str]) -> list[Term]:
+    """The terms that name the enumeration by its head noun: right after its last item (A、B、C
+    等新的Y), or holding the last item (A、B和C筛查), or ending each item (A优势、B优势、C优势)."""
+    last = text.rfind(items[-1])
+    if not items or last < 0:
+        return []
     end = last + len(items[-1])
     after = _ETC_RE.sub("", text[end : end + _NAME_REACH + 12])
     after = _QUOTED_LABEL_RE.sub("", after)  # (A、B等“N+M”Y: the list's label, then Y)
     after = _QUALIFIER_RE.sub("", after)[:_NAME_REACH]  # (A、B等前景广阔的Y: Y)
-    before = text[max(0, first - _NAME_REACH) : first]
-    asked = [t for t in terms if t.weight > 0 and len(t.text) >= 2 and (not nouns_only or is_noun(t.text))]
-    # (the kind of answer asked, 哪几类产业, names the list by its head noun: …等产业; also when
-    # the last item holds it, A、B和C筛查, or each item ends with it, A优势、B优势、C优势)
-    if any(term_matches(t, after) or ends_items(t.text, items) for t in asked):
-        return 2
-    return 1 if any(term_matches(t, before) for t in asked if not t.answer_type) else 0
+    return [t for t in terms if term_matches(t, after) or ends_items(t.text, items)]
 
 
 def ends_items(word: str, items: list[str]) -> bool:

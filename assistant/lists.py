@@ -29,6 +29,7 @@ from assistant.led_lists import (
 from assistant.list_naming import (
     counted_after,
     enumeration_asked,
+    head_nouns,
     missing_key,
     names_list,
     terms_in_items,
@@ -218,6 +219,12 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         # by its head noun (…哪几方面的优势: A优势、B优势、C优势), when no section matches at all
         # (found once: it is also the last resort below)
         named_elsewhere = _named_enumeration(service, q, ext.pool, by_noun=best is not None)
+        naming = head_nouns(q.terms, named_elsewhere[0].sentence.text, named_elsewhere[1]) if named_elsewhere else []
+        if best is not None and naming and all(term_matches(t, best.matched_text) for t in naming):
+            # the accepted clauses themselves name the kind of thing asked, in every word the list
+            # is named by (…等重大生态Y), and lists nothing: another sentence's list of Y is
+            # about another matter of that kind
+            named_elsewhere = None
         if named_elsewhere is not None and (section is None or (best is None and not _names_title(q, section.node))):
             return _inline_list(service, p, *named_elsewhere)
     if best is not None and not (section is not None and _names_title(q, section.node)):

@@ -474,6 +474,19 @@ def test_a_list_named_by_the_questions_head_noun_answers_when_the_best_sentence_
     assert len(answer.items) == 3 and "生态优势" in answer.items[-1], answer.answer
 
 
+def test_a_list_of_the_kind_asked_elsewhere_is_no_answer_when_the_best_clauses_name_that_kind(tmp_path):
+    """…抓哪些重点工程: the accepted sentence names the kind itself (抓好A等重大生态工程) and lists
+    nothing; a list of other 工程 in another paragraph (实施东区、西区、南区环境提升工程) is about
+    another matter and is not the answer."""
+    report = ("2034年青河县政府工作报告\n\n一、重点工作\n\n"
+              "持续打造一流营商环境。深入实施东区、西区、南区环境提升工程。深化招投标评审改革。\n"
+              "加强生态保护修复，推进东山林场二次创业，抓好西河流域等重大生态工程，完成营造林6万亩。\n"
+              "建设高标准农田1万亩。\n")
+    service = service_of(tmp_path, "2034年青河县政府工作报告.txt", report)
+    answer = service.ask("青河县2034年在加强生态保护修复方面准备抓哪些重点工程？")
+    assert "西河流域" in answer.answer and "东区" not in answer.answer, answer.answer
+
+
 def test_a_list_about_a_name_the_reports_passages_never_write_is_refused(tmp_path):
     """雄安 and 新区 are two words of one name that another report writes whole: a list question
     about it over a report that never names it is refused, not answered with that report's
