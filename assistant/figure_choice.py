@@ -163,7 +163,8 @@ def figure_choice(
     matches = {id(f): indicator_match(q, f.indicator) for f, _ in windows}
     if level_asked(q):
         levels = [(f, w) for f, w in windows
-                  if not _CHANGE_SAID_RE.search(_CONNECTIVES_RE.sub("", said[id(f)]) or f.indicator)]
+                  if _REACHED_RE.search(said[id(f)].rstrip())
+                  or not _CHANGE_SAID_RE.search(_CONNECTIVES_RE.sub("", said[id(f)]) or f.indicator)]
         if not levels or max(matches[id(f)] for f, _ in levels) < max(matches.values()):
             return None, None, "figure"
         windows = levels
@@ -207,6 +208,8 @@ _CHANGE_WORDS_RE = re.compile(r"“[^”]*”|以来|增长|达到|提高|下降
 
 # Words that say something changed, in a question (…增长了多少) or before a figure (增加了a).
 _CHANGE_SAID_RE = re.compile(r"增长|增加|减少|增速|增幅|涨幅|提高|下降|降低|上升|回落|变化")
+# A change word right before the figure with 到/至 says the level reached (上升到a%, 提高至b).
+_REACHED_RE = re.compile(r"(?:增长|增加|减少|提高|下降|降低|上升|回落)(?:到|至)$")
 
 
 def level_asked(q: Question) -> bool:

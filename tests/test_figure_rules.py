@@ -69,6 +69,14 @@ def test_a_level_asked_is_not_answered_by_a_growth(yunling):
     assert "45万吨" in answer.answer, answer.answer  # (its clause window quotes the growth before it)
 
 
+def test_a_level_reached_is_said_by_a_change_word_with_to(tmp_path):
+    """上升到a% (a change word with 到/至 right before the figure) says the level reached."""
+    report = ("2036年青河县政府工作报告\n\n一、过去一年工作回顾\n\n全县粮食产量比上年增长3.2%，达到45万吨。\n"
+              "加强生态保护与建设，全县森林覆盖率上升到61.5%。\n新建乡村公路960多公里。\n")
+    answer = service_of(tmp_path, "2036年青河县政府工作报告.txt", report).ask("青河县2035年森林覆盖率达到了多少？")
+    assert "61.5%" in answer.answer and not answer.refused, answer.answer
+
+
 def test_a_target_said_to_be_met_is_a_result():
     from ingest.frames import RESULT, kind_of
 
