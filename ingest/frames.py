@@ -21,12 +21,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import jieba.posseg
+
 from common.textutils import Figure, figure_ranges, find_figures, split_clauses
 from common.timeref import dated, spans_of, without_comparisons, years_of
 
 TARGET, RESULT = "目标", "实际"
 # Bump when the rules change: stored frames of older versions are worked out again (no re-embedding).
-FRAMES_VERSION = "52"
+FRAMES_VERSION = "53"
 
 # Words of the genre that mark a plan or a commitment.
 _TARGET_WORDS = re.compile(
@@ -109,6 +111,12 @@ def clean_indicator(before: str, after: str, counted: bool = True) -> str:
         tail = m.group()
     text = f"{head}{tail}".strip(" ，,、：:；;")
     return text[-40:]
+
+
+def adverbs_only(words: str) -> bool:
+    """Words that are adverbs only (已经, 均): they name nothing a figure measures."""
+    cut = jieba.posseg.lcut(words) if words else []
+    return bool(cut) and all(w.flag == "d" for w in cut)
 
 
 def says_results(word: str) -> bool:
@@ -205,6 +213,7 @@ def frame_sentence(sentence: str, headings: tuple[str, ...], doc_year: int) -> S
     years, source = dated(sentence, headings, doc_year)
     figures: list[FigureFrame] = []
     subject = ""  # what the sentence speaks about, for a figure with no words of its own (…，达到9680亿斤)
+    bare_clause = ""  # the clause before, when it holds no figure
     carried: set[int] = set()  # the years the latest clause named: a time stated first scopes what follows
     for clause in split_clauses(sentence):
         named = years_of(clause.text, doc_year) or spans_of(without_comparisons(clause.text), doc_year)
@@ -226,6 +235,10 @@ def frame_sentence(sentence: str, headings: tuple[str, ...], doc_year: int) -> S
                 indicator = figures[-1].indicator + indicator
             if n and re.fullmatch(r"\s*(?:和|与|及|、|，)\s*", before) and figures:
                 indicator = figures[-1].indicator  # A和B增长8.4%和11.4%: the second is of the same kind
+            if bare_clause and adverbs_only(indicator):
+                # (a clause of adverbs and the verb only, …的国家和地区，已经达到N个: it measures what
+                # the clause before it, with no figure of its own, names)
+                indicator = clean_indicator(bare_clause + indicator, clause.text[fig.end:], counted)
             indicator = indicator if re.search(r"[\u4e00-\u9fff]{2}", indicator) else subject
             subject = subject or indicator
             previous = fig.end
@@ -233,6 +246,7 @@ def frame_sentence(sentence: str, headings: tuple[str, ...], doc_year: int) -> S
                                        fig.unit, kind, tuple(sorted(fig_years)), indicator))
         if not subject:
             subject = clean_indicator(re.split(r"在|的基础上", clause.text)[0], "")
+        bare_clause = "" if clause_figures else clause.text.strip(" ，,；;")
     kinds = [f.kind for f in figures if f.kind]
     kind = max(set(kinds), key=kinds.count) if kinds else kind_of("", sentence, years, doc_year, headings)
     return SentenceFrame(tuple(sorted(years)), kind, tuple(figures), source)

@@ -108,3 +108,12 @@ def test_from_a_to_b_with_you_dates_each_figure():
     """由A增加到B over two years: A is of the earlier year, B of the later (as with 从…到)."""
     frame = frame_sentence("一九八二年同一九七八年相比，社会商品零售总额由一千五百五十九亿元增加到二千五百七十亿元。", (), 1983)
     assert [f.years for f in frame.figures] == [(1978,), (1982,)]
+
+
+def test_a_clause_of_adverbs_and_verb_measures_what_the_clause_before_it_names():
+    """…，同我县有贸易往来的国家和地区，已经达到N个: the figure's own clause names nothing
+    (已经达到); it measures the clause before it, which holds no figure."""
+    frame = frame_sentence("现在，同我县结对的城市已经增加到五个，同我县有贸易往来的国家和地区，已经达到三十多个。", (), 2036)
+    assert [f.text for f in frame.figures] == ["五个", "三十多个"]
+    assert "贸易往来的国家和地区" in frame.figures[1].indicator
+    assert "贸易" not in frame.figures[0].indicator
