@@ -34,6 +34,11 @@ def test_chinese_numerals_are_figures_and_years_are_not():
     from assistant.question import asked_unit
 
     assert asked_unit("一九八四年全县生猪存栏多少头？", True) == "头"
+    # so is the older reports' weight of crops (棉花产量N万担), asked as 多少担
+    frame = frame_sentence("一九五二年全县粮食产量达到三亿斤，棉花产量达到二十六万担。", (), 1955)
+    assert [f.text for f in frame.figures] == ["三亿斤", "二十六万担"]
+    assert "棉花" in frame.figures[1].indicator
+    assert asked_unit("一九五二年全县棉花产量多少万担？", True) == "万担"
 
 
 def test_plan_periods_and_the_past_five_years():
