@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 from assistant.compose import Composition
 from assistant.evidence import Candidate, sentence_key
 from assistant.extractive import citation_for, source_label
+from assistant.list_counts import count_in
 from assistant.list_parts import MAX_LIST_ITEMS, cited, count_note, outline_of, paragraphs
-from assistant.planner import Plan, count_in
+from assistant.planner import Plan
 from assistant.schema import Citation
 from assistant.scope import QUOTED_RE
 from assistant.windows import term_matches

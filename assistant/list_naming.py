@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from assistant.evidence import Candidate
-from assistant.planner import SUMMARY_TERMS, count_in
+from assistant.list_counts import count_in
+from assistant.planner import SUMMARY_TERMS
 from assistant.question import Question, Term
 from assistant.windows import term_matches
 from common.tokens import jieba_module, tokenize

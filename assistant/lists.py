@@ -26,6 +26,7 @@ from assistant.led_lists import (
     parallel_run_of,
     quoted_section_body,
 )
+from assistant.list_counts import count_in
 from assistant.list_naming import (
     counted_after,
     enumeration_asked,
@@ -35,7 +36,7 @@ from assistant.list_naming import (
     terms_in_items,
 )
 from assistant.list_parts import MAX_LIST_ITEMS, cite_sentence, cited, count_note, outline_of
-from assistant.planner import Plan, asks_measures, count_in
+from assistant.planner import Plan, asks_measures
 from assistant.question import QUESTION_WORDS_RE
 from assistant.schema import Citation
 from assistant.scope import QUOTED_RE

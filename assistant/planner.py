@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from assistant.glossary import indicator_groups
+from assistant.list_counts import MEASURE_WORD as _MEASURE
+from assistant.list_counts import QUOTED_SPAN_RE, asks_english_list, count_in
 from assistant.question import (
     CLAUSE_RE,
     EN_SECOND_ASK_RE,
@@ -27,7 +29,6 @@ from assistant.question import (
 )
 from common.normalize import ASKING_RE
 from common.places import Place
-from common.textutils import chinese_to_number
 from common.timeref import explicit_years
 from common.tokens import jieba_module
 from ingest.frames import RESULT, TARGET
@@ -46,7 +47,6 @@ _EN_ONE_CHANGE_RE = re.compile(r"\bhow much\b[^?]*\b(?:grow|grew|rise|rose|incre
                                r"decline|declined)\b[^?]*\bbetween\b", re.I)
 _PREVIOUS_RE = re.compile(r"与(?:去年|上年|上一年)(?:相比|比较)|比(?:去年|上年)(?:高|低|多|少)|和(?:去年|上年)(?:比|相比)")
 # The measure words of a count of items (哪八方面, 三大, 四个, 五项).
-_MEASURE = r"(?:个|项|条|类|大|方面|点|件|种|场|批|块|步)"
 _LIST_RE = re.compile(
     rf"哪几{_MEASURE}|哪些|哪[一二两三四五六七八九十\d]+{_MEASURE}|包括(?:什么|哪些)|分为哪|"
     r"分别是什么|都有什么|列举|\b(?:which|what)\b.*\b(?:areas|aspects|tasks|items|measures|parts|points)\b|"
@@ -59,8 +59,6 @@ _LIST_RE = re.compile(
 _MEASURES_Q_RE = re.compile(r"举措|措施|做法|怎么做|怎样做|如何做|(?:什么|哪些|怎样的|怎么样的)(?:安排|打算|部署|要求|政策)|怎么(?:要求|安排)|"
                             r"(?:什么|哪些)新?(?:方针|政策|办法|对策)|"
                             r"\bmeasures?\b|\bsteps\b|\bplan(?:s|ning)? to do\b", re.I)
-_COUNT_RE = re.compile(rf"(?:哪|这)?(?<!第)([一二两三四五六七八九十\d]+){_MEASURE}")  # (第三个: an ordinal, no count)
-QUOTED_SPAN_RE = re.compile(r"“[^”]{1,20}”")
 # A stated number of things asked what they are (…的N件事是什么, N大X指什么): a list.
 _COUNTED_WHAT_RE = re.compile(rf"[二两三四五六七八九十\d]+{_MEASURE}(?!百分)[\u4e00-\u9fff]{{0,6}}?"
                               r"(?:是什么|是哪些|指什么|有什么|包括|分别是)")
@@ -148,56 +146,6 @@ def _years_asked(q: Question) -> list[int]:
     return []
 
 
-_EN_NUMBERS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), start=2)}
-# An English count of items: a number word or digits before up to two words and a plural
-# noun of parts (nine areas of work, the three main tasks, 10 livelihood projects).
-_EN_COUNT_RE = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r"|\d{1,2})\s+(?:[a-z-]+\s+){0,2}?"
-                          r"(?:areas|aspects|tasks|items|measures|parts|points|priorities|projects|principles|"
-                          r"fields|sectors|industries|goals|targets|steps|things)\b", re.I)
-
-
-# An English question for several things: which / what, up to five words ending in a noun,
-# then the question's verb (Which N <adjective> <nouns> does…, In which <nouns> will…); a list
-# when that noun is plural (``_plural``), one thing when not (What target did…).
-_EN_WHICH_RE = re.compile(r"\b(?:which|what)\s+(?:[a-z-]+\s+){0,5}?([a-z-]+)\s+(?:(?:of|for)\s+[a-z ,-]+?\s+)?"
-                          r"(?:does|do|did|are|were|will|would|should|shall|must|has|have|had|can|could|is|was)\b",
-                          re.I)
-
-
-def _plural(word: str) -> bool:
-    """An English noun in the plural: its lemma as a noun is shorter (projects → project)."""
-    import lemminflect
-
-    w = word.lower()
-    lemmas = lemminflect.getAllLemmas(w).get("NOUN") or lemminflect.getAllLemmasOOV(w, "NOUN").get("NOUN", ())
-    return any(lemma != w and w.startswith(lemma[:3]) for lemma in lemmas)
-
-
-def asks_english_list(text: str) -> bool:
-    """An English question that asks which things (a plural noun after which / what)."""
-    return any(_plural(m.group(1)) for m in _EN_WHICH_RE.finditer(text))
-
-
-def count_in(text: str) -> int:
-    """The count a text states of items (哪四个, 八方面, 三大; nine areas): 0 when none."""
-    english = _EN_COUNT_RE.search(text)
-    if english is not None:
-        word = english.group(1).lower()
-        return int(word) if word.isdigit() else _EN_NUMBERS[word]
-    # (not a number inside a quoted name, “一X两Y”; a list has two items or more)
-    plain = QUOTED_SPAN_RE.sub("", text)
-    for m in _COUNT_RE.finditer(plain):
-        # (the count of a whole the question picks a part of, 在N个方面中，A包括哪几项: not the
-        # count of the items asked)
-        if re.match(r"[^，,。；;？?]{0,12}?之?中[，,]", plain[m.end():]):
-            continue
-        raw = m.group(1)
-        value = int(raw) if raw.isdigit() else int(chinese_to_number(raw) or 0)
-        if value >= 2:
-            return value
-    return 0
-
-
 def _one_part(q: Question) -> Question:
     """A part of a question without the words that ask for each part (历年, 分别, 各是): they
     split the question and are no words of the answer (as a rare term, 历年 outweighed every
@@ -214,6 +162,25 @@ def _narrow_year(q: Question, year: int) -> Question:
     if q.report_years:
         return replace(q, report_years=frozenset({year}), years=frozenset(), search_text=_one_year(q.search_text, year))
     return replace(q, years=frozenset({year}), search_text=_one_year(q.search_text, year))
+
+
+_WRITTEN_YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
+def _data_years(q: Question, reports: list[int]) -> dict[int, int]:
+    """The year each report is asked about, when the question names as many years after the
+    reports, in the order of the reports, each no later than its report (A年、B年和C年的报告…
+    分别是a年、b年和c年的数字: report A is asked about year a); else none."""
+    if not q.report_years or set(reports) != set(q.report_years):
+        return {}
+    written = [int(m.group(1)) for m in _WRITTEN_YEAR_RE.finditer(q.text.translate(_FULL_DIGITS))]
+    named, rest = written[: len(reports)], written[len(reports) :]
+    if sorted(named) != sorted(reports) or len(rest) != len(named) or any(d > r for d, r in zip(rest, named)):
+        return {}
+    return dict(zip(named, rest))
+
+
+_FULL_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def _one_year(text: str, year: int) -> str:
@@ -415,7 +382,10 @@ def plan(q: Question) -> Plan:
         wants = q.wants_number or (compare and bool(indicator_groups(text)))
         # (how something moved over three or more reports, 怎样变化, asks its figure in each)
         wants = wants or (len(years) >= 3 and bool(_MOVED_RE.search(text)))
-        parts = tuple(Part(f"{y}年" if not q.is_english else str(y), replace(_narrow_year(q, y), wants_number=wants))
+        data = _data_years(q, years)
+        parts = tuple(Part(f"{y}年" if not q.is_english else str(y),
+                           replace(_narrow_year(q, y), wants_number=wants,
+                                   **({"years": frozenset({data[y]})} if y in data else {})))
                       for y in years)
         kind = "table" if len(years) >= 3 else "parts"
         return Plan(kind, q, parts, compare=compare or len(years) >= 3, capped=capped)

@@ -198,7 +198,8 @@ def test_a_points_number_is_no_item_and_a_verb_before_the_first_item_only_is_the
 
 
 def test_a_clause_naming_the_report_year_as_the_year_asked_keeps_it_and_ordinals_count_nothing():
-    from assistant.planner import count_in, plan
+    from assistant.list_counts import count_in
+    from assistant.planner import plan
     from assistant.question import understand
 
     p = plan(understand("2031年报告里，2030年城镇新增就业实际是多少，2031年目标定的多少？"))

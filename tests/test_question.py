@@ -317,3 +317,16 @@ def test_a_typo_is_one_character_off_in_its_usual_reading():
     assert vocabulary.correction("财正") == "财政"  # (zheng: a pinyin typist's slip)
     # 娃 reads gui only rarely: 娃上 (a cut of 娃 上小学) is no typo of 规上
     assert vocabulary.correction("娃上") is None
+
+
+def test_reports_asked_of_a_year_each_ask_the_year_named_in_their_order():
+    """A年、B年和C年的报告…分别是a年、b年和c年的数字: each report part asks its own year; years that
+    do not pair (more of them, or one after its report) leave the parts as they are."""
+    from assistant.planner import plan
+    from assistant.question import understand
+
+    p = plan(understand("从2035年、2036年和2038年青河县政府工作报告看，全县棉花产量（分别是2032年、2035年和2037年的数字）是怎样变化的？"))
+    assert [(pt.label, set(pt.question.years)) for pt in p.parts] == [
+        ("2035年", {2032}), ("2036年", {2035}), ("2038年", {2037})]
+    p = plan(understand("2035年和2036年青河县政府工作报告分别给出的2036年、2037年棉花产量是多少？"))
+    assert all(2037 not in pt.question.years for pt in p.parts), p.parts
