@@ -155,6 +155,10 @@ def sentences_of_documents(docs: list[Document]) -> dict[str, list[StoredSentenc
     return out
 
 
+# A quoted name holding a count of its parts (“三个一百”, “两个确保”).
+_COUNTED_NAME_RE = re.compile(r"“([^”]{0,6}[一二两三四五六七八九十百千\d][^”]{0,6})”")
+
+
 def candidates(
     q: Question,
     docs: list[Document],
@@ -168,6 +172,8 @@ def candidates(
     heaviest = max((t.weight for t in q.terms), default=0.0)
     measures = not q.wants_number and asks_measures(q)  # (asked once, not per sentence)
     one_thing = not q.wants_number and not asks_list(q)
+    # (what a quoted name that counts its parts means, “三个一百”: every part, to the sentence's end)
+    counted_name = next(iter(_COUNTED_NAME_RE.findall(q.text)), "") if one_thing else ""
     two_asks = q.wants_number and asks_two_things(q)
     asked = asked_indicators(q) if q.wants_number else set()
     asked_way = asked_direction(q) if q.wants_number else ""
@@ -216,7 +222,8 @@ def candidates(
                 # (what is done, or what the asked thing is when the answer's first clause names
                 # it before a colon, X是：A，B…: the clauses after it, to the sentence's end; a
                 # list asked is answered by the list's own rules)
-                if measures or (one_thing and clauses[lo].text.rstrip().endswith(("：", ":"))):
+                if measures or (one_thing and clauses[lo].text.rstrip().endswith(("：", ":"))) \
+                        or (counted_name and counted_name in clauses[lo].text):
                     hi = measures_end(clauses, lo, hi)
                 if q.kind and not kind_ok(q.kind, frame.kind) and frame.figures:
                     rejected = rejected or "kind"

@@ -572,3 +572,14 @@ def test_a_section_that_fits_the_summary_is_given_whole(tmp_path):
     service = service_of(tmp_path, "2034年云岭县政府工作报告.txt", report)
     answer = service.ask("请概括云岭县2034年报告中“人才队伍日益壮大”部分的主要内容。")
     assert "2.6万人" in answer.answer and "森林覆盖率" not in answer.answer, answer.answer
+
+
+def test_what_a_quoted_name_counting_its_parts_means_quotes_every_part(tmp_path):
+    """…“三个一千”计划具体指什么: the name counts three parts; the answer runs on past the
+    clauses that match the question to the sentence's end, where the third part is."""
+    report = ("2034年青河县政府工作报告\n\n一、重点工作\n\n"
+              "实施文旅投资“三个一千”计划，推进1000个在建项目、1000个招商项目，县级财政五年统筹投入1000万元支持旅游产业发展。\n"
+              "建设高标准农田1万亩。\n")
+    service = service_of(tmp_path, "2034年青河县政府工作报告.txt", report)
+    answer = service.ask("青河县2034年的文旅投资“三个一千”计划具体指什么？")
+    assert "招商项目" in answer.answer and "1000万元" in answer.answer, answer.answer
