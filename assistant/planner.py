@@ -175,9 +175,9 @@ def _data_years(q: Question, reports: list[int]) -> dict[int, int]:
         return {}
     written = [int(m.group(1)) for m in _WRITTEN_YEAR_RE.finditer(q.text.translate(_FULL_DIGITS))]
     named, rest = written[: len(reports)], written[len(reports) :]
-    if sorted(named) != sorted(reports) or len(rest) != len(named) or any(d > r for d, r in zip(rest, named)):
+    if sorted(named) != sorted(reports) or len(rest) != len(named) or any(d > r for d, r in zip(rest, named, strict=True)):
         return {}
-    return dict(zip(named, rest))
+    return dict(zip(named, rest, strict=True))
 
 
 _FULL_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
