@@ -383,9 +383,9 @@ def plan(q: Question) -> Plan:
         # (how something moved over three or more reports, 怎样变化, asks its figure in each)
         wants = wants or (len(years) >= 3 and bool(_MOVED_RE.search(text)))
         data = _data_years(q, years)
+        narrowed = {y: replace(_narrow_year(q, y), wants_number=wants) for y in years}
         parts = tuple(Part(f"{y}年" if not q.is_english else str(y),
-                           replace(_narrow_year(q, y), wants_number=wants,
-                                   **({"years": frozenset({data[y]})} if y in data else {})))
+                           replace(narrowed[y], years=frozenset({data[y]})) if y in data else narrowed[y])
                       for y in years)
         kind = "table" if len(years) >= 3 else "parts"
         return Plan(kind, q, parts, compare=compare or len(years) >= 3, capped=capped)
