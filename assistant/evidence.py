@@ -276,9 +276,12 @@ def candidates(
                     and is_average(sent.text, figure):
                 rejected = "figure"  # nor a period's yearly average one about a single year
             if (figure is not None and anchors and not rejected and features["indicator"] < 0.5
+                    and names_something(figure.indicator)
                     and features["anchor_window"] == 0 and coverage(anchors, sent.text) > 0):
                 # the sentence names what is asked (its distinctive terms), but in another clause
-                # than its figure, which measures something else (…固定资产投资提质提效；工业增加值增长6%)
+                # than its figure, which measures something else (…固定资产投资提质提效；工业增加值增长6%);
+                # not a figure whose own words name nothing (…，增加到了N年的a): it measures what
+                # its sentence names
                 rejected = "figure"
             matched = None
             if figure is not None and two_asks and hi + 1 < len(clauses):

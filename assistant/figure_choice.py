@@ -27,7 +27,7 @@ def unit_compatible(found: str, wanted: str) -> bool:
     if not wanted:
         return True
     if wanted == AMOUNT_UNIT:
-        return not found.endswith(("%", "％", "百分点"))
+        return not found.endswith(("%", "％", "‰", "百分点"))
     if len(found) > 1 and found[0] in "万亿千" and found[1:] not in ("", "元"):
         found = found.lstrip("万亿千")
     if len(wanted) > 1 and wanted[0] in "万亿千" and wanted[1:] not in ("", "元", "人", "斤"):
@@ -35,7 +35,7 @@ def unit_compatible(found: str, wanted: str) -> bool:
     if wanted in ("亿元", "万元", "元", "亿", "万亿元"):
         return "元" in found or found in _MONEY  # (元/月, 元/人: money per month, per person)
     if wanted == "%":  # a rate: a gap between two rates (高于…0.4个百分点) is not one; a growth in 倍 is
-        return found.endswith(("%", "％", "倍"))
+        return found.endswith(("%", "％", "‰", "倍"))  # (a rate per mille, 人口自然增长率, too)
     if wanted in ("百分点", "个百分点"):
         return found.endswith(("%", "％", "百分点"))
     # a count (how many…) is any measure word of one character or a bare scale (N列, N万),
@@ -202,8 +202,9 @@ def asked_indicators(q: Question) -> set[int]:
                                               for a in t.alternatives if not a.isascii())]))
 
 
-# Words of an indicator that say only how or since when it changed.
-_CHANGE_WORDS_RE = re.compile(r"“[^”]*”|以来|增长|达到|提高|下降|突破|超过|年均|同比|[^\u4e00-\u9fff]")
+# Words of an indicator that say only how, to when or since when it changed (增加到了一九五九年的).
+_CHANGE_WORDS_RE = re.compile(r"“[^”]*”|以来|增长|增加|减少|达到|提高|上升|下降|降低|回落|突破|超过|年均|同比|"
+                              r"(?:[一二][〇零一二三四五六七八九]{3}|\d{4})年|[了的到至从由即]|[^\u4e00-\u9fff]")
 
 
 # Words that say something changed, in a question (…增长了多少) or before a figure (增加了a).

@@ -22,7 +22,7 @@ FIGURE_UNITS = (
     "亩", "公顷", "个百分点", "百分点", "万人次", "人次", "万人", "人", "万户", "户", "倍", "万头", "万担",
 )
 _CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
-_PERCENT_RE = re.compile(rf"百分之([{_CN_NUMERAL}]+(?:点[{_CN_NUMERAL}]+)?)")
+_PERCENT_RE = re.compile(rf"(百|千)分之([{_CN_NUMERAL}]+(?:点[{_CN_NUMERAL}]+)?)")
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(FIGURE_UNITS, key=len, reverse=True))
 _MEASURE_RE = re.compile(rf"(?<![{_CN_NUMERAL}第])([{_CN_NUMERAL}]+(?:点[{_CN_NUMERAL}]+)?)({_UNIT_ALT})")
 _CN_YEAR_RE = re.compile(r"([一二][〇零一二三四五六七八九]{3})年")
@@ -97,8 +97,8 @@ def numerals_to_digits(text: str) -> str:
     """Chinese numerals that are figures written as digits; others left as they are."""
 
     def percent(m: re.Match[str]) -> str:
-        value = numeral_value(m.group(1))
-        return f"{_digits(value)}%" if value is not None else m.group()
+        value = numeral_value(m.group(2))
+        return f"{_digits(value)}{'%' if m.group(1) == '百' else '‰'}" if value is not None else m.group()
 
     def measure(m: re.Match[str]) -> str:
         value = numeral_value(m.group(1))

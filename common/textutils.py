@@ -158,7 +158,7 @@ _CN_NUM = r"[零〇一二两三四五六七八九十百千]+"
 _APPROX = r"多|余"
 _CN_FIGURE = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
 FIGURE_RE = re.compile(
-    rf"(?P<percent>百分之)(?P<pvalue>{_CN_FIGURE})|"
+    rf"(?P<percent>百分之|千分之)(?P<pvalue>{_CN_FIGURE})|"
     rf"(?P<value>{_ARABIC}|{_CN_FIGURE})(?:{_APPROX})?(?P<scale>万亿|亿|万|千)?(?:(?<=[万亿千]){_APPROX})?(?P<unit>{_UNIT_ALT})?"
 )
 _THOUSANDS_RE = re.compile(r"^[\d０-９]，[\d０-９]{3}(?![\d０-９])")
@@ -223,7 +223,8 @@ def find_figures(text: str, require_unit_for_chinese: bool = True) -> list[Figur
         if m.group("percent"):
             parsed = _chinese_value(m.group("pvalue"))
             if parsed is not None:
-                figures.append(Figure(text[m.start() : m.end()], parsed, "%", m.start(), m.end()))
+                per = "%" if m.group("percent") == "百分之" else "‰"  # (千分之: per mille, 人口自然增长率)
+                figures.append(Figure(text[m.start() : m.end()], parsed, per, m.start(), m.end()))
             continue
         raw_value, scale, unit = m.group("value"), m.group("scale") or "", m.group("unit") or ""
         if raw_value[0].isdigit():

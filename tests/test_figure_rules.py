@@ -154,3 +154,13 @@ def test_a_plan_whose_year_nothing_states_may_be_the_next_years(tmp_path):
     service = service_of(tmp_path, "1964年青河县政府工作报告.txt", report)
     answer = service.ask("1964年青河县政府工作报告中，1965年计划草案拟定工业总产值比1964年增长多少？")
     assert "百分之十一" in answer.answer, answer.answer
+
+
+def test_a_figure_whose_words_say_only_to_when_it_rose_measures_what_its_sentence_names(tmp_path):
+    """全县粮食总产量，…共增加了a，即从N年的b，增加到了M年的c: c's own words (增加到了M年的) name
+    nothing; it is the 粮食总产量 of year M."""
+    report = ("2036年青河县政府工作报告\n\n一、过去五年工作回顾\n\n"
+              "全县粮食总产量，在过去四年中共增加了19亿斤，即从2031年的35亿斤，增加到了2035年的54亿斤。\n"
+              "新建乡村公路960多公里。\n")
+    answer = service_of(tmp_path, "2036年青河县政府工作报告.txt", report).ask("青河县2036年报告中，2035年全县粮食总产量是多少？")
+    assert "54亿斤" in answer.answer and "19亿斤" not in answer.answer, answer.answer

@@ -60,3 +60,14 @@ def test_a_ratio_written_a_to_b_is_one_figure():
     from common.textutils import split_clauses
 
     assert [c.text for c in split_clauses("收入比缩小至2.2:1，目标：增长5%")] == ["收入比缩小至2.2:1，", "目标：", "增长5%"]
+
+
+def test_a_chinese_per_mille_is_a_figure_in_per_mille():
+    """千分之十三 (a rate per mille, as population growth is written) is 13‰, a rate."""
+    from assistant.figure_choice import unit_compatible
+    from common.normalize import normalize
+
+    figures = {f.text: (f.value, f.unit) for f in find_figures("人口自然增长率控制在千分之十三以下，增长百分之五。")}
+    assert figures == {"千分之十三": (13.0, "‰"), "百分之五": (5.0, "%")}
+    assert normalize("控制在千分之六点一以下") == "控制在6.1‰以下"
+    assert unit_compatible("‰", "%")
