@@ -463,6 +463,10 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
     # The years a sentence must speak about: those named besides the reports named (a question
     # naming only a report asks about anything in it).
     asked = years - report_years
+    if report_years and asked and not asked & _years_named(without_comparisons(whole)):
+        # (a report's year, then a year named only as a base of comparison, 比N年增长: the
+        # sentence names that base too, it is no year the answer must speak about)
+        asked = set()
     if report_years and asked and max(asked) < min(report_years) and not kind:
         kind = RESULT  # a year before the report's: what the report says happened
     if asked and relative == 0:

@@ -330,3 +330,14 @@ def test_reports_asked_of_a_year_each_ask_the_year_named_in_their_order():
         ("2035年", {2032}), ("2036年", {2035}), ("2038年", {2037})]
     p = plan(understand("2035年和2036年青河县政府工作报告分别给出的2036年、2037年棉花产量是多少？"))
     assert all(2037 not in pt.question.years for pt in p.parts), p.parts
+
+
+def test_a_year_named_only_as_the_base_of_a_comparison_is_no_year_asked():
+    """2036年报告说，2036年…比2035年增长N以上: the report's year, and 2035 only as the base of
+    the comparison (the sentence that answers names it too): no year the answer must speak of.
+    Two years compared without a report (2036年…比2035年高还是低) are both asked."""
+    from assistant.question import understand
+
+    assert understand("2036年青河县政府工作报告说，二〇三六年哪些产品的产量比二〇三五年增长百分之二十以上？").years == frozenset()
+    assert understand("青河县2036年粮食产量比2035年高还是低？").years == frozenset({2035, 2036})
+    assert understand("2036年青河县政府工作报告中，2035年粮食产量是多少？").years == frozenset({2035})
