@@ -135,7 +135,9 @@ _COURTESY_RE = re.compile(
 _ASK_OPENING_RE = re.compile(r"(?:我)?(?:想|要)?(?:请问|问一下|问问|请教)(?:一下)?[，,：:]?")
 # A question that asks of what the message said before it (这两个数, 这些, 那个情况).
 _BACK_REFERENCE_RE = re.compile(r"[这那](?:[两几一二三四五六七八九十]?[个项条件组]?|些)(?:数字?|数据|指标|情况|问题|内容|举措|措施)|"
-                                r"\b(?:these|those|that|this) (?:two |three )?(?:figures?|numbers?|points?)\b", re.I)
+                                r"\b(?:these|those|that|this) (?:two |three )?(?:figures?|numbers?|points?)\b|"
+                                # (an English question about what the sentence before named: it, they)
+                                r"\b(?:it|its|they|them|their)\b", re.I)
 _PIECE_RE = re.compile(r"[^。！!？?\n；;，,：:]+[。！!？?；;，,：:]*")
 _SENTENCE_EN_RE = re.compile(r"(?:[^.!?]|(?<=\d)\.(?=\d))+[.!?]*")  # (a decimal point ends none: 2.5)
 LONG_MESSAGE_CHARS = 12

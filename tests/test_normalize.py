@@ -62,3 +62,16 @@ def test_messages_without_words_are_not_questions():
     assert not has_words("https://example.gov.cn/report?id=1")
     assert has_words("GDP?")
     assert has_words("赤字率")
+
+
+def test_an_english_question_saying_it_asks_of_what_the_sentence_before_named():
+    """…mentions the subsidy for Qinghe's farmers. How far was it raised?: the asking sentence
+    names nothing but "it"; the sentence before says what."""
+    from common.normalize import asking_part
+
+    message = ("Looking back over the last five years, the 2036 report of Qinghe county mentions the yearly "
+               "subsidy per person for the county's grain farmers. From what level to what level was it raised?")
+    assert "subsidy per person" in asking_part(message)
+    plain = ("Looking back over the last five years, the 2036 report of Qinghe county mentions many figures "
+             "about farming and roads. What was the grain output of Qinghe county in 2035?")
+    assert asking_part(plain).startswith("What was the grain output")
