@@ -118,8 +118,8 @@ def names_list(terms: Sequence[Term], text: str, items: list[str], nouns_only: b
 def head_nouns(terms: Sequence[Term], text: str, items: list[str]) -> list[Term]:
     """The terms that name the enumeration by its head noun: right after its last item (A、B、C
     等新的Y), or holding the last item (A、B和C筛查), or ending each item (A优势、B优势、C优势)."""
-    last = text.rfind(items[-1])
-    if not items or last < 0:
+    last = text.rfind(items[-1]) if items else -1
+    if last < 0:
         return []
     end = last + len(items[-1])
     after = _ETC_RE.sub("", text[end : end + _NAME_REACH + 12])

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from assistant.glossary import indicator_groups
-from assistant.list_counts import MEASURE_WORD as _MEASURE
-from assistant.list_counts import QUOTED_SPAN_RE, asks_english_list, count_in
+from assistant.list_counts import MEASURE_WORD, QUOTED_SPAN_RE, asks_english_list, count_in
 from assistant.question import (
     CLAUSE_RE,
     EN_SECOND_ASK_RE,
@@ -48,7 +47,7 @@ _EN_ONE_CHANGE_RE = re.compile(r"\bhow much\b[^?]*\b(?:grow|grew|rise|rose|incre
 _PREVIOUS_RE = re.compile(r"与(?:去年|上年|上一年)(?:相比|比较)|比(?:去年|上年)(?:高|低|多|少)|和(?:去年|上年)(?:比|相比)")
 # The measure words of a count of items (哪八方面, 三大, 四个, 五项).
 _LIST_RE = re.compile(
-    rf"哪几{_MEASURE}|哪些|哪[一二两三四五六七八九十\d]+{_MEASURE}|包括(?:什么|哪些)|分为哪|"
+    rf"哪几{MEASURE_WORD}|哪些|哪[一二两三四五六七八九十\d]+{MEASURE_WORD}|包括(?:什么|哪些)|分为哪|"
     r"分别是什么|都有什么|列举|\b(?:which|what)\b.*\b(?:areas|aspects|tasks|items|measures|parts|points)\b|"
     # (list as a request, not a noun: its 2025 list of projects)
     r"(?:^|please\s+|can you\s+|could you\s+)list\b",
@@ -60,7 +59,7 @@ _MEASURES_Q_RE = re.compile(r"举措|措施|做法|怎么做|怎样做|如何做
                             r"(?:什么|哪些)新?(?:方针|政策|办法|对策)|"
                             r"\bmeasures?\b|\bsteps\b|\bplan(?:s|ning)? to do\b", re.I)
 # A stated number of things asked what they are (…的N件事是什么, N大X指什么): a list.
-_COUNTED_WHAT_RE = re.compile(rf"[二两三四五六七八九十\d]+{_MEASURE}(?!百分)[\u4e00-\u9fff]{{0,6}}?"
+_COUNTED_WHAT_RE = re.compile(rf"[二两三四五六七八九十\d]+{MEASURE_WORD}(?!百分)[\u4e00-\u9fff]{{0,6}}?"
                               r"(?:是什么|是哪些|指什么|有什么|包括|分别是)")
 # The main targets asked in English (the main expected development targets).
 _ENGLISH_TARGETS = r"(?:main|major|expected)\b[a-z -]{0,60}?\b(?:targets|goals)"
@@ -165,6 +164,7 @@ def _narrow_year(q: Question, year: int) -> Question:
 
 
 _WRITTEN_YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年")
+_FULL_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def _data_years(q: Question, reports: list[int]) -> dict[int, int]:
@@ -178,9 +178,6 @@ def _data_years(q: Question, reports: list[int]) -> dict[int, int]:
     if sorted(named) != sorted(reports) or len(rest) != len(named) or any(d > r for d, r in zip(rest, named, strict=True)):
         return {}
     return dict(zip(named, rest, strict=True))
-
-
-_FULL_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def _one_year(text: str, year: int) -> str:
