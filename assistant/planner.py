@@ -28,6 +28,7 @@ from assistant.question import (
 )
 from common.normalize import ASKING_RE
 from common.places import Place
+from common.textutils import normalize_digits
 from common.timeref import explicit_years
 from common.tokens import jieba_module
 from ingest.frames import RESULT, TARGET
@@ -164,7 +165,6 @@ def _narrow_year(q: Question, year: int) -> Question:
 
 
 _WRITTEN_YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年")
-_FULL_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def _data_years(q: Question, reports: list[int]) -> dict[int, int]:
@@ -173,7 +173,7 @@ def _data_years(q: Question, reports: list[int]) -> dict[int, int]:
     分别是a年、b年和c年的数字: report A is asked about year a); else none."""
     if not q.report_years or set(reports) != set(q.report_years):
         return {}
-    written = [int(m.group(1)) for m in _WRITTEN_YEAR_RE.finditer(q.text.translate(_FULL_DIGITS))]
+    written = [int(m.group(1)) for m in _WRITTEN_YEAR_RE.finditer(normalize_digits(q.text))]
     named, rest = written[: len(reports)], written[len(reports) :]
     if sorted(named) != sorted(reports) or len(rest) != len(named) or any(d > r for d, r in zip(rest, named, strict=True)):
         return {}

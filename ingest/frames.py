@@ -21,8 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import jieba.posseg
-
 from common.textutils import Figure, figure_ranges, find_figures, split_clauses
 from common.timeref import dated, spans_of, without_comparisons, years_of
 
@@ -115,6 +113,8 @@ def clean_indicator(before: str, after: str, counted: bool = True) -> str:
 
 def adverbs_only(words: str) -> bool:
     """Words that are adverbs only (已经, 均): they name nothing a figure measures."""
+    import jieba.posseg  # (half a second to load: only when a clause with no figure comes first)
+
     cut = jieba.posseg.lcut(words) if words else []
     return bool(cut) and all(w.flag == "d" for w in cut)
 
