@@ -21,9 +21,11 @@ from benchmarks.splits import questions
 # tuning question uses): core 404/495 answerable, 52/60 refused, 433/434 right document, 38
 # wrong; compose 155/223, 26/29, 214/214, 62 wrong (205/214 citing every document needed).
 # The fifteenth batch on its first run (unchanged code): core 18/27, 1/3 refused, 6 wrong;
-# compose 8/12, 2/2, 4 wrong.
-CORE_FLOORS = (0.78, 0.85, 0.95, 38)
-COMPOSE_FLOORS = (0.66, 0.80, 0.95, 62)
+# compose 8/12, 2/2, 4 wrong. The sixteenth (h16-*, hc16-*) on its first run (unchanged
+# code): core 20/27, 3/3 refused, 3 wrong; compose 6/12, 2/2, 5 wrong (the caps of wrong
+# answers take those in).
+CORE_FLOORS = (0.78, 0.85, 0.95, 41)
+COMPOSE_FLOORS = (0.66, 0.80, 0.95, 67)
 
 
 @pytest.fixture(scope="session")
