@@ -296,7 +296,7 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "crime": ("违法犯罪",),
     "fraud": ("诈骗",),
     "telecom fraud": ("电信网络诈骗",),
-    "steel": ("钢铁",),
+    "steel": ("钢铁", "钢"),
     "logistics": ("物流",),
     "construction": ("建设", "建筑"),
     "reserves": ("储量",),

@@ -29,7 +29,7 @@ from assistant.question import (
 from common.normalize import ASKING_RE
 from common.places import Place
 from common.textutils import normalize_digits
-from common.timeref import explicit_years
+from common.timeref import explicit_years, without_comparisons
 from common.tokens import jieba_module
 from ingest.frames import RESULT, TARGET
 
@@ -39,12 +39,16 @@ _SPAN_RE = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:至|到|-|—|–|~|～)\s*(
 _EN_SPAN_RE = re.compile(r"\b(?:from\s+)?((?:19|20)\d\d)\s*(?:to|through|until|-|–)\s*((?:19|20)\d\d)\b", re.I)
 _COMPARE_RE = re.compile(r"高还是低|多还是少|有何不同|有什么不同|不同|区别|差别|增加还是减少|提高还是降低|上升还是下降|哪个更|谁更|有何变化|有什么变化|变化|相比|对比|比较|"
                          r"\b(?:higher|lower|more|less|compare|compared|change|changed)\b", re.I)
+# A span named as one period (the period from 1950 to 2002, 1950年至2002年期间), not year by year.
+_PERIOD_BEFORE_RE = re.compile(r"\bperiod\s+(?:of\s+|from\s+)?$", re.I)
+_PERIOD_AFTER_RE = re.compile(r"\s*(?:期间|时期|这段时间)")
 # Words that ask for each of several years or places, or for a comparison of them.
 EACH_RE = re.compile(r"历年|逐年|(?<!平均)每年|各年|每一年|变化|走势|趋势|分别|各是|各为|各有|各多少|各自|高还是低|多还是少|增加还是减少|哪个更|哪一年|两年|几年|"
                      r"\b(?:respectively|each|both|which year|compare|compared|between|change|changed)\b", re.I)
-# How much something grew between two years: one change, not a figure for each year.
+# How much something grew between two years, or in one year compared with another: one change,
+# not a figure for each year.
 _EN_ONE_CHANGE_RE = re.compile(r"\bhow much\b[^?]*\b(?:grow|grew|rise|rose|increase|increased|fall|fell|drop|dropped|"
-                               r"decline|declined)\b[^?]*\bbetween\b", re.I)
+                               r"decline|declined)\b[^?]*\b(?:between|compared (?:with|to))\b", re.I)
 _PREVIOUS_RE = re.compile(r"与(?:去年|上年|上一年)(?:相比|比较)|比(?:去年|上年)(?:高|低|多|少)|和(?:去年|上年)(?:比|相比)")
 # The measure words of a count of items (哪八方面, 三大, 四个, 五项).
 _LIST_RE = re.compile(
@@ -135,15 +139,36 @@ def _years_asked(q: Question) -> list[int]:
         return sorted(q.report_years)
     each = bool(EACH_RE.search(text)) and not _EN_ONE_CHANGE_RE.search(text)
     m = _SPAN_RE.search(text) or (_EN_SPAN_RE.search(text) if q.is_english else None)
+    if m and (_PERIOD_BEFORE_RE.search(text[: m.start()]) or _PERIOD_AFTER_RE.match(text[m.end():])):
+        return []  # a span named as one period: one question
     if m and each:
         lo, hi = sorted((int(m.group(1)), int(m.group(2))))
         return list(range(lo, hi + 1))
     if len(q.years) >= 2 and each:
-        return sorted(q.years)
+        # (a year named only as the base of a comparison, 1974年…比1964年分别增长多少: the
+        # words that ask for each are about the things compared, not about that year)
+        # (unless it asks for each year or which is higher: 比B年多还是少？两年各…)
+        asked = q.years if _EACH_YEAR_RE.search(text) else q.years - _base_years(text)
+        return sorted(asked) if len(asked) >= 2 else []
     years = sorted(q.years or q.report_years)
     if len(years) == 1 and _PREVIOUS_RE.search(text):
         return [years[0] - 1, years[0]]
     return []
+
+
+# Words that ask for each year, or which of them is higher (not for each thing compared).
+_EACH_YEAR_RE = re.compile(r"历年|逐年|(?<!平均)每年|各年|每一年|两年|几年|哪一年|高还是低|多还是少|增加还是减少|哪个更|"
+                           r"\b(?:which year|both years|higher|lower)\b", re.I)
+_YEAR_DIGITS_RE = re.compile(r"(?<![\d.])(?:19|20)\d\d(?!\d)")
+_EN_BASE_YEAR_RE = re.compile(r"\b(?:compared (?:with|to)|than)\s+(?:that (?:of|in)\s+|in\s+)?((?:19|20)\d\d)\b", re.I)
+
+
+def _base_years(text: str) -> set[int]:
+    """The years a question names only as the base of a comparison (比1964年, compared with 1964)."""
+    def named(t: str) -> set[int]:
+        return set(explicit_years(t)) | {int(y) for y in _YEAR_DIGITS_RE.findall(normalize_digits(t))}
+
+    return named(text) - named(_EN_BASE_YEAR_RE.sub("", without_comparisons(text)))
 
 
 def _one_part(q: Question) -> Question:
@@ -156,10 +181,12 @@ def _one_part(q: Question) -> Question:
     return replace(q, terms=terms, search_text=EACH_RE.sub("", q.search_text).strip() or q.search_text)
 
 
-def _narrow_year(q: Question, year: int) -> Question:
-    """The question about one year: a report year stays a report year (``2013年政府工作报告…``)."""
+def _narrow_year(q: Question, year: int, within_report: bool = False) -> Question:
+    """The question about one year: a report year stays a report year (``2013年政府工作报告…``);
+    ``within_report``: the years are asked of the one report named, none of them its own
+    (2008年政府工作报告中，2006年和2007年…分别…): a year of that report's figures."""
     q = _one_part(q)
-    if q.report_years:
+    if q.report_years and not within_report:
         return replace(q, report_years=frozenset({year}), years=frozenset(), search_text=_one_year(q.search_text, year))
     return replace(q, years=frozenset({year}), search_text=_one_year(q.search_text, year))
 
@@ -380,7 +407,8 @@ def plan(q: Question) -> Plan:
         # (how something moved over three or more reports, 怎样变化, asks its figure in each)
         wants = wants or (len(years) >= 3 and bool(_MOVED_RE.search(text)))
         data = _data_years(q, years)
-        narrowed = {y: replace(_narrow_year(q, y), wants_number=wants) for y in years}
+        within = len(q.report_years) == 1 and not q.report_years & set(years)
+        narrowed = {y: replace(_narrow_year(q, y, within), wants_number=wants) for y in years}
         parts = tuple(Part(f"{y}年" if not q.is_english else str(y),
                            replace(narrowed[y], years=frozenset({data[y]})) if y in data else narrowed[y])
                       for y in years)

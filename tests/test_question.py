@@ -341,3 +341,38 @@ def test_a_year_named_only_as_the_base_of_a_comparison_is_no_year_asked():
     assert understand("2036年青河县政府工作报告说，二〇三六年哪些产品的产量比二〇三五年增长百分之二十以上？").years == frozenset()
     assert understand("青河县2036年粮食产量比2035年高还是低？").years == frozenset({2035, 2036})
     assert understand("2036年青河县政府工作报告中，2035年粮食产量是多少？").years == frozenset({2035})
+
+
+def test_years_asked_within_the_one_report_named_stay_in_that_report():
+    """2036年报告中，2034年和2035年…分别…: each part asks a year of that report's figures, not the
+    reports of those years; a span named as one period (the period from A to B, A年至B年期间)
+    is one question, not a table of its years."""
+    from assistant.planner import plan
+    from assistant.question import understand
+
+    p = plan(understand("2036年青河县政府工作报告中，2034年和2035年全县粮食产量分别是多少？"))
+    assert [(set(pt.question.report_years), set(pt.question.years)) for pt in p.parts] == [
+        ({2036}, {2034}), ({2036}, {2035})]
+    # (a span of reports that holds the one named, 2034年至2036年历年…报告: each report)
+    p = plan(understand("2034年至2036年历年青河县政府工作报告拟安排的专项债券规模各是多少？"))
+    assert [set(pt.question.report_years) for pt in p.parts] == [{2034}, {2035}, {2036}]
+    one = plan(understand("How much grain did Qinghe County harvest in the five years reviewed in its 2036 "
+                          "government work report, and how does it compare with the period from 2001 to 2030?"))
+    assert one.kind == "single", one
+    assert plan(understand("青河县2001年至2030年期间粮食产量的变化是怎样的？")).kind == "single"
+    assert plan(understand("青河县2031年至2035年粮食产量的变化是怎样的？")).kind == "table"
+
+
+def test_a_year_named_only_as_the_base_of_a_comparison_is_no_part():
+    """…2035年A、B和C的产量比2030年分别增长多少: 分别 is about the things compared; 2030 is the
+    base, no part of its own (in English: compared with 2030)."""
+    from assistant.planner import _base_years, plan
+    from assistant.question import understand
+
+    p = plan(understand("2036年青河县政府工作报告说，2035年粮食、棉花和油料的产量比2030年分别增长多少？"))
+    assert p.parts and not any(pt.label.endswith("年") for pt in p.parts), p.parts  # by the things compared
+    assert _base_years("By how much did output grow in 2035 compared with 2030, and in 2036 compared with 2035?") == {2030}
+    assert _base_years("2034年和2035年青河县粮食产量分别是多少？") == set()
+    # (both years are asked when the question asks for each year or which is higher)
+    both = plan(understand("青河县2036年的专项债券比2035年多还是少？两年各拟安排多少？"))
+    assert [pt.label for pt in both.parts] == ["2035年", "2036年"], both.parts
