@@ -9,9 +9,9 @@ import re
 from functools import lru_cache
 
 from assistant.glossary import indicator_groups, without_denominators
-from assistant.planner import EACH_RE
 from assistant.question import AMOUNT_UNIT, PARENTHESIS_RE, QUESTION_WORDS_RE, Question
 from assistant.windows import coverage, figure_window, match_form
+from assistant.years_asked import EACH_RE
 from common.textutils import Span
 from ingest.frames import FigureFrame, SentenceFrame
 

@@ -366,13 +366,14 @@ def test_years_asked_within_the_one_report_named_stay_in_that_report():
 def test_a_year_named_only_as_the_base_of_a_comparison_is_no_part():
     """…2035年A、B和C的产量比2030年分别增长多少: 分别 is about the things compared; 2030 is the
     base, no part of its own (in English: compared with 2030)."""
-    from assistant.planner import _base_years, plan
+    from assistant.planner import plan
     from assistant.question import understand
+    from assistant.years_asked import base_years
 
     p = plan(understand("2036年青河县政府工作报告说，2035年粮食、棉花和油料的产量比2030年分别增长多少？"))
     assert p.parts and not any(pt.label.endswith("年") for pt in p.parts), p.parts  # by the things compared
-    assert _base_years("By how much did output grow in 2035 compared with 2030, and in 2036 compared with 2035?") == {2030}
-    assert _base_years("2034年和2035年青河县粮食产量分别是多少？") == set()
+    assert base_years("By how much did output grow in 2035 compared with 2030, and in 2036 compared with 2035?") == {2030}
+    assert base_years("2034年和2035年青河县粮食产量分别是多少？") == set()
     # (both years are asked when the question asks for each year or which is higher)
     both = plan(understand("青河县2036年的专项债券比2035年多还是少？两年各拟安排多少？"))
     assert [pt.label for pt in both.parts] == ["2035年", "2036年"], both.parts
