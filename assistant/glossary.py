@@ -24,6 +24,10 @@ SYNONYMS: list[tuple[str, ...]] = [
     ("财政支出", "一般公共预算支出", "公共预算支出"),
     ("财政预算", "预算"),
     ("赤字率", "赤字"),
+    ("减税降费", "税费减免", "减免税费"),
+    # (energy use per unit of output, as the reports name it)
+    ("单位国内生产总值能耗", "单位地区生产总值能耗", "单位生产总值能耗", "单位GDP能耗", "能耗强度", "能源消耗强度",
+     "单位国内生产总值能源消耗"),
     ("固定资产投资", "固投"),
     ("粮食产量", "粮食总产量", "粮食总产"),
     ("个人所得税", "个税"),
@@ -109,7 +113,7 @@ INDICATOR_GROUPS: list[tuple[str, ...]] = [
     ("粮食",),
     ("外资", "外商投资"),
     ("研发", "研究与试验发展", "研究与实验发展"),
-    ("能耗",),
+    ("能耗", "能源消耗"),
     # (the budget's main lines: the deficit, defence spending, special bonds, the local
     # governments' bonds)
     ("财政赤字", "赤字"),

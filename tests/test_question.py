@@ -377,3 +377,18 @@ def test_a_year_named_only_as_the_base_of_a_comparison_is_no_part():
     # (both years are asked when the question asks for each year or which is higher)
     both = plan(understand("青河县2036年的专项债券比2035年多还是少？两年各拟安排多少？"))
     assert [pt.label for pt in both.parts] == ["2035年", "2036年"], both.parts
+
+
+def test_what_the_reports_name_several_ways_is_one_term_by_each_name():
+    """单位国内生产总值能耗, 单位地区生产总值能耗, 能耗强度, 能源消耗强度: one indicator (the reports
+    write all of them), of the energy group, also in English (energy intensity); 减税降费 and
+    税费减免 likewise."""
+    from assistant.glossary import alternatives, indicator_groups
+    from assistant.question import understand
+
+    assert "能源消耗强度" in alternatives("单位地区生产总值能耗") and "能耗强度" in alternatives("单位国内生产总值能耗")
+    assert indicator_groups("能源消耗强度要降低3%以上") == indicator_groups("单位地区生产总值能耗下降3%") != set()
+    english = understand("By how much is Qinghe County's energy intensity to be cut in 2036?")
+    assert any("单位地区生产总值能耗" in t.alternatives for t in english.terms), english.terms
+    # (so are the cuts of taxes and fees)
+    assert "税费减免" in alternatives("减税降费") and "减税降费" in alternatives("减免税费")
