@@ -26,12 +26,19 @@ _EN_ONE_CHANGE_RE = re.compile(r"\bhow much\b[^?]*\b(?:grow|grew|rise|rose|incre
                                r"decline|declined)\b[^?]*\b(?:between|compared (?:with|to))\b", re.I)
 _PREVIOUS_RE = re.compile(r"与(?:去年|上年|上一年)(?:相比|比较)|比(?:去年|上年)(?:高|低|多|少)|和(?:去年|上年)(?:比|相比)")
 
+# Words that ask for each year, or which of them is higher (not for each thing compared).
+_EACH_YEAR_RE = re.compile(r"历年|逐年|(?<!平均)每年|各年|每一年|两年|几年|哪一年|高还是低|多还是少|增加还是减少|哪个更|"
+                           r"\b(?:which year|both years|higher|lower)\b", re.I)
+_YEAR_DIGITS_RE = re.compile(r"(?<![\d.])(?:19|20)\d\d(?!\d)")
+_EN_BASE_YEAR_RE = re.compile(r"\b(?:compared (?:with|to)|than)\s+(?:that (?:of|in)\s+|in\s+)?((?:19|20)\d\d)\b", re.I)
+
 
 def years_asked(q: Question) -> list[int]:
     """The years of a question asked one by one: several reports named; or a span or several
     years with a word that asks for each (历年, 分别, 各, 高还是低…); or one year compared with the
-    year before. A span asked as one period (``1949年至1952年…平均每年``) or a change from a
-    base year (``比1952年增长``) is one question."""
+    year before. A span asked as one period (``1949年至1952年…平均每年``, ``…期间``, the period
+    from A to B) or a change from a base year (``比1952年增长``) is one question, and a year
+    named only as the base of a comparison is no year asked one by one."""
     text = q.text
     if len(q.report_years) >= 2:
         return sorted(q.report_years)
@@ -52,13 +59,6 @@ def years_asked(q: Question) -> list[int]:
     if len(years) == 1 and _PREVIOUS_RE.search(text):
         return [years[0] - 1, years[0]]
     return []
-
-
-# Words that ask for each year, or which of them is higher (not for each thing compared).
-_EACH_YEAR_RE = re.compile(r"历年|逐年|(?<!平均)每年|各年|每一年|两年|几年|哪一年|高还是低|多还是少|增加还是减少|哪个更|"
-                           r"\b(?:which year|both years|higher|lower)\b", re.I)
-_YEAR_DIGITS_RE = re.compile(r"(?<![\d.])(?:19|20)\d\d(?!\d)")
-_EN_BASE_YEAR_RE = re.compile(r"\b(?:compared (?:with|to)|than)\s+(?:that (?:of|in)\s+|in\s+)?((?:19|20)\d\d)\b", re.I)
 
 
 def base_years(text: str) -> set[int]:
