@@ -52,8 +52,8 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "jobs created": ("新增就业",),
     "employment target": ("就业", "新增就业"),
     "surveyed unemployment": ("城镇调查失业率",),
-    "energy consumption per unit of gdp": ("单位国内生产总值能耗", "单位地区生产总值能耗", "能耗强度", "能源消耗强度"),
-    "energy intensity": ("能耗强度", "能源消耗强度", "单位国内生产总值能耗", "单位地区生产总值能耗"),
+    "energy consumption per unit of gdp": ("单位国内生产总值能耗", "单位地区生产总值能耗"),
+    "energy intensity": ("能耗强度",),  # (its other names come with the glossary's synonyms)
     "forest coverage": ("森林覆盖率",),
     "grain production": ("粮食产量", "粮食总产量"),
     "grain harvest": ("粮食产量", "粮食总产量"),

@@ -390,7 +390,7 @@ def asked_frame(text: str) -> tuple[int | None, str]:
     return relative, kind
 
 
-def _years_named(text: str) -> set[int]:
+def years_named(text: str) -> set[int]:
     """The years a Chinese or English text names (2024年, 一九八五年, the 2024 report)."""
     return set(explicit_years(text)) | {int(y) for y in _BARE_YEAR_RE.findall(text)}
 
@@ -404,9 +404,9 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
     text = asking_part(whole)
     language = detect_language(text)
     report_years = named_report_years(whole)
-    years = _years_named(whole)
+    years = years_named(whole)
     if text != whole:  # a long message: the years of the part that asks, when it names any (as places)
-        years = _years_named(text) or years
+        years = years_named(text) or years
     places: list[Place]
     if language == "en":
         places = gazetteer.find_english(whole)
@@ -463,7 +463,7 @@ def understand(question: str, vocabulary: Vocabulary | None = None, gazetteer: G
     # The years a sentence must speak about: those named besides the reports named (a question
     # naming only a report asks about anything in it).
     asked = years - report_years
-    if report_years and asked and not asked & _years_named(without_comparisons(whole)):
+    if report_years and asked and not asked & years_named(without_comparisons(whole)):
         # (a report's year, then a year named only as a base of comparison, 比N年增长: the
         # sentence names that base too, it is no year the answer must speak about)
         asked = set()

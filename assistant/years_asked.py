@@ -4,32 +4,28 @@ which year each named report is asked about. Used by the planner (``assistant.pl
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+from assistant.question import Question, years_named
 from common.textutils import normalize_digits
-from common.timeref import explicit_years, without_comparisons
-
-if TYPE_CHECKING:
-    from assistant.question import Question
+from common.timeref import without_comparisons
 
 SPAN_RE = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:至|到|-|—|–|~|～)\s*((?:19|20)\d\d)\s*年?")
 _EN_SPAN_RE = re.compile(r"\b(?:from\s+)?((?:19|20)\d\d)\s*(?:to|through|until|-|–)\s*((?:19|20)\d\d)\b", re.I)
 # A span named as one period (the period from 1950 to 2002, 1950年至2002年期间), not year by year.
 _PERIOD_BEFORE_RE = re.compile(r"\bperiod\s+(?:of\s+|from\s+)?$", re.I)
 _PERIOD_AFTER_RE = re.compile(r"\s*(?:期间|时期|这段时间)")
+# Words that ask for each year, or which of them is higher (not for each thing compared).
+_EACH_YEAR_WORDS = r"历年|逐年|(?<!平均)每年|各年|每一年|两年|几年|哪一年|高还是低|多还是少|增加还是减少|哪个更"
+_EACH_YEAR_RE = re.compile(rf"{_EACH_YEAR_WORDS}|\b(?:which year|both years|higher|lower)\b", re.I)
 # Words that ask for each of several years or places, or for a comparison of them.
-EACH_RE = re.compile(r"历年|逐年|(?<!平均)每年|各年|每一年|变化|走势|趋势|分别|各是|各为|各有|各多少|各自|高还是低|多还是少|增加还是减少|哪个更|哪一年|两年|几年|"
+EACH_RE = re.compile(rf"{_EACH_YEAR_WORDS}|变化|走势|趋势|分别|各是|各为|各有|各多少|各自|"
                      r"\b(?:respectively|each|both|which year|compare|compared|between|change|changed)\b", re.I)
 # How much something grew between two years, or in one year compared with another: one change,
 # not a figure for each year.
 _EN_ONE_CHANGE_RE = re.compile(r"\bhow much\b[^?]*\b(?:grow|grew|rise|rose|increase|increased|fall|fell|drop|dropped|"
                                r"decline|declined)\b[^?]*\b(?:between|compared (?:with|to))\b", re.I)
 _PREVIOUS_RE = re.compile(r"与(?:去年|上年|上一年)(?:相比|比较)|比(?:去年|上年)(?:高|低|多|少)|和(?:去年|上年)(?:比|相比)")
-
-# Words that ask for each year, or which of them is higher (not for each thing compared).
-_EACH_YEAR_RE = re.compile(r"历年|逐年|(?<!平均)每年|各年|每一年|两年|几年|哪一年|高还是低|多还是少|增加还是减少|哪个更|"
-                           r"\b(?:which year|both years|higher|lower)\b", re.I)
-_YEAR_DIGITS_RE = re.compile(r"(?<![\d.])(?:19|20)\d\d(?!\d)")
+# A year after the words that compare with it (compared with 1964, than 1964): a base.
 _EN_BASE_YEAR_RE = re.compile(r"\b(?:compared (?:with|to)|than)\s+(?:that (?:of|in)\s+|in\s+)?((?:19|20)\d\d)\b", re.I)
 
 
@@ -63,10 +59,7 @@ def years_asked(q: Question) -> list[int]:
 
 def base_years(text: str) -> set[int]:
     """The years a question names only as the base of a comparison (比1964年, compared with 1964)."""
-    def named(t: str) -> set[int]:
-        return set(explicit_years(t)) | {int(y) for y in _YEAR_DIGITS_RE.findall(normalize_digits(t))}
-
-    return named(text) - named(_EN_BASE_YEAR_RE.sub("", without_comparisons(text)))
+    return years_named(text) - years_named(_EN_BASE_YEAR_RE.sub("", without_comparisons(text)))
 
 
 _WRITTEN_YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年")
