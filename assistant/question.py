@@ -78,7 +78,8 @@ _EN_CHANGE_RE = re.compile(r"\bhow much\b.*\b(?:grow|grew|rise|rose|increase|dec
 _TARGET_Q_RE = re.compile(rf"{PAST_PLAN_WORDS}|目标|预期|计划|拟|力争|打算|安排|要求|部署|定为|定了|设定|确定|(?<!完成)任务|"
                           r"(?<=[\d%％万亿])(?:左右|以上)")
 _RESULT_Q_RE = re.compile(r"实际|完成了|实现了|达到了|增长了|下降了|提高了|同比|回顾|取得了|是否完成")
-_EN_TARGET_RE = re.compile(r"\b(target|targets|goal|goals|aim|aims|aiming|plan|plans|planned|expected|set|"
+# (set a goal is a target; set up, to establish something, says nothing of one)
+_EN_TARGET_RE = re.compile(r"\b(target|targets|goal|goals|aim|aims|aiming|plan|plans|planned|expected|set(?!\s+up\b)|"
                            r"commit|commits|committed|pledge|pledged|pledges|promise|promised|promises)\b", re.I)
 # (was / were … to be done: what was planned, not what happened)
 _EN_RESULT_RE = re.compile(r"\b(did|grew|(?:was|were)(?!(?:\s+[\w-]+){0,10}?\s+to\s+be\b)|achieved|actual|actually|"

@@ -92,6 +92,8 @@ def test_an_english_question_asks_what_it_does_not_set_aside():
     assert english_kind("How many trains did Yunling actually run in 2035, as opposed to the 2036 target?") == "实际"
     assert english_kind("By how much was energy use to be cut in 2036 (the target, not the actual decline)?") == "目标"
     assert english_kind("What growth target did Yunling set for 2036?") == "目标"
+    # (set up: established, no target)
+    assert english_kind("How many service centres were set up in Yunling over the past five years?") == "实际"
 
 
 def test_an_english_question_asking_what_figure_asks_a_number():
