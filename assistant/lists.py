@@ -255,11 +255,7 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
         # English question close to any title of the genre)
         listed = next((s for s in sections[:5] if s.score >= MIN_NODE_SCORE and (s.shares_term or not q.is_english)
                        and (not p.count or len(s.kids) == p.count or _names_title(q, s.node))), None)
-        # (unless the sentence names the kind of thing asked, 哪些「Y」, and the section's titles
-        # do not: e5 rates the titles of the genre close to any question of it)
-        named_kind = [t for t in q.terms if t.answer_type and term_matches(t, best.sentence.text)]
-        if listed is not None and listed.score > best.features.get("dense", 0.0) \
-                and all(term_matches(t, listed.path) for t in named_kind):
+        if listed is not None and section_over_sentence(q, listed, best):
             return _section_list(service, p, listed)
         return _inline_list(service, p, best, enumeration_asked(q, best, enums))
     if section is not None and (best is None or section.score > best.features.get("dense", 0.0)):
@@ -273,6 +269,22 @@ def compose_list(service: PlanqaService, p: Plan) -> Composition | None:
     return _inline_list(service, p, *named_elsewhere) if named_elsewhere is not None else None
 
 
+
+
+def section_over_sentence(q: Question, section: _Section, best: Candidate) -> bool:
+    """Whether a section's parts answer a list question rather than the enumeration of the best
+    sentence: the section is closer to the question (its title score against the sentence's e5
+    similarity), unless the sentence names the kind of thing asked (哪些「Y」) and the section's
+    titles do not (e5 rates the titles of the genre close to any question of it), or the
+    sentence holds every term of the question, three at least, and the section's titles none
+    (the question quotes the sentence; one or two words held are no sign of that)."""
+    if section.score <= best.features.get("dense", 0.0):
+        return False
+    named_kind = [t for t in q.terms if t.answer_type and term_matches(t, best.sentence.text)]
+    if not all(term_matches(t, section.path) for t in named_kind):
+        return False
+    quoted = len(q.terms) >= 3 and best.sentence_coverage >= 1.0
+    return not (quoted and coverage(q.terms, section.path) == 0.0)
 
 
 def _short_title(node: OutlineNode) -> str:

@@ -145,12 +145,15 @@ UNITS = sorted(
         "个", "项", "家", "所", "座", "条", "处", "批", "类", "级", "种", "套", "台", "辆",
         "件", "场", "次", "天", "年", "岁", "张", "间", "张床", "床", "小时", "分钟", "列", "艘", "架",
         "头",  # (livestock: 生猪存栏N万头)
+        "档",  # (tiers: 税率由四档简并至三档)
+        "成",  # (tenths, after a Chinese numeral only: 超过四成)
         "担",  # (the older reports' weight of crops: 棉花产量N万担)
     ],
     key=len,
     reverse=True,
 )
-_UNIT_ALT = "|".join(re.escape(u) for u in UNITS)
+# (tenths, 成, only after a Chinese numeral: after digits it opens a word, 3成品油)
+_UNIT_ALT = "|".join(r"(?<![\d.,])成" if u == "成" else re.escape(u) for u in UNITS)
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN_NUM = r"[零〇一二两三四五六七八九十百千]+"
 # An approximate figure says "and more" after its number or its scale (N多万人次, 一百多个,
@@ -207,6 +210,8 @@ def _chinese_value(numeral: str) -> float | None:
 # Numerals, scales and units in traditional characters (a report printed so, 百分之三點二, 三千億斤),
 # one character for one: the figure's text stays as written, its value and unit are read.
 _TRADITIONAL_NUMERALS = str.maketrans("點萬億兩噸個項種條臺輛張處級類", "点万亿两吨个项种条台辆张处级类")
+# Roman numerals of one character up to nine (water of 类Ⅲ: 水质达Ⅲ类) read as their digits.
+_ROMAN_NUMERALS = str.maketrans("ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅰⅱⅲⅳⅴⅵⅶⅷⅸ", "123456789123456789")
 
 
 def find_figures(text: str, require_unit_for_chinese: bool = True) -> list[Figure]:
@@ -214,7 +219,7 @@ def find_figures(text: str, require_unit_for_chinese: bool = True) -> list[Figur
     (``三级``, ``四种``, ``二十项``, ``三百五十五元``) or as ``百分之六``, because bare ones are
     part of words (一批, 统一)."""
     # A full-width comma between digits is a thousands separator (３，６８０亿斤): same length.
-    norm = _FULL_COMMA_RE.sub(",", normalize_digits(text)).translate(_TRADITIONAL_NUMERALS)
+    norm = _FULL_COMMA_RE.sub(",", normalize_digits(text)).translate(_TRADITIONAL_NUMERALS).translate(_ROMAN_NUMERALS)
     figures: list[Figure] = []
     ratio_end = 0
     for m in FIGURE_RE.finditer(norm):
@@ -227,6 +232,8 @@ def find_figures(text: str, require_unit_for_chinese: bool = True) -> list[Figur
                 figures.append(Figure(text[m.start() : m.end()], parsed, per, m.start(), m.end()))
             continue
         raw_value, scale, unit = m.group("value"), m.group("scale") or "", m.group("unit") or ""
+        if unit == "成" and raw_value == "一":
+            continue  # (一成不变: an idiom; tenths are written from 两成 up)
         if raw_value[0].isdigit():
             if m.start() > 0 and (norm[m.start() - 1].isalpha() and norm[m.start() - 1].isascii()):
                 continue  # part of an identifier like C919
@@ -239,7 +246,10 @@ def find_figures(text: str, require_unit_for_chinese: bool = True) -> list[Figur
                 figures.append(Figure(text[m.start() : ratio_end], value / float(ratio.group(1)), ":", m.start(), ratio_end))
                 continue
         else:
-            if require_unit_for_chinese and not unit:
+            # (a numeral of some length ending in a scale is a figure without a unit, as in
+            # digits: 约有一千二百万侨民; not a word of emphasis or an idiom, 十万火急)
+            scaled_only = not unit and len(raw_value) >= 3 and raw_value[-1] in "万亿"
+            if require_unit_for_chinese and not unit and not scaled_only:
                 continue
             if m.start() > 0 and norm[m.start() - 1] == "第":
                 continue  # 第六个五年计划: an ordinal in a name, not a quantity
@@ -251,7 +261,8 @@ def find_figures(text: str, require_unit_for_chinese: bool = True) -> list[Figur
             parsed = _chinese_value(raw_value + scale)
             if parsed is None:
                 continue
-            figures.append(Figure(text[m.start() : m.end()], parsed, unit, m.start(), m.end()))
+            figures.append(Figure(text[m.start() : m.end()], parsed, unit or (raw_value[-1] if scaled_only else ""),
+                                  m.start(), m.end()))
             continue
         scaled = value * {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "": 1}[scale]
         figures.append(Figure(text[m.start() : m.end()], scaled, scale + unit, m.start(), m.end()))

@@ -40,8 +40,8 @@ COMPARISON_RE = re.compile(
     rf"在{_BASE_YEAR}[^，,。；;]{{0,12}}?基础上|"
     # 按一九五二年不变价格计算, 按2020年价格: the prices' base year, not the period
     rf"按(?:照)?{_BASE_YEAR}(?:的)?(?:不变|可比)?价格|"
-    # 为X年以来最高, 创X年以来新高: the record's span, not the period
-    rf"{_BASE_YEAR}以来(?:的)?(?:最|新|首次)|"
+    # 为X年以来最高, 创X年以来新高, X年以来同期最好: the record's span, not the period
+    rf"{_BASE_YEAR}以来(?:的)?(?:同期)?(?:最|新|首次)|"
     # 是X年的2.2倍, 相当于X年的60%: the base of a ratio, not the period
     rf"(?:是|为|相当于){_BASE_YEAR}(?:同期|末|底)?的(?=[^，,。；;]{{0,8}}?(?:倍|%|％))"
 )

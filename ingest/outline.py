@@ -237,12 +237,31 @@ def _trim_lead(first: str, others: list[str]) -> str:
 
 
 def _trim_tail(last: str, others: list[str]) -> str:
-    """The last item without the noun the list qualifies (正向激励的干部工作链条 → 正向激励)."""
-    if "的" not in last or not others or any("的" in o for o in others):
-        return last  # (every item is 的-phrase, A的X、B的Y: the 的 is part of each)
-    head = last.split("的")[0]
+    """The last item without the noun the list qualifies (正向激励的干部工作链条 → 正向激励)
+    or the predicate of the clause after it (把A、B、C更好地结合起来 → C)."""
+    if not others:
+        return last
     usual = sorted(len(o) for o in others)[len(others) // 2]
+    if "的" not in last or any("的" in o for o in others):
+        # (every item is 的-phrase, A的X、B的Y: the 的 is part of each)
+        return _without_predicate(last, usual)
+    head = last.split("的")[0]
     return head if 2 <= len(head) <= usual + 2 else last
+
+
+def _without_predicate(last: str, usual: int) -> str:
+    """The last item, longer than the others, without the clause's predicate that follows it:
+    an adverbial (a word and the particle 地) and what comes after it (…C更好地结合起来 → C);
+    a noun followed by a verb alone (乡村振兴) is an item of its own."""
+    if len(last) <= usual + 1 or "地" not in last:
+        return last
+    import jieba.posseg as pseg
+
+    jieba_module()
+    words = [(w.word, w.flag) for w in pseg.cut(last)]
+    at = next((i for i, (w, f) in enumerate(words) if w == "地" and f.startswith("u")), 0)
+    head = "".join(w for w, _ in words[: at - 1]) if at >= 2 else ""
+    return head if len(head) >= 2 else last
 
 
 def _item(text: str, first: bool = False) -> str:

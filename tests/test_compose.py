@@ -583,3 +583,27 @@ def test_what_a_quoted_name_counting_its_parts_means_quotes_every_part(tmp_path)
     service = service_of(tmp_path, "2034年青河县政府工作报告.txt", report)
     answer = service.ask("青河县2034年的文旅投资“三个一千”计划具体指什么？")
     assert "招商项目" in answer.answer and "1000万元" in answer.answer, answer.answer
+
+
+def test_a_section_sharing_no_word_of_the_question_does_not_outrank_a_sentence_it_quotes():
+    """Geometry stated: the section's title is a little closer to the question (e5 0.92) than
+    the sentence (0.90). The sentence holds every term of the question (…统筹衔接起来) and the
+    section's titles (2035年主要任务) none: the sentence's enumeration answers. A section whose
+    titles share a term still wins by its score; a sentence missing a term loses to it."""
+    from types import SimpleNamespace
+
+    from assistant.lists import _Section, section_over_sentence
+    from assistant.question import Term
+
+    terms = tuple(Term(w, (w,), 2.0) for w in ("统筹", "衔接", "起来"))
+    q = SimpleNamespace(terms=terms)
+    text = "做好今年工作，要把扩内需、稳就业、强产业、优环境统筹衔接起来。"
+    sentence = SimpleNamespace(features={"dense": 0.90}, sentence=SimpleNamespace(text=text), sentence_coverage=1.0)
+    unrelated = _Section(node=None, kids=[], title=None, score=0.92, shares_term=True, path="2035年主要任务")
+    assert not section_over_sentence(q, unrelated, sentence)  # type: ignore[arg-type]
+    sharing = _Section(node=None, kids=[], title=None, score=0.92, shares_term=True, path="统筹推进2035年主要任务")
+    assert section_over_sentence(q, sharing, sentence)  # type: ignore[arg-type]
+    partial = SimpleNamespace(features={"dense": 0.90}, sentence=SimpleNamespace(text="统筹衔接"), sentence_coverage=0.67)
+    assert section_over_sentence(q, unrelated, partial)  # type: ignore[arg-type]
+    few = SimpleNamespace(terms=terms[:2])  # (two words held are no sign of a quote)
+    assert section_over_sentence(few, unrelated, sentence)  # type: ignore[arg-type]

@@ -97,6 +97,8 @@ def test_a_base_year_is_not_the_year_spoken_about():
     # nor the start of a record's span (为X年以来最高)
     frame = frame_sentence("全县农民收入增速为2019年以来最高，全年人均增加1260元。", (), 2032)
     assert 2019 not in frame.years, frame
+    frame = frame_sentence("青河水质达到2015年以来同期最好水平，断面优良比例100%。", (), 2032)
+    assert 2015 not in frame.years, frame
     # nor the base of a ratio (是X年的N倍)
     frame = frame_sentence("县财政安排助学资金3.6亿元，是2029年的1.8倍。", (), 2032)
     assert 2029 not in frame.years, frame

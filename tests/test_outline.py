@@ -270,3 +270,11 @@ def test_how_something_moved_over_three_reports_asks_its_figure_in_each():
     # two years compared in words only: no figure is asked of them
     p = plan(understand("2031年和2032年青河县政府工作报告对教育的表述有什么不同？"))
     assert not any(part.question.wants_number for part in p.parts)
+
+
+def test_the_predicate_after_the_last_item_is_no_part_of_it():
+    # 把A、B和C紧密地联系起来: the adverbial (…地) and the verbs after the last item are the clause's
+    assert enumerations("把县城、集镇和村庄紧密地联系起来。") == [["县城", "集镇", "村庄"]]
+    assert enumerations("把产业园区、物流枢纽、口岸平台有效地串联起来。")[0][-1] == "口岸平台"
+    # a noun and a verb with no adverb or particle is an item of its own (乡村振兴)
+    assert enumerations("统筹抓好城镇化、农业现代化和乡村振兴。")[0][-1] == "乡村振兴"

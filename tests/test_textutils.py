@@ -71,3 +71,27 @@ def test_a_chinese_per_mille_is_a_figure_in_per_mille():
     assert figures == {"千分之十三": (13.0, "‰"), "百分之五": (5.0, "%")}
     assert normalize("控制在千分之六点一以下") == "控制在6.1‰以下"
     assert unit_compatible("‰", "%")
+
+
+def test_tiers_tenths_roman_classes_and_scaled_numerals_are_figures():
+    def read(text: str) -> list[tuple[str, float, str]]:
+        return [(f.text, f.value, f.unit) for f in find_figures(text)]
+
+    assert read("青河断面水质首次达Ⅱ类") == [("Ⅱ类", 2.0, "类")]
+    assert read("县内电价由五档合并为三档") == [("五档", 5.0, "档"), ("三档", 3.0, "档")]
+    # tenths after a Chinese numeral; not the idiom 一成不变, nor 成 opening a word after digits
+    assert read("青河茶叶外销占比接近六成") == [("六成", 6.0, "成")]
+    assert read("政策保持一成不变") == []
+    assert read("新建4成品油库") == [("4", 4.0, "")]
+    # a numeral ending in a scale is a figure without a unit, as 1200万 is; 十万火急 is none
+    assert read("县外务工人员约三十二万") == [("三十二万", 320000.0, "万")]
+    assert read("救灾十万火急") == []
+
+
+def test_a_question_asking_tiers_or_tenths_asks_that_unit_and_tenths_answer_a_rate():
+    from assistant.figure_choice import unit_compatible
+    from assistant.question import asked_unit
+
+    assert asked_unit("青河县电价从几档合并成几档？", True) == "档"
+    assert asked_unit("青河茶叶外销占了几成？", True) == "成"
+    assert unit_compatible("成", "%") and unit_compatible("%", "成")
