@@ -134,14 +134,15 @@ def compose_parts(service: PlanqaService, p: Plan) -> Composition:
         citations += cites
         chosen += ext.chosen
         label_in = part.label.rstrip("年") in text or part.label in text
-        pieces.append(text.rstrip("。.") if label_in else f"{part.label}：{text.rstrip('。.')}")
+        colon = ": " if english else "："
+        pieces.append(text.rstrip("。.") if label_in else f"{part.label}{colon}{text.rstrip('。.')}")
         figure = ext.chosen[0].figure if ext.chosen else None
         shown = figure.text if figure is not None else ext.chosen[0].window.text
         rows.append([part.label, shown, "".join(f"[{c.n}]" for c in cites)])
         required.append((shown, [c.n for c in cites]))
     if not citations:
-        reasons = "；".join(_missing(part, ext, english) for part, ext in results)
-        return Composition(reasons + "。", True, [])
+        reasons = ("; " if english else "；").join(_missing(part, ext, english) for part, ext in results)
+        return Composition(reasons + ("." if english else "。"), True, [])
     sep = "; " if english else "；"
     answer = sep.join(pieces) + ("." if english else "。")
     computed = _computed(results, english) if p.compare else ""

@@ -12,9 +12,11 @@ Forms recognised (general wording of questions, not of any document):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from assistant.english_asks import ask_label, english_asks
 from assistant.glossary import indicator_groups
 from assistant.list_counts import MEASURE_WORD, QUOTED_SPAN_RE, asks_english_list, count_in
 from assistant.question import (
@@ -311,8 +313,10 @@ def asks_list(q: Question) -> bool:
             or (q.is_english and asks_english_list(text)))
 
 
-def plan(q: Question) -> Plan:
-    """The plan of a question (see the module docstring)."""
+def plan(q: Question, analyze: Callable[[str], Question] | None = None) -> Plan:
+    """The plan of a question (see the module docstring). ``analyze`` understands a text as a
+    question (the service's): an English question asking two figures one after the other is
+    answered as two questions."""
     text = _section_names(q.text)
     compare = bool(_COMPARE_RE.search(text))
     # (a place inside another one named, 某省某市, is where in it, not a second place asked,
@@ -346,6 +350,9 @@ def plan(q: Question) -> Plan:
     pair = _indicator_parts(q) or _consecutive_asks(q)
     if pair:
         return Plan("parts", q, pair)
+    asks = english_asks(q.text) if q.is_english and q.wants_number and analyze is not None else []
+    if asks and analyze is not None:
+        return Plan("parts", q, tuple(Part(ask_label(a), analyze(a)) for a in asks))
     # a section written as one passage of prose (总体要求, 主要预期目标) is summarised also when
     # asked as a list (…哪些主要预期目标): its items are in its sentences, not in sub-headings;
     # one with parts (主要任务, 重点工作) asked as a list (…包括哪几个方面) lists its parts

@@ -303,7 +303,7 @@ class PlanqaService:
         checkpoint()
         qa = self.analyze(asked)
         checkpoint()
-        result, docs = self.compose(plan(qa), top_k)
+        result, docs = self.compose(plan(qa, self.analyze), top_k)
         nearest = [passage_citation(i, d) for i, d in enumerate(docs[:3], start=1)] if result.refused else []
         return Answer(
             id=id,
@@ -415,7 +415,7 @@ class PlanqaService:
         checkpoint()
         qa = self.analyze(asked)
         checkpoint()
-        asked_plan = plan(qa)
+        asked_plan = plan(qa, self.analyze)
         composed = self.composed(asked_plan)
         extracted: tuple[Extraction, list[Document]] | None = None
         if composed is None:

@@ -278,3 +278,24 @@ def test_the_predicate_after_the_last_item_is_no_part_of_it():
     assert enumerations("把产业园区、物流枢纽、口岸平台有效地串联起来。")[0][-1] == "口岸平台"
     # a noun and a verb with no adverb or particle is an item of its own (乡村振兴)
     assert enumerations("统筹抓好城镇化、农业现代化和乡村振兴。")[0][-1] == "乡村振兴"
+
+
+def test_two_figures_asked_in_english_one_after_the_other_are_two_questions():
+    from assistant.english_asks import english_asks
+    from assistant.planner import plan
+    from assistant.question import understand
+
+    text = ("According to Yunling's 2036 report, how many schools were rebuilt in 2035, "
+            "and roughly how many were newly opened?")
+    # the words before the first ask belong to both; the second, going straight on to its verb,
+    # counts what the first named
+    assert english_asks(text) == ["According to Yunling's 2036 report, how many schools were rebuilt in 2035?",
+                                  "According to Yunling's 2036 report, how many schools were newly opened?"]
+    # a source named after the asks belongs to both too
+    assert english_asks("How much did Yunling spend on roads, and how much on bridges, according to its "
+                        "2036 report?")[1] == "How much on bridges, according to its 2036 report?"
+    assert english_asks("How much did Yunling invest in roads and bridges in 2035?") == []
+    assert english_asks("How many schools were rebuilt, and how did that rank in the province?") == []
+    asked = plan(understand(text), analyze=understand)
+    assert asked.kind == "parts" and [p.question.text for p in asked.parts] == english_asks(text)
+    assert plan(understand(text)).kind != "parts"  # (without a way to understand each ask: one question)
