@@ -47,8 +47,8 @@ from assistant.windows import (
     occurrences,
     past_frame_phrases,
 )
-from common.places import NATIONAL
-from common.textutils import Span, split_clauses
+from common.places import NATIONAL, Place, default_gazetteer
+from common.textutils import Span, find_figures, split_clauses
 from ingest.frames import PAST_PLAN_RE, RESULT, TARGET, FigureFrame, SentenceFrame
 from vectorstore.docstore import StoredSentence
 
@@ -109,6 +109,28 @@ def missing_place(q: Question, meta: dict[str, object], text: str) -> str:
     if q.national and not q.places and region and region != NATIONAL and "全国" not in text:
         return "全国"
     return ""
+
+
+# A question that checks a figure (…是5%吗, 是目标还是实际, is it true that…) may be answered by it.
+_CHECKS_RE = re.compile(r"吗|是否|是不是|对不对|还是|确认|核实|核对|\bconfirm|\b(?:is|was) (?:it|that|this) (?:true|correct|right)\b",
+                        re.I)
+
+
+def quoted_figures(q: Question) -> set[tuple[float, str]]:
+    """The figures a question quotes to ask another (报告说增长5.2%，那么X是多少): none of them
+    answers it; none when it checks a figure rather than asks one."""
+    if not q.wants_number or _CHECKS_RE.search(q.original):
+        return set()
+    return {(round(f.value, 6), f.unit) for f in find_figures(q.original) if not f.is_year}
+
+
+def other_local_place(text: str, asked: list[Place]) -> bool:
+    """The text (a figure's clause) names a city or county, not one of those ``asked`` (below
+    the province), and none of them: its figure is about another part of the province
+    (…，B市、C市经济总量突破N亿元 for a question about A市)."""
+    if not asked or any(p.short in text for p in asked):
+        return False
+    return any(m.place.level >= 2 and m.place not in asked for m in default_gazetteer().find(text))
 
 
 def refine_terms(q: Question, docs: list[Document]) -> Question:
@@ -180,6 +202,8 @@ def candidates(
     # the question's own words (an English question's first renderings, not the synonyms)
     asked_words = " ".join([q.text, *(t.text for t in q.terms if not t.text.isascii())])
     average_asked = asks_average(asked_words)
+    asked_local = [p for p in q.places if p.level >= 2]  # (a city or county asked about)
+    quoted = quoted_figures(q)
     report_target_asked = q.kind == TARGET and not q.years and q.relative_year is None and not PAST_PLAN_RE.search(q.text)
     for rank, doc in enumerate(docs):
         meta = doc.metadata
@@ -211,7 +235,7 @@ def candidates(
             figure = None
             kind = frame.kind
             if q.wants_number:
-                figure, span, why = figure_choice(q, frame, clauses, sent.start, asked, wanted_years, asked_way)
+                figure, span, why = figure_choice(q, frame, clauses, sent.start, asked, wanted_years, asked_way, quoted)
                 rejected = rejected or why or (period_total(wanted_years, figure, doc_year) if figure else "")
                 # (answer_window already runs past a clause that only frames the next one)
                 lo, hi = (span[0], past_frame_phrases(clauses, span[1])) if span is not None \
@@ -265,6 +289,9 @@ def candidates(
                 rejected = "figure"  # a figure of another main indicator than the one asked
             if figure is not None and not rejected and q.wants_number and other_measure(asked_words, figure.indicator):
                 rejected = "figure"  # the same indicator measured the other way (登记 for 调查失业率)
+            if figure is not None and not rejected and asked_local and other_local_place(
+                    next((c.text for c in clauses if c.start <= sent.start + figure.start < c.end), ""), asked_local):
+                rejected = "place"  # the figure's clause is about another city or county
             if figure is not None and not rejected and average_asked and not is_average(sent.text, figure):
                 rejected = "figure"  # a total over a period answers no question for a yearly average
             if figure is not None and not rejected and report_target_asked and doc_year \

@@ -121,13 +121,15 @@ def _said_before(fig: FigureFrame, frame: SentenceFrame, clauses: list[Span], ch
 def figure_choice(
     q: Question, frame: SentenceFrame, clauses: list[Span], chunk_offset: int, asked: set[int] | None = None,
     wanted_years: set[int] | frozenset[int] = frozenset(), asked_way: str | None = None,
+    quoted: set[tuple[float, str]] | frozenset[tuple[float, str]] = frozenset(),
 ) -> tuple[FigureFrame | None, tuple[int, int] | None, str]:
     """The figure of a sentence that answers (unit and kind as asked; in a unit asked, not of
     another main indicator than those ``asked``, when others are left; what it measures closest to the
     question, then its clauses best covered by the question's terms), its clause window, or
     why none does. ``asked``, ``asked_way``: the question's ``asked_indicators`` and
-    ``asked_direction``, worked out once per question by a caller that asks of many sentences."""
-    units = [f for f in frame.figures if unit_compatible(f.unit, q.unit)]
+    ``asked_direction``, worked out once per question by a caller that asks of many sentences.
+    ``quoted``: figures the question quotes to ask another (value, unit): none of them answers."""
+    units = [f for f in frame.figures if unit_compatible(f.unit, q.unit) and (round(f.value, 6), f.unit) not in quoted]
     if not units:
         return None, None, "figure"
     fitting = [f for f in units if kind_ok(q.kind, f.kind)]

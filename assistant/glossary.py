@@ -135,6 +135,8 @@ EXCLUSIVE_INDICATORS: list[tuple[tuple[str, ...], ...]] = [
     (("调查失业率",), ("登记失业率",)),
     (("研发投入强度", "研发经费投入强度"), ("研发投入增长", "研发经费投入增长")),
     (("城镇居民",), ("农村居民",)),
+    # (trade: the total, imports, exports; 进出口 is the total, not also 出口)
+    (("进出口", "外贸总额"), ("进口",), ("出口",)),
 ]
 
 
@@ -142,11 +144,21 @@ def other_measure(asked: str, indicator: str) -> bool:
     """A figure's indicator names one side of an exclusive pair (``EXCLUSIVE_INDICATORS``) and
     the question names another side and not that one."""
     for sides in EXCLUSIVE_INDICATORS:
-        named = {i for i, side in enumerate(sides) if any(w in asked for w in side)}
-        found = {i for i, side in enumerate(sides) if any(w in indicator for w in side)}
+        named, found = _sides_named(asked, sides), _sides_named(indicator, sides)
         if named and found and not named & found:
             return True
     return False
+
+
+def _sides_named(text: str, sides: tuple[tuple[str, ...], ...]) -> set[int]:
+    """The sides of an exclusive pair a text names, its longest words read first (进出口 is
+    the total's word, not also the exports' 出口)."""
+    found: set[int] = set()
+    for word, at in sorted(((w, i) for i, side in enumerate(sides) for w in side), key=lambda x: -len(x[0])):
+        if word in text:
+            found.add(at)
+            text = text.replace(word, "\u0000")
+    return found
 
 
 def indicator_groups(text: str) -> set[int]:

@@ -171,6 +171,15 @@ class Gazetteer:
         for alias, short in _ENGLISH_ALIASES.items():
             if short in self._provinces:
                 self._english[alias.lower()] = self._provinces[short]
+        # prefecture-level cities by their pinyin (Hangzhou, Shenzhen), those it names alone:
+        # a pinyin two cities share (Taizhou: 台州, 泰州) names neither
+        cities: dict[str, list[Place]] = {}
+        for place in divisions():
+            if place.level == 2 and len(place.short) >= 2:
+                cities.setdefault(english_name(place.short).lower(), []).append(place)
+        for name, same in cities.items():
+            if len(same) == 1:
+                self._english.setdefault(name, same[0])
         self.add_known(known)
 
     def add_known(self, regions: Iterable[str]) -> None:
@@ -227,8 +236,8 @@ class Gazetteer:
         return out
 
     def find_english(self, text: str) -> list[Place]:
-        """Province-level units and the catalogue's own regions named in English (``Ningxia``,
-        ``Inner Mongolia``, ``China``, ``Haicheng``)."""
+        """Province-level units, prefecture-level cities and the catalogue's own regions named in
+        English (``Ningxia``, ``Inner Mongolia``, ``China``, ``Hangzhou``, ``Haicheng``)."""
         out: list[Place] = []
         for name, place in sorted(self._english.items(), key=lambda kv: -len(kv[0])):
             if re.search(rf"\b{re.escape(name)}(?:'s)?\b", text, re.IGNORECASE) and place not in out:

@@ -63,6 +63,12 @@ def test_english_province_names(gazetteer: Gazetteer):
     assert found == {"内蒙古自治区", "陕西省", "西藏自治区", "宁夏回族自治区"}
 
 
+def test_english_city_names_by_their_pinyin_unless_two_cities_share_it(gazetteer: Gazetteer):
+    found = [p.name for p in gazetteer.find_english("What was Lanzhou's GDP in 2034, according to Gansu's report?")]
+    assert set(found) == {"甘肃省", "兰州市"}, found
+    assert gazetteer.find_english("How many jobs did Taizhou add?") == []  # 台州 and 泰州
+
+
 def test_every_provincial_report_gets_its_province():
     from ingest import metadata
     from ingest.cleaning import clean_text
@@ -78,3 +84,13 @@ def test_every_provincial_report_gets_its_province():
         expected = g.place_of(short.rstrip("省市") if short.endswith(("省", "市")) else short)
         assert expected is not None and meta.region == expected.name, (path.name, meta.region)
         assert meta.year == 2025
+
+
+def test_a_figure_whose_clause_names_other_cities_is_not_about_the_city_asked(gazetteer: Gazetteer):
+    from assistant.evidence import other_local_place
+
+    chengdu = gazetteer.place_of("成都市")
+    assert chengdu is not None and chengdu.level == 2
+    assert other_local_place("绵阳、德阳地区生产总值突破4000亿元", [chengdu])
+    assert not other_local_place("成都地区生产总值突破2万亿元", [chengdu])
+    assert not other_local_place("全省地区生产总值突破6万亿元", [chengdu])  # (no other city: left to the rest)

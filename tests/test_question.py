@@ -127,6 +127,11 @@ def test_one_indicator_measured_another_way_does_not_answer():
     assert not other_measure("失业率目标是多少", "城镇登记失业率")
     assert not other_measure("研发投入强度达到多少", "研发经费投入强度")
     assert not other_measure("农村居民收入增长多少", "城镇、农村居民人均可支配收入")
+    # trade: imports, exports and the total (进出口, whose 出口 is no export) answer one another not
+    assert other_measure("青河县2031年进口额是多少", "货物贸易出口")
+    assert other_measure("青河县进出口总额是多少", "出口")
+    assert not other_measure("青河县进出口总额是多少", "外贸进出口总额")
+    assert not other_measure("青河县出口增长多少", "机电产品出口")
 
 
 def test_this_years_report_names_the_report_not_the_year_asked():
@@ -392,3 +397,26 @@ def test_what_the_reports_name_several_ways_is_one_term_by_each_name():
     assert any("单位地区生产总值能耗" in t.alternatives for t in english.terms), english.terms
     # (so are the cuts of taxes and fees)
     assert "税费减免" in alternatives("减税降费") and "减税降费" in alternatives("减免税费")
+
+
+def test_a_figure_the_question_quotes_to_ask_another_is_no_answer():
+    from assistant.evidence import quoted_figures
+    from assistant.question import understand
+
+    assert quoted_figures(understand("青河县报告说去年工业增长6.5%，那么服务业增长了多少？")) == {(6.5, "%")}
+    assert quoted_figures(understand("青河县报告说去年工业增长6.5%吗？")) == set()  # (it checks that one)
+    assert quoted_figures(understand("青河县2031年工业增长目标是多少？")) == set()
+
+
+def test_a_quoted_figure_is_not_chosen_from_a_sentence_that_gives_the_one_asked_beside_it():
+    """从2万元提高到多少: the sentence gives both; the one the question quotes is not the answer."""
+    from assistant.evidence import quoted_figures
+    from assistant.figure_choice import figure_choice
+    from assistant.question import understand
+    from common.textutils import split_clauses
+    from ingest.frames import frame_sentence
+
+    text = "青河县小微企业补贴标准从每户2万元提高到3万元。"
+    q = understand("青河县小微企业补贴标准从每户2万元提高到多少？")
+    figure, _, _ = figure_choice(q, frame_sentence(text, (), 2036), split_clauses(text, 0), 0, quoted=quoted_figures(q))
+    assert figure is not None and figure.text == "3万元"
