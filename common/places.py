@@ -239,8 +239,10 @@ class Gazetteer:
         """Province-level units, prefecture-level cities and the catalogue's own regions named in
         English (``Ningxia``, ``Inner Mongolia``, ``China``, ``Hangzhou``, ``Haicheng``)."""
         out: list[Place] = []
+        lowered = text.lower()
         for name, place in sorted(self._english.items(), key=lambda kv: -len(kv[0])):
-            if re.search(rf"\b{re.escape(name)}(?:'s)?\b", text, re.IGNORECASE) and place not in out:
+            # (a name the text does not hold at all is passed over before its word-bounded search)
+            if name in lowered and re.search(rf"\b{re.escape(name)}(?:'s)?\b", text, re.IGNORECASE) and place not in out:
                 out.append(place)
         return out
 
