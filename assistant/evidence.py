@@ -6,8 +6,10 @@ candidate at all: a document's text is data, and an instruction in it is never e
 
 Hard checks (a failed one rejects the sentence, with the reason kept for the refusal text):
 * ``year``: the sentence speaks about none of the years asked (its stored frame);
-* ``place``: the question names a place that neither the sentence nor its document is about;
-* ``figure``: a figure is asked for and the sentence has none in the asked unit;
+* ``place``: the question names a place that neither the sentence nor its document is about,
+  or asks about a city or county and the figure's clause names another one;
+* ``figure``: a figure is asked for and the sentence has none in the asked unit (a figure the
+  question itself quotes to ask another does not count);
 * ``kind``: a target is asked for and its figures are results, or the other way round.
 
 Features (see ``assistant/scorer.py``): the e5 similarity of the question and the sentence,
