@@ -124,6 +124,7 @@ def compose_parts(service: PlanqaService, p: Plan) -> Composition:
     chosen: list[Candidate] = []
     rows: list[list[str]] = []
     required: list[tuple[str, list[int]]] = []
+    sep, colon, end = ("; ", ": ", ".") if english else ("；", "：", "。")
     for part, ext in results:
         if ext.refused:
             pieces.append(_missing(part, ext, english))
@@ -134,17 +135,14 @@ def compose_parts(service: PlanqaService, p: Plan) -> Composition:
         citations += cites
         chosen += ext.chosen
         label_in = part.label.rstrip("年") in text or part.label in text
-        colon = ": " if english else "："
         pieces.append(text.rstrip("。.") if label_in else f"{part.label}{colon}{text.rstrip('。.')}")
         figure = ext.chosen[0].figure if ext.chosen else None
         shown = figure.text if figure is not None else ext.chosen[0].window.text
         rows.append([part.label, shown, "".join(f"[{c.n}]" for c in cites)])
         required.append((shown, [c.n for c in cites]))
-    if not citations:
-        reasons = ("; " if english else "；").join(_missing(part, ext, english) for part, ext in results)
-        return Composition(reasons + ("." if english else "。"), True, [])
-    sep = "; " if english else "；"
-    answer = sep.join(pieces) + ("." if english else "。")
+    if not citations:  # (every piece says its part is missing)
+        return Composition(sep.join(pieces) + end, True, [])
+    answer = sep.join(pieces) + end
     computed = _computed(results, english) if p.compare else ""
     answer += computed
     table = None

@@ -30,6 +30,7 @@ from assistant.figure_choice import (
     asked_indicators,
     asks_average,
     figure_choice,
+    figure_key,
     indicator_match,
     is_average,
     kind_ok,
@@ -43,6 +44,7 @@ from assistant.question import Question, Term, search_words
 from assistant.windows import (
     MEASURES_WINDOW_CHARS,
     answer_window,
+    clause_at,
     coverage,
     match_form,
     measures_end,
@@ -123,7 +125,7 @@ def quoted_figures(q: Question) -> set[tuple[float, str]]:
     answers it; none when it checks a figure rather than asks one."""
     if not q.wants_number or _CHECKS_RE.search(q.original):
         return set()
-    return {(round(f.value, 6), f.unit) for f in find_figures(q.original) if not f.is_year}
+    return {figure_key(f) for f in find_figures(q.original) if not f.is_year}
 
 
 def other_local_place(text: str, asked: list[Place]) -> bool:
@@ -291,8 +293,8 @@ def candidates(
                 rejected = "figure"  # a figure of another main indicator than the one asked
             if figure is not None and not rejected and q.wants_number and other_measure(asked_words, figure.indicator):
                 rejected = "figure"  # the same indicator measured the other way (登记 for 调查失业率)
-            if figure is not None and not rejected and asked_local and other_local_place(
-                    next((c.text for c in clauses if c.start <= sent.start + figure.start < c.end), ""), asked_local):
+            figure_clause = clause_at(clauses, sent.start + figure.start) if figure is not None and asked_local else None
+            if figure_clause is not None and not rejected and other_local_place(figure_clause.text, asked_local):
                 rejected = "place"  # the figure's clause is about another city or county
             if figure is not None and not rejected and average_asked and not is_average(sent.text, figure):
                 rejected = "figure"  # a total over a period answers no question for a yearly average

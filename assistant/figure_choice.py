@@ -10,9 +10,9 @@ from functools import lru_cache
 
 from assistant.glossary import indicator_groups, without_denominators
 from assistant.question import AMOUNT_UNIT, PARENTHESIS_RE, QUESTION_WORDS_RE, Question
-from assistant.windows import coverage, figure_window, match_form
+from assistant.windows import clause_at, coverage, figure_window, match_form
 from assistant.years_asked import EACH_RE
-from common.textutils import Span
+from common.textutils import Figure, Span
 from ingest.frames import FigureFrame, SentenceFrame
 
 # A counter word asked for ("几个") accepts these units in the text; other units must match.
@@ -111,11 +111,16 @@ def _said_before(fig: FigureFrame, frame: SentenceFrame, clauses: list[Span], ch
     """The words of a figure's clause before it, after the figure before it (、三季度增长 of
     …一季度增长4.1%、三季度增长5.2%)."""
     at = chunk_offset + fig.start
-    clause = next((c for c in clauses if c.start <= at < c.end), None)
+    clause = clause_at(clauses, at)
     if clause is None:
         return ""
     begin = max([clause.start, *(chunk_offset + f.end for f in frame.figures if chunk_offset + f.end <= at)])
     return clause.text[begin - clause.start : at - clause.start]
+
+
+def figure_key(fig: Figure | FigureFrame) -> tuple[float, str]:
+    """What a figure is compared by, as a question quotes it: its value and unit."""
+    return round(fig.value, 6), fig.unit
 
 
 def figure_choice(
@@ -129,7 +134,7 @@ def figure_choice(
     why none does. ``asked``, ``asked_way``: the question's ``asked_indicators`` and
     ``asked_direction``, worked out once per question by a caller that asks of many sentences.
     ``quoted``: figures the question quotes to ask another (value, unit): none of them answers."""
-    units = [f for f in frame.figures if unit_compatible(f.unit, q.unit) and (round(f.value, 6), f.unit) not in quoted]
+    units = [f for f in frame.figures if unit_compatible(f.unit, q.unit) and figure_key(f) not in quoted]
     if not units:
         return None, None, "figure"
     fitting = [f for f in units if kind_ok(q.kind, f.kind)]

@@ -142,19 +142,20 @@ EXCLUSIVE_INDICATORS: list[tuple[tuple[str, ...], ...]] = [
 
 def other_measure(asked: str, indicator: str) -> bool:
     """A figure's indicator names one side of an exclusive pair (``EXCLUSIVE_INDICATORS``) and
-    the question names another side and not that one."""
-    for sides in EXCLUSIVE_INDICATORS:
-        named, found = _sides_named(asked, sides), _sides_named(indicator, sides)
+    the question names another side and not that one (its longest words read first: 进出口 is
+    the total's word, not also the exports' 出口)."""
+    for words in _EXCLUSIVE_WORDS:
+        named, found = _named(asked, words), _named(indicator, words)
         if named and found and not named & found:
             return True
     return False
 
 
-def _sides_named(text: str, sides: tuple[tuple[str, ...], ...]) -> set[int]:
-    """The sides of an exclusive pair a text names, its longest words read first (进出口 is
-    the total's word, not also the exports' 出口)."""
+def _named(text: str, words: list[tuple[str, int]]) -> set[int]:
+    """The positions (groups, sides) whose words ``text`` holds, ``words`` read longest first
+    and each found one blanked: a longer word is not also the shorter one inside it."""
     found: set[int] = set()
-    for word, at in sorted(((w, i) for i, side in enumerate(sides) for w in side), key=lambda x: -len(x[0])):
+    for word, at in words:
         if word in text:
             found.add(at)
             text = text.replace(word, "\u0000")
@@ -164,13 +165,7 @@ def _sides_named(text: str, sides: tuple[tuple[str, ...], ...]) -> set[int]:
 def indicator_groups(text: str) -> set[int]:
     """The main indicators (``INDICATOR_GROUPS`` positions) a text names as what is measured,
     not as a denominator (单位地区生产总值能耗, 占国内生产总值比重 measure 能耗 and a share)."""
-    measured = without_denominators(text)
-    found: set[int] = set()
-    for word, group in _INDICATOR_WORDS:  # longest first: 工农业总产值 is not also 农业总产值
-        if word in measured:
-            found.add(group)
-            measured = measured.replace(word, "\u0000")
-    return found
+    return _named(without_denominators(text), _INDICATOR_WORDS)  # (工农业总产值 is not also 农业总产值)
 
 
 def without_denominators(text: str) -> str:
@@ -178,7 +173,12 @@ def without_denominators(text: str) -> str:
     return _DENOMINATOR_RE.sub(lambda m: m.group(1) + "\u0000" * len(m.group(2)), text)
 
 
-_INDICATOR_WORDS = sorted(((w, i) for i, g in enumerate(INDICATOR_GROUPS) for w in g), key=lambda x: -len(x[0]))
+def _longest_first(groups: list[tuple[str, ...]] | tuple[tuple[str, ...], ...]) -> list[tuple[str, int]]:
+    return sorted(((w, i) for i, g in enumerate(groups) for w in g), key=lambda x: -len(x[0]))
+
+
+_INDICATOR_WORDS = _longest_first(INDICATOR_GROUPS)
+_EXCLUSIVE_WORDS = [_longest_first(sides) for sides in EXCLUSIVE_INDICATORS]
 _DENOMINATOR_RE = re.compile("(单位|占)(" + "|".join(re.escape(w) for w, _ in _INDICATOR_WORDS) + ")")
 
 

@@ -350,7 +350,7 @@ def plan(q: Question, analyze: Callable[[str], Question] | None = None) -> Plan:
     pair = _indicator_parts(q) or _consecutive_asks(q)
     if pair:
         return Plan("parts", q, pair)
-    asks = english_asks(q.text) if q.is_english and q.wants_number and analyze is not None else []
+    asks = english_asks(q.text) if q.is_english and q.wants_number else []
     if asks and analyze is not None:
         return Plan("parts", q, tuple(Part(ask_label(a), analyze(a)) for a in asks))
     # a section written as one passage of prose (总体要求, 主要预期目标) is summarised also when

@@ -28,6 +28,11 @@ def occurrences(term: Term, text: str) -> int:
     return max(norm.count(match_form(alt)) for alt in term.alternatives)
 
 
+def clause_at(clauses: list[Span], at: int) -> Span | None:
+    """The clause that holds offset ``at``."""
+    return next((c for c in clauses if c.start <= at < c.end), None)
+
+
 def coverage(terms: tuple[Term, ...] | list[Term], text: str) -> float:
     total = sum(t.weight for t in terms)
     if total <= 0:

@@ -114,6 +114,17 @@ def divisions() -> tuple[Place, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def _english_cities() -> dict[str, Place]:
+    """Prefecture-level cities by their pinyin (Hangzhou, Shenzhen), those it names alone: a
+    pinyin two cities share (Taizhou: 台州, 泰州) names neither."""
+    cities: dict[str, list[Place]] = {}
+    for place in divisions():
+        if place.level == 2 and len(place.short) >= 2:
+            cities.setdefault(english_name(place.short).lower(), []).append(place)
+    return {name: same[0] for name, same in cities.items() if len(same) == 1}
+
+
 def english_name(short: str) -> str:
     if short in _ENGLISH_EXCEPTIONS:
         return _ENGLISH_EXCEPTIONS[short]
@@ -171,15 +182,8 @@ class Gazetteer:
         for alias, short in _ENGLISH_ALIASES.items():
             if short in self._provinces:
                 self._english[alias.lower()] = self._provinces[short]
-        # prefecture-level cities by their pinyin (Hangzhou, Shenzhen), those it names alone:
-        # a pinyin two cities share (Taizhou: 台州, 泰州) names neither
-        cities: dict[str, list[Place]] = {}
-        for place in divisions():
-            if place.level == 2 and len(place.short) >= 2:
-                cities.setdefault(english_name(place.short).lower(), []).append(place)
-        for name, same in cities.items():
-            if len(same) == 1:
-                self._english.setdefault(name, same[0])
+        for name, city in _english_cities().items():
+            self._english.setdefault(name, city)
         self.add_known(known)
 
     def add_known(self, regions: Iterable[str]) -> None:
