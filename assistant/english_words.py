@@ -150,13 +150,13 @@ class EnglishRenderer:
 
     def render_pair(self, first: str, second: str) -> tuple[str, ...]:
         """Two adjacent words that the dictionary glosses as one (fixed asset → 固定资产,
-        private enterprise → 私企, master's degree → 硕士学位), in the corpus's words; none when it
+        private enterprise → 私企, bachelor's degree → 学士学位), in the corpus's words; none when it
         has no such gloss."""
         key = f"{first.lower()} {second.lower()}"
 
         def pair() -> tuple[str, ...]:
             index = _reverse_index()
-            # (also a compound with a possessive, master's degree, its 's taken off the word read)
+            # (also a compound with a possessive, bachelor's degree, its 's taken off the word read)
             found = [c for f in word_forms(second) for joined in (f"{first.lower()} {f}", f"{first.lower()}'s {f}")
                      for c in index.get(joined, ()) if self.in_corpus(c)]
             return self._ranked(key, list(dict.fromkeys(found))[:MAX_RANKED])

@@ -121,7 +121,7 @@ _CHECKS_RE = re.compile(r"吗|是否|是不是|对不对|还是|确认|核实|�
 
 
 def quoted_figures(q: Question) -> set[tuple[float, str]]:
-    """The figures a question quotes to ask another (报告说增长5.2%，那么X是多少): none of them
+    """The figures a question quotes to ask another (报告说工业增长6.5%，那么服务业增长多少): none of them
     answers it; none when it checks a figure rather than asks one."""
     if not q.wants_number or _CHECKS_RE.search(q.original):
         return set()

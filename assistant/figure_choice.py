@@ -35,7 +35,7 @@ def unit_compatible(found: str, wanted: str) -> bool:
     if wanted in ("亿元", "万元", "元", "亿", "万亿元"):
         return "元" in found or found in _MONEY  # (元/月, 元/人: money per month, per person)
     if wanted in ("%", "成"):  # a rate: a gap between two rates (高于…0.4个百分点) is not one; a
-        # growth in 倍 is, a rate per mille (人口自然增长率) and a share in tenths (超过四成) too
+        # growth in 倍 is, a rate per mille (人口自然增长率) and a share in tenths (接近六成) too
         return found.endswith(("%", "％", "‰", "倍", "成"))
     if wanted in ("百分点", "个百分点"):
         return found.endswith(("%", "％", "百分点"))

@@ -116,7 +116,7 @@ def divisions() -> tuple[Place, ...]:
 
 @lru_cache(maxsize=1)
 def _english_cities() -> dict[str, Place]:
-    """Prefecture-level cities by their pinyin (Hangzhou, Shenzhen), those it names alone: a
+    """Prefecture-level cities by their pinyin (Lanzhou, Shenzhen), those it names alone: a
     pinyin two cities share (Taizhou: 台州, 泰州) names neither."""
     cities: dict[str, list[Place]] = {}
     for place in divisions():
@@ -241,7 +241,7 @@ class Gazetteer:
 
     def find_english(self, text: str) -> list[Place]:
         """Province-level units, prefecture-level cities and the catalogue's own regions named in
-        English (``Ningxia``, ``Inner Mongolia``, ``China``, ``Hangzhou``, ``Haicheng``)."""
+        English (``Ningxia``, ``Inner Mongolia``, ``China``, ``Lanzhou``, ``Haicheng``)."""
         out: list[Place] = []
         lowered = text.lower()
         for name, place in sorted(self._english.items(), key=lambda kv: -len(kv[0])):

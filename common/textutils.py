@@ -145,8 +145,8 @@ UNITS = sorted(
         "个", "项", "家", "所", "座", "条", "处", "批", "类", "级", "种", "套", "台", "辆",
         "件", "场", "次", "天", "年", "岁", "张", "间", "张床", "床", "小时", "分钟", "列", "艘", "架",
         "头",  # (livestock: 生猪存栏N万头)
-        "档",  # (tiers: 税率由四档简并至三档)
-        "成",  # (tenths, after a Chinese numeral only: 超过四成)
+        "档",  # (tiers: 电价由五档并为三档)
+        "成",  # (tenths, after a Chinese numeral only: 接近六成)
         "担",  # (the older reports' weight of crops: 棉花产量N万担)
     ],
     key=len,
@@ -210,7 +210,7 @@ def _chinese_value(numeral: str) -> float | None:
 # Numerals, scales and units in traditional characters (a report printed so, 百分之三點二, 三千億斤),
 # one character for one: the figure's text stays as written, its value and unit are read.
 _TRADITIONAL_NUMERALS = str.maketrans("點萬億兩噸個項種條臺輛張處級類", "点万亿两吨个项种条台辆张处级类")
-# Roman numerals of one character up to nine (water of 类Ⅲ: 水质达Ⅲ类) read as their digits.
+# Roman numerals of one character up to nine (classes of water: 水质达Ⅱ类) read as their digits.
 _ROMAN_NUMERALS = str.maketrans("ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅰⅱⅲⅳⅴⅵⅶⅷⅸ", "123456789123456789")
 
 
@@ -247,7 +247,7 @@ def find_figures(text: str, require_unit_for_chinese: bool = True) -> list[Figur
                 continue
         else:
             # (a numeral of some length ending in a scale is a figure without a unit, as in
-            # digits: 约有一千二百万侨民; not a word of emphasis or an idiom, 十万火急)
+            # digits: 约三十二万; not a word of emphasis or an idiom, 十万火急)
             scaled_only = not unit and len(raw_value) >= 3 and raw_value[-1] in "万亿"
             if require_unit_for_chinese and not unit and not scaled_only:
                 continue

@@ -238,7 +238,7 @@ def _trim_lead(first: str, others: list[str]) -> str:
 
 def _trim_tail(last: str, others: list[str]) -> str:
     """The last item without the noun the list qualifies (正向激励的干部工作链条 → 正向激励)
-    or the predicate of the clause after it (把A、B、C更好地结合起来 → C)."""
+    or the predicate of the clause after it (把A、B和C紧密地联系起来 → C)."""
     if not others:
         return last
     usual = sorted(len(o) for o in others)[len(others) // 2]
@@ -251,7 +251,7 @@ def _trim_tail(last: str, others: list[str]) -> str:
 
 def _without_predicate(last: str, usual: int) -> str:
     """The last item, longer than the others, without the clause's predicate that follows it:
-    an adverbial (a word and the particle 地) and what comes after it (…C更好地结合起来 → C);
+    an adverbial (a word and the particle 地) and what comes after it (…C紧密地联系起来 → C);
     a noun followed by a verb alone (乡村振兴) is an item of its own."""
     if len(last) <= usual + 1 or "地" not in last:
         return last

@@ -81,8 +81,8 @@ def test_two_adjacent_words_the_dictionary_glosses_as_one_render_as_one_word():
     assert renderer.render_pair("medical", "insurance") == ("医保",)
     assert renderer.render_pair("social", "insurances") == ("社保",)  # the second word's lemmas too
     assert renderer.render_pair("green", "insurance") == ()  # no such gloss: rendered word by word
-    # a compound glossed with a possessive (master's degree), read from words without it
-    assert EnglishRenderer(lambda w: w == "硕士学位").render_pair("master", "degrees") == ("硕士学位",)
+    # a compound glossed with a possessive (bachelor's degree), read from words without it
+    assert EnglishRenderer(lambda w: w == "学士学位").render_pair("bachelor", "degrees") == ("学士学位",)
     # each word alone has a rendering of its own (固定, 资产): the pair is one term all the same
     known = {"固定", "资产", "固定资产", "青河"}
     q = understand("What fixed asset value did Qinghe report for 2034?",
